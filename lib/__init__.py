@@ -1,0 +1,1 @@
+"""The Onboarding Console: a Streamlit dashboard for Stream Partner API headless onboarding."""
