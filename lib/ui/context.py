@@ -1,0 +1,98 @@
+"""Per-page wiring: page config, the shared API client and records, and the sidebar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from lib.connect import ApiTarget, load_config, resolve_target
+from lib.connect import open_client as _open_client
+from lib.store import Records, default_database_url
+from lib.stream.client import StreamClient
+from lib.ui.identity import current_actor
+
+CURRENT_ORG_KEY = "current_org_id"
+
+
+@dataclass(frozen=True)
+class Console:
+    """What every page needs: the API target and client, the records, who is acting, the current org."""
+
+    target: ApiTarget
+    client: StreamClient
+    records: Records
+    actor: str
+    org_id: str | None
+
+
+@st.cache_resource(show_spinner="Starting the sandbox API…")
+def _target() -> ApiTarget:
+    return resolve_target(load_config())
+
+
+@st.cache_resource(show_spinner=False)
+def _client(base_url: str, client_id: str, _target: ApiTarget) -> StreamClient:
+    # One client per API for the whole process: its token is shared by every session (thread-safe).
+    return _open_client(_target)
+
+
+@st.cache_resource(show_spinner=False)
+def _records(url: str) -> Records:
+    return Records(url)
+
+
+def get_target() -> ApiTarget:
+    """The API this console talks to (the embedded sandbox when none is configured)."""
+    return _target()
+
+
+def get_client() -> StreamClient:
+    """The process-wide API client for the current target."""
+    target = get_target()
+    return _client(target.base_url, target.client_id, target)
+
+
+def get_records() -> Records:
+    """The console's own records (orgs, onboardings, OAuth states, audit log)."""
+    return _records(str(load_config().get("DATABASE_URL") or default_database_url()))
+
+
+def page_setup(title: str, icon: str = "🧭") -> Console:
+    """Start a page: config, client, records, sidebar. Call first on every page."""
+    st.set_page_config(page_title=f"{title} · Onboarding Console", page_icon=icon, layout="wide")
+    try:
+        target = get_target()
+    except ValueError as exc:  # misconfiguration: say what to fix instead of a traceback
+        st.error(str(exc))
+        st.stop()
+    records = get_records()
+    console = Console(
+        target=target,
+        client=get_client(),
+        records=records,
+        actor=current_actor(),
+        org_id=_current_org(records),
+    )
+    from lib.ui.sidebar import render_sidebar  # late import: sidebar uses Console
+
+    render_sidebar(console)
+    return console
+
+
+def _current_org(records: Records) -> str | None:
+    """The org chosen in this session, else the newest one the console knows."""
+    org_id = st.session_state.get(CURRENT_ORG_KEY)
+    if org_id:
+        return org_id
+    orgs = records.list_orgs()
+    if orgs:
+        newest = max(orgs, key=lambda o: o.created_at)
+        st.session_state[CURRENT_ORG_KEY] = newest.org_id
+        return newest.org_id
+    return None
+
+
+def set_current_org(org_id: str) -> None:
+    """Make org_id the current organization for this session."""
+    st.session_state[CURRENT_ORG_KEY] = org_id
