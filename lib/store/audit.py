@@ -1,0 +1,87 @@
+"""Audit action names and the small table helper for the audit screen."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from lib.store.redact import MASK
+from lib.store.types import AuditEntry
+
+ORG_CREATED = "org_created"
+ORG_ADDED = "org_added"
+INTEGRATION_STARTED = "integration_started"
+CODE_EXCHANGED = "code_exchanged"
+LOCATIONS_INGESTED = "locations_ingested"
+LOCATIONS_BOUND = "locations_bound"
+
+ACTIONS: tuple[str, ...] = (
+    ORG_CREATED,
+    ORG_ADDED,
+    INTEGRATION_STARTED,
+    CODE_EXCHANGED,
+    LOCATIONS_INGESTED,
+    LOCATIONS_BOUND,
+)
+
+ACTION_LABELS: dict[str, str] = {
+    ORG_CREATED: "Org created",
+    ORG_ADDED: "Org added by id",
+    INTEGRATION_STARTED: "Integration started",
+    CODE_EXCHANGED: "Code exchanged",
+    LOCATIONS_INGESTED: "Locations ingested",
+    LOCATIONS_BOUND: "Locations bound",
+}
+
+AUDIT_COLUMNS: tuple[str, ...] = ("when", "actor", "action", "org_id", "outcome", "summary")
+_SUMMARY_MAX = 160
+
+
+def _scalar_items(data: Mapping[str, Any], limit: int = 4) -> list[str]:
+    parts = [
+        f"{k}={v}" for k, v in data.items() if isinstance(v, str | int | float | bool) and v not in ("", MASK)
+    ]
+    return parts[:limit]
+
+
+def summarize(entry: AuditEntry) -> str:
+    """One readable line for an entry: the error when it failed, else what was asked and counts."""
+    if entry.outcome != "ok":
+        text = f"failed: {entry.error or 'no detail'}"
+    else:
+        parts = _scalar_items(entry.request)
+        for key, value in (entry.detail or {}).items():
+            if isinstance(value, list):
+                parts.append(f"{len(value)} {key}")
+        for key, value in entry.request.items():
+            if isinstance(value, list) and not any(p.endswith(f" {key}") for p in parts):
+                parts.append(f"{len(value)} {key}")
+        text = ", ".join(parts) or "-"
+    return text if len(text) <= _SUMMARY_MAX else text[: _SUMMARY_MAX - 1] + "…"
+
+
+def audit_frame(entries: Iterable[AuditEntry], full: bool = False) -> pd.DataFrame:
+    """Entries as a DataFrame (when, actor, action, org_id, outcome, summary); full adds JSON for export."""
+    rows: list[dict[str, Any]] = []
+    for e in entries:
+        row: dict[str, Any] = {
+            "when": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "org_id": e.org_id,
+            "outcome": e.outcome,
+            "summary": summarize(e),
+        }
+        if full:
+            row["id"] = e.id
+            row["request"] = json.dumps(e.request, sort_keys=True)
+            row["detail"] = json.dumps(e.detail, sort_keys=True) if e.detail is not None else None
+            row["error"] = e.error
+        rows.append(row)
+    columns = list(AUDIT_COLUMNS) + (["id", "request", "detail", "error"] if full else [])
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["when"] = pd.to_datetime(frame["when"], utc=True)
+    return frame
