@@ -1,0 +1,410 @@
+"""Location status tables: one org flattened, a whole portfolio fetched concurrently, and their counts.
+
+Pure pandas on top of the API client: no Streamlit here, so the screens, the CLI and notebooks all
+build exactly the same tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import pandas as pd
+
+from lib.stream.models import OrgLocation
+
+DSP_PREFIX = "dsp_"
+NOT_BOUND = "not bound"
+ORG_COLUMNS: tuple[str, ...] = ("org_id", "org_name")
+LOCATION_COLUMNS: tuple[str, ...] = (
+    "location_id",
+    "name",
+    "provider_id",
+    "source",
+    "status",
+    "address_line_1",
+    "address_line_2",
+    "locality",
+    "state",
+    "postal_code",
+    "country",
+)
+# Text columns searched by the search box (whichever of them the table has).
+SEARCH_COLUMNS: tuple[str, ...] = (
+    "org_id",
+    "org_name",
+    "location_id",
+    "name",
+    "provider_id",
+    "address_line_1",
+    "locality",
+    "state",
+    "postal_code",
+)
+PENDING_STATUSES = frozenset({"PENDING", "PENDING_REVIEW"})
+
+Progress = Callable[[int, int], None]
+
+
+class LocationsClient(Protocol):
+    """The one API call these tables need (StreamClient satisfies it)."""
+
+    def org_locations(self, org_id: str) -> list[OrgLocation]: ...
+
+
+# --- one org -----------------------------------------------------------------------------------------
+
+
+def dsp_column(source: str) -> str:
+    """Column name holding one DSP's status, e.g. ``dsp_grubhub``."""
+    return f"{DSP_PREFIX}{source.strip().lower()}"
+
+
+def dsp_columns(table: pd.DataFrame) -> list[str]:
+    """The DSP status columns of a status table, in table order."""
+    return [c for c in table.columns if str(c).startswith(DSP_PREFIX)]
+
+
+def dsp_name(column: str) -> str:
+    """The DSP a status column is about (``dsp_grubhub`` -> ``grubhub``)."""
+    return column.removeprefix(DSP_PREFIX)
+
+
+def _location_row(location: OrgLocation) -> dict[str, Any]:
+    addr = location.address
+    row: dict[str, Any] = {
+        "location_id": location.id,
+        "name": location.name,
+        "provider_id": location.provider_id,
+        "source": location.source,
+        "status": None if location.status is None else str(location.status),
+        "address_line_1": addr.address_line_1,
+        "address_line_2": addr.address_line_2,
+        "locality": addr.locality,
+        "state": addr.administrative_district_level_1,
+        "postal_code": addr.postal_code,
+        "country": addr.country,
+    }
+    statuses: dict[str, list[str]] = {}
+    for dsp in location.dsps:
+        key = dsp.source or dsp.name or "unknown"
+        statuses.setdefault(dsp_column(key), []).append(str(dsp.status))
+    for column, values in statuses.items():
+        # Two stores of one DSP bound to the same location: keep both statuses rather than drop one.
+        row[column] = " / ".join(dict.fromkeys(values))
+    return row
+
+
+def _frame(rows: list[dict[str, Any]], lead: Sequence[str], dsps: Iterable[str]) -> pd.DataFrame:
+    found = {c for row in rows for c in row if c.startswith(DSP_PREFIX)}
+    dsp_cols = sorted(found | {dsp_column(d) for d in dsps})
+    table = pd.DataFrame(rows, columns=[*lead, *LOCATION_COLUMNS, *dsp_cols])
+    # Every column is text: blank cells stay missing (NaN), so CSV/Excel/Parquet agree on types.
+    return table.astype("str")
+
+
+def org_status_table(locations: Sequence[OrgLocation], dsps: Iterable[str] = ()) -> pd.DataFrame:
+    """One row per location (id, name, source, status, address) and one ``dsp_<source>`` column per DSP.
+
+    A DSP column holds that DSP's binding status for the location, blank where it is not bound.
+    ``dsps`` adds columns for DSPs the org has connected even if no location is bound to them yet.
+    """
+    return _frame([_location_row(loc) for loc in locations], (), dsps)
+
+
+def connected_dsps(onboardings: Iterable[Any]) -> list[str]:
+    """Sources of the active DSP integrations among onboarding records (objects with type/source/status)."""
+    found = [
+        str(o.source).lower()
+        for o in onboardings
+        if str(getattr(o, "type", "")).lower() == "dsp" and str(getattr(o, "status", "")).lower() == "active"
+    ]
+    return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class OrgTable:
+    """One org's status table and when it was fetched (UTC)."""
+
+    org_id: str
+    table: pd.DataFrame
+    fetched_at: datetime
+
+
+def fetch_org_table(client: LocationsClient, org_id: str, dsps: Iterable[str] = ()) -> OrgTable:
+    """Fetch GET /onboarding/org/{org_id}/locations and flatten it; API errors propagate."""
+    locations = client.org_locations(org_id)
+    return OrgTable(org_id, org_status_table(locations, dsps), datetime.now(UTC))
+
+
+# --- counts ------------------------------------------------------------------------------------------
+
+
+def dsp_status_category(status: Any) -> str:
+    """``approved``, ``pending`` or ``other`` for a DSP binding status; ``none`` when not bound."""
+    if status is None or (isinstance(status, float) and pd.isna(status)) or status == "":
+        return "none"
+    text = str(status).upper()
+    if text == "APPROVED":
+        return "approved"
+    if text in PENDING_STATUSES or text.startswith("PENDING"):
+        return "pending"
+    return "other"
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    """The counts shown above a status table."""
+
+    locations: int
+    active: int
+    bound_to_all: int  # bound to every DSP its org has connected (and at least one)
+    bound_to_none: int
+    dsp_approved: int  # bindings (location x DSP), not locations
+    dsp_pending: int
+    dsp_other: int
+    orgs: int = 1
+    orgs_with_unbound: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """Plain dict, e.g. for JSON or a one-row DataFrame."""
+        return dict(self.__dict__)
+
+
+def _bound_mask(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    return table[list(columns)].notna()
+
+
+def summarize(table: pd.DataFrame, connected: Iterable[str] = ()) -> StatusSummary:
+    """Counts for an org or portfolio table.
+
+    "Connected" DSPs of an org are those any of its locations is bound to, plus ``connected``
+    (e.g. DSP integrations that are active but have nothing bound yet).
+    """
+    cols = dsp_columns(table)
+    extra = {dsp_column(d) for d in connected}
+    bound = _bound_mask(table, cols)
+    status = table["status"].str.lower() if len(table) else pd.Series([], dtype="str")
+    has_orgs = "org_id" in table.columns
+    groups = table["org_id"] if has_orgs else pd.Series(0, index=table.index)
+
+    bound_all = pd.Series(False, index=table.index)
+    for _, idx in table.groupby(groups, sort=False).groups.items():
+        org_bound = bound.loc[idx]
+        used = [c for c in cols if org_bound[c].any() or c in extra]
+        if used:
+            bound_all.loc[idx] = org_bound[used].all(axis=1)
+    none = ~bound.any(axis=1) if cols else pd.Series(True, index=table.index)
+
+    categories = pd.Series(dtype="str")
+    if cols:
+        stacked = table[cols].stack()  # drops blanks: one entry per binding
+        categories = stacked.map(dsp_status_category)
+    counts = categories.value_counts()
+    org_count = int(table["org_id"].nunique()) if has_orgs else 1
+    orgs_unbound = int(table.loc[none, "org_id"].nunique()) if has_orgs else int(bool(none.any()))
+    return StatusSummary(
+        locations=len(table),
+        active=int((status == "active").sum()),
+        bound_to_all=int(bound_all.sum()),
+        bound_to_none=int(none.sum()),
+        dsp_approved=int(counts.get("approved", 0)),
+        dsp_pending=int(counts.get("pending", 0)),
+        dsp_other=int(counts.get("other", 0)),
+        orgs=org_count,
+        orgs_with_unbound=orgs_unbound,
+    )
+
+
+def dsp_status_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Long counts for a chart: columns dsp, status, locations (``not bound`` included)."""
+    cols = dsp_columns(table)
+    if not cols or table.empty:
+        return pd.DataFrame({"dsp": [], "status": [], "locations": []}).astype(
+            {"dsp": "str", "status": "str", "locations": "int64"}
+        )
+    long = table[cols].fillna(NOT_BOUND).melt(var_name="dsp", value_name="status")
+    long["dsp"] = long["dsp"].map(dsp_name)
+    counts = long.groupby(["dsp", "status"], sort=True).size().rename("locations").reset_index()
+    return counts
+
+
+def location_status_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Locations per location status (``unknown`` where the API sent none)."""
+    counts = table["status"].fillna("unknown").value_counts().rename_axis("status").rename("locations")
+    return counts.reset_index()
+
+
+def org_overview(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per org of a portfolio table: locations, active, bound to none, and bindings per category."""
+    cols = dsp_columns(table)
+    work = pd.DataFrame(
+        {
+            "org_id": table["org_id"],
+            "org_name": table["org_name"],
+            "locations": 1,
+            "active": (table["status"].str.lower() == "active").astype(int),
+            "unbound": (~_bound_mask(table, cols).any(axis=1)).astype(int) if cols else 1,
+        }
+    )
+    for category in ("approved", "pending", "other"):
+        work[f"dsp_{category}"] = (
+            table[cols].apply(lambda col, c=category: col.map(dsp_status_category) == c).sum(axis=1)
+            if cols
+            else 0
+        )
+    grouped = work.groupby(["org_id", "org_name"], sort=False, dropna=False).sum().reset_index()
+    return grouped.rename(
+        columns={"dsp_approved": "approved", "dsp_pending": "pending", "dsp_other": "other"}
+    )
+
+
+# --- filters -----------------------------------------------------------------------------------------
+
+
+def filter_table(
+    table: pd.DataFrame,
+    statuses: Iterable[str] = (),
+    dsps: Iterable[str] = (),
+    dsp_statuses: Iterable[str] = (),
+    search: str = "",
+    sources: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Rows matching every given filter (an empty filter keeps everything).
+
+    ``statuses``/``sources``: location status/source. ``dsps``: bound to any of these DSPs.
+    ``dsp_statuses``: some DSP (of ``dsps`` if given, else any) has one of these statuses;
+    ``not bound`` matches a blank cell. ``search``: case-insensitive text in ids, names or address.
+    """
+    mask = pd.Series(True, index=table.index)
+    statuses, sources = set(statuses), set(sources)
+    if statuses:
+        mask &= table["status"].fillna("unknown").isin(statuses)
+    if sources:
+        mask &= table["source"].fillna("unknown").isin(sources)
+    chosen = [dsp_column(d) for d in dsps if dsp_column(d) in table.columns]
+    if set(dsps) and not chosen:
+        mask &= False  # asked for a DSP no location has
+    wanted = set(dsp_statuses)
+    columns = chosen or dsp_columns(table)
+    if wanted:
+        cells = table[columns].fillna(NOT_BOUND)
+        mask &= cells.isin(wanted).any(axis=1) if columns else NOT_BOUND in wanted
+    elif chosen:
+        mask &= table[chosen].notna().any(axis=1)
+    text = search.strip().lower()
+    if text:
+        hit = pd.Series(False, index=table.index)
+        for column in SEARCH_COLUMNS:
+            if column in table.columns:
+                hit |= table[column].str.lower().str.contains(text, regex=False, na=False)
+        mask &= hit
+    return table[mask]
+
+
+# --- portfolio ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    """An org to fetch: its id and, when known, its name."""
+
+    org_id: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class OrgFailure:
+    """An org whose locations could not be fetched, with the sentence to show."""
+
+    org_id: str
+    org_name: str | None
+    error: str
+
+
+@dataclass
+class Portfolio:
+    """Location status across orgs: the long table, the orgs that failed, and when it was fetched."""
+
+    table: pd.DataFrame
+    failures: list[OrgFailure] = field(default_factory=list)
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    org_count: int = 0
+
+    def failures_frame(self) -> pd.DataFrame:
+        """The failed orgs as a table (org_id, org_name, error)."""
+        return pd.DataFrame(
+            [f.__dict__ for f in self.failures], columns=["org_id", "org_name", "error"]
+        ).astype("str")
+
+
+def error_message(exc: BaseException) -> str:
+    """The user-facing sentence for an error (StreamError carries one), else a generic sentence."""
+    message = getattr(exc, "user_message", None)
+    if isinstance(message, str) and message:
+        return message
+    return (
+        f"Something unexpected went wrong ({type(exc).__name__}). Try again; if it keeps happening, "
+        "check the logs."
+    )
+
+
+def _as_ref(org: Any) -> OrgRef:
+    if isinstance(org, OrgRef):
+        return org
+    if isinstance(org, str):
+        return OrgRef(org)
+    return OrgRef(str(org.org_id), getattr(org, "name", None))
+
+
+def portfolio_table(
+    client: LocationsClient,
+    orgs: Iterable[Any],
+    max_in_flight: int = 8,
+    progress: Progress | None = None,
+) -> Portfolio:
+    """Fetch every org's locations concurrently (at most ``max_in_flight`` requests at once).
+
+    ``orgs``: org ids, OrgRef, or records with ``org_id``/``name`` (e.g. lib.store OrgRecord).
+    ``progress(done, total)`` is called from the calling thread after each org finishes.
+    An org whose fetch fails is kept in ``failures`` with its error sentence; the rest are in ``table``,
+    in the order the orgs were given.
+    """
+    if max_in_flight < 1:
+        raise ValueError("max_in_flight must be at least 1")
+    refs = list(dict.fromkeys(_as_ref(o) for o in orgs))
+    total = len(refs)
+    results: dict[int, list[OrgLocation]] = {}
+    errors: dict[int, str] = {}
+    if progress:
+        progress(0, total)
+    with ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="portfolio") as pool:
+        futures = {pool.submit(client.org_locations, ref.org_id): i for i, ref in enumerate(refs)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            i = futures[future]
+            try:
+                results[i] = future.result()
+            except Exception as exc:  # one org failing must not hide the others
+                errors[i] = error_message(exc)
+            if progress:
+                progress(done, total)
+    fetched_at = datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    for i, ref in enumerate(refs):
+        for location in results.get(i, ()):
+            rows.append({"org_id": ref.org_id, "org_name": ref.name, **_location_row(location)})
+    failures = [OrgFailure(refs[i].org_id, refs[i].name, errors[i]) for i in sorted(errors)]
+    return Portfolio(_frame(rows, ORG_COLUMNS, ()), failures, fetched_at, total)
+
+
+# --- naming ------------------------------------------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of text (letters, digits, dashes)."""
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return cleaned[:60] or "org"

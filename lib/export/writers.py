@@ -1,0 +1,72 @@
+"""Write status tables as CSV, Excel or Parquet, to bytes (downloads) or to a file (CLI)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from lib.export.tables import slug
+
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet")
+MIME_TYPES: dict[str, str] = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
+TABLE_SHEET = "Locations"
+FAILURES_SHEET = "Failed orgs"
+
+
+def check_format(fmt: str) -> str:
+    """The format in lower case; ValueError naming the accepted ones otherwise."""
+    value = fmt.strip().lower().lstrip(".")
+    if value not in FORMATS:
+        raise ValueError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    return value
+
+
+def export_filename(label: str, fetched_at: datetime, fmt: str) -> str:
+    """E.g. ``org-status_acme-pizza_20250101-120000Z.csv``: what and when it was fetched (UTC)."""
+    return f"{slug(label)}_{fetched_at:%Y%m%d-%H%M%SZ}.{check_format(fmt)}"
+
+
+def _xlsx(table: pd.DataFrame, failures: pd.DataFrame | None) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name=TABLE_SHEET, index=False)
+        if failures is not None and not failures.empty:
+            failures.to_excel(writer, sheet_name=FAILURES_SHEET, index=False)
+        for sheet in writer.sheets.values():
+            # openpyxl turns any text starting with "=" into a formula; merchant data must stay text.
+            for row in sheet.iter_rows(min_row=2):
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+            sheet.freeze_panes = "A2"
+    return buffer.getvalue()
+
+
+def to_bytes(table: pd.DataFrame, fmt: str, failures: pd.DataFrame | None = None) -> bytes:
+    """The table in one format. Excel also gets a "Failed orgs" sheet when ``failures`` has rows."""
+    fmt = check_format(fmt)
+    if fmt == "csv":
+        return table.to_csv(index=False).encode("utf-8")
+    if fmt == "xlsx":
+        return _xlsx(table, failures)
+    buffer = io.BytesIO()
+    table.to_parquet(buffer, index=False, engine="pyarrow")
+    return buffer.getvalue()
+
+
+def write_table(
+    table: pd.DataFrame, path: str | Path, fmt: str, failures: pd.DataFrame | None = None
+) -> Path:
+    """Write the table to ``path`` (parent folders created) and return the path."""
+    target = Path(path)
+    data = to_bytes(table, fmt, failures)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
