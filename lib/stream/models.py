@@ -6,10 +6,11 @@ console does not know yet is kept as plain text instead of failing validation.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 
 class ApiModel(BaseModel):
@@ -51,11 +52,22 @@ class LocationStatus(StrEnum):
     INACTIVE = "inactive"
 
 
+# A known status becomes its enum member; an unknown one stays plain text. left_to_right matters: pydantic's
+# default "smart" union would pick `str` for every string input, so the enums would never be used.
+IntegrationTypeValue = Annotated[IntegrationType | str, Field(union_mode="left_to_right")]
+OnboardingStatusValue = Annotated[OnboardingStatus | str, Field(union_mode="left_to_right")]
+DspStatusValue = Annotated[DspStatus | str, Field(union_mode="left_to_right")]
+LocationStatusValue = Annotated[LocationStatus | str, Field(union_mode="left_to_right")]
+
+
 # --- auth -----------------------------------------------------------------------------------------
 
 
 class TokenResponse(ApiModel):
-    """Answer of POST /oauth/token."""
+    """Answer of POST /oauth/token (tokens never appear in its repr)."""
+
+    # Unknown token-response fields (an id_token, say) could be secrets too: drop them rather than keep them.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     access_token: str = Field(repr=False)
     token_type: str = "bearer"
@@ -64,6 +76,16 @@ class TokenResponse(ApiModel):
     refresh_token_expires_in: int | None = None
     scopes: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _scopes_from_text(cls, data: Any) -> Any:
+        """Accept OAuth's space-separated `scope` string as well as the guide's `scopes` list."""
+        if isinstance(data, dict):
+            scopes = data.get("scopes", data.get("scope"))
+            if isinstance(scopes, str):
+                data = {**data, "scopes": scopes.split()}
+        return data
+
 
 class TokenInfo(ApiModel):
     """What the console may show about its current token: never the token itself."""
@@ -71,6 +93,11 @@ class TokenInfo(ApiModel):
     scopes: list[str]
     expires_at: datetime
     token_type: str = "bearer"
+    refresh_expires_at: datetime | None = None
+
+    def seconds_left(self, now: datetime | None = None) -> float:
+        """Seconds until the access token expires (negative once it has)."""
+        return (self.expires_at - (now or datetime.now(UTC))).total_seconds()
 
 
 # --- organizations --------------------------------------------------------------------------------
@@ -107,16 +134,18 @@ class CreateIntegrationRequest(ApiModel):
 
     org_id: str
     source: str
-    type: IntegrationType | str
+    type: IntegrationTypeValue
     return_url: str
 
 
 class Onboarding(ApiModel):
     """The onboarding object: `_id` per Stream's reference; entry_url only for OAuth sources."""
 
-    id: str | None = Field(default=None, alias="_id")
-    status: OnboardingStatus | str
-    type: IntegrationType | str | None = None
+    id: str | None = Field(
+        default=None, validation_alias=AliasChoices("_id", "id", "onboarding_id"), serialization_alias="_id"
+    )
+    status: OnboardingStatusValue
+    type: IntegrationTypeValue | None = None
     source: str | None = None
     org_id: str | None = None
     entry_url: str | None = None
@@ -226,7 +255,7 @@ class LocationDsp(ApiModel):
 
     name: str | None = None
     source: str
-    status: DspStatus | str
+    status: DspStatusValue
     provider_id: str | None = None
 
 
@@ -237,7 +266,7 @@ class OrgLocation(ApiModel):
     provider_id: str | None = None
     name: str
     source: str | None = None
-    status: LocationStatus | str | None = None
+    status: LocationStatusValue | None = None
     address: Address = Field(default_factory=Address)
     dsps: list[LocationDsp] = Field(default_factory=list)
 

@@ -1,0 +1,330 @@
+"""The client's typed errors: each carries the HTTP status, the server's message, the endpoint and a
+sentence a person can act on (`user_message`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from lib.stream.redaction import redact
+from lib.stream.retry import retry_after_seconds
+
+_MAX_MESSAGE_CHARS = 300
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One field-level complaint from the server, e.g. field="user.email", message="is not a valid email"."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the console was doing, in words: used to phrase error messages."""
+
+    action: str  # "creating the organization"
+    subject: str  # "the organization"
+    repeatable: bool = True  # False when a blind retry could apply the change twice
+
+
+UNKNOWN_OPERATION = Operation(action="calling the API", subject="the request")
+
+
+class StreamError(Exception):
+    """Any failure talking to the Partner API."""
+
+    default_status: int | None = None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        endpoint: str | None = None,
+        details: list[FieldError] | tuple[FieldError, ...] = (),
+        operation: Operation = UNKNOWN_OPERATION,
+        maybe_applied: bool = False,
+    ) -> None:
+        self.message = redact(message)
+        self.status_code = status_code if status_code is not None else self.default_status
+        self.endpoint = endpoint
+        self.details = list(details)
+        self.operation = operation
+        # True when a non-repeatable request failed after it may have reached the server (a 5xx, a read
+        # timeout): the change may have happened, so the person should look before repeating it.
+        self.maybe_applied = maybe_applied
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        where = f"{self.endpoint}: " if self.endpoint else ""
+        status = f"HTTP {self.status_code} " if self.status_code is not None else ""
+        return f"{where}{status}{self.message}".strip()
+
+    @property
+    def user_message(self) -> str:
+        """A sentence saying what happened and what to do about it."""
+        return redact(self._user_message())
+
+    def _user_message(self) -> str:
+        return (
+            f"The API answered HTTP {self.status_code} while {self.operation.action}:"
+            f" {_sentence(self.message)}"
+            f" Check the request and try again.{self._maybe_applied_hint()}"
+        )
+
+    def _maybe_applied_hint(self) -> str:
+        if not self.maybe_applied:
+            return ""
+        return (
+            f" The request may still have reached the API, so check whether {self.operation.subject} exists"
+            " before repeating it."
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+class AuthenticationError(StreamError):
+    """401 or 403: the credentials, the token or its scopes were refused."""
+
+    default_status = 401
+
+    def _user_message(self) -> str:
+        if self.status_code == 403:
+            return (
+                f"The API refused access while {self.operation.action} ({_clause(self.message)}):"
+                " the credentials may lack the 'onboarding' scope. Ask Stream to grant it, then test the"
+                " connection again."
+            )
+        return (
+            f"The API did not accept the console's credentials while {self.operation.action}"
+            f" ({_clause(self.message)}). Check STREAM_CLIENT_ID and STREAM_CLIENT_SECRET, then test the"
+            " connection again."
+        )
+
+
+class NotFoundError(StreamError):
+    """404: an unknown org, onboarding or location id."""
+
+    default_status = 404
+
+    def _user_message(self) -> str:
+        return (
+            f"The API could not find what the console asked for while {self.operation.action}"
+            f" ({_clause(self.message)}). Check that the id is right and belongs to this API environment."
+        )
+
+
+class ConflictError(StreamError):
+    """409: the request clashes with the current state (already bound, already active, ...)."""
+
+    default_status = 409
+
+    def _user_message(self) -> str:
+        return (
+            f"The API reported a conflict while {self.operation.action}: {_sentence(self.message)}"
+            " Reload the current state before trying again."
+        )
+
+
+class ValidationError(StreamError):
+    """400 or 422: the server rejected the input; `details` lists the fields it complained about."""
+
+    default_status = 400
+
+    def _user_message(self) -> str:
+        if self.details:
+            problems = "; ".join(str(detail) for detail in self.details)
+            fix = "Correct the field" if len(self.details) == 1 else "Correct the fields"
+            return f"The API rejected {self.operation.subject}: {_sentence(problems)} {fix} and try again."
+        return (
+            f"The API rejected {self.operation.subject}: {_sentence(self.message)} Correct it and try again."
+        )
+
+
+class RateLimitError(StreamError):
+    """429: too many requests; `retry_after` is the server's requested wait in seconds, when it gave one."""
+
+    default_status = 429
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+    def _user_message(self) -> str:
+        wait = (
+            f"Wait {_seconds(self.retry_after)} and try again."
+            if self.retry_after
+            else "Wait a minute and try again."
+        )
+        return f"The API is limiting how fast the console may call it (while {self.operation.action}). {wait}"
+
+
+class ServerError(StreamError):
+    """5xx: the API failed on its side."""
+
+    default_status = 500
+
+    def _user_message(self) -> str:
+        return (
+            f"The API failed while {self.operation.action}"
+            f" (HTTP {self.status_code}: {_clause(self.message)})."
+            f" This is usually temporary: try again in a minute.{self._maybe_applied_hint()}"
+        )
+
+
+class TransportError(StreamError):
+    """No usable HTTP answer: the connection failed, timed out or broke. There is no status code."""
+
+    def __init__(self, message: str, *, timed_out: bool = False, **kwargs: Any) -> None:
+        self.timed_out = timed_out
+        super().__init__(message, **kwargs)
+
+    def _user_message(self) -> str:
+        if self.timed_out:
+            return (
+                f"The API did not answer in time while {self.operation.action}. Check the network and try"
+                f" again.{self._maybe_applied_hint()}"
+            )
+        return (
+            f"The console could not reach the API while {self.operation.action} ({_clause(self.message)})."
+            f" Check the network connection and STREAM_API_URL, then try again.{self._maybe_applied_hint()}"
+        )
+
+
+class UnexpectedResponseError(StreamError):
+    """The API answered, but with malformed JSON or a shape the console does not understand."""
+
+    def _user_message(self) -> str:
+        return (
+            f"The API sent an answer the console could not read while {self.operation.action}"
+            f" ({_clause(self.message)}). Try again; if it keeps happening, the API may have changed."
+            f"{self._maybe_applied_hint()}"
+        )
+
+
+def error_from_response(
+    response: httpx.Response, *, endpoint: str, operation: Operation = UNKNOWN_OPERATION
+) -> StreamError:
+    """Build the typed error for a non-2xx answer (the response body must already be read)."""
+    status = response.status_code
+    message, details = parse_error_body(response)
+    kwargs: dict[str, Any] = {
+        "status_code": status,
+        "endpoint": endpoint,
+        "details": details,
+        "operation": operation,
+    }
+    if status in (401, 403):
+        return AuthenticationError(message, **kwargs)
+    if status == 404:
+        return NotFoundError(message, **kwargs)
+    if status == 409:
+        return ConflictError(message, **kwargs)
+    if status in (400, 422):
+        return ValidationError(message, **kwargs)
+    if status == 429:
+        return RateLimitError(message, retry_after=parse_retry_after(response), **kwargs)
+    if status >= 500:
+        return ServerError(message, maybe_applied=not operation.repeatable, **kwargs)
+    if 300 <= status < 400:
+        return UnexpectedResponseError(f"unexpected redirect (HTTP {status})", **kwargs)
+    return StreamError(message, maybe_applied=status == 408 and not operation.repeatable, **kwargs)
+
+
+def parse_error_body(response: httpx.Response) -> tuple[str, list[FieldError]]:
+    """Pull the server's message and field details out of an error body, whatever its common shape."""
+    fallback = response.reason_phrase or f"HTTP {response.status_code}"
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+        text = response.text.strip()
+        # An HTML error page says nothing useful in a sentence; short plain text does.
+        if text and not text.lstrip().startswith("<") and len(text) <= _MAX_MESSAGE_CHARS:
+            return text, []
+        return fallback, []
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        body = body["error"]  # {"error": {"message": ..., "details": [...]}}
+    if not isinstance(body, dict):
+        return fallback, []
+
+    message: str | None = None
+    for key in ("message", "error_description", "detail", "error", "title"):
+        value = body.get(key)
+        if isinstance(value, str) and value.strip():
+            message = value.strip()
+            break
+
+    details: list[FieldError] = []
+    for key in ("details", "errors", "fields", "detail"):
+        value = body.get(key)
+        if isinstance(value, list):
+            details = [detail for item in value if (detail := _field_error(item)) is not None]
+            if details:
+                break
+        elif isinstance(value, dict) and key != "detail":  # {"errors": {"user.email": "is invalid"}}
+            details = [FieldError(str(field), _text(msg)) for field, msg in value.items()]
+            break
+
+    if message is None:
+        message = "; ".join(str(detail) for detail in details) if details else fallback
+    return _truncate(message), details
+
+
+def _field_error(item: Any) -> FieldError | None:
+    if isinstance(item, str):
+        return FieldError("", item)
+    if not isinstance(item, dict):
+        return None
+    field: Any = item.get("field", item.get("loc", item.get("path", item.get("name", ""))))
+    if isinstance(field, list | tuple):
+        # FastAPI locations look like ["body", "user", "email"]: the first part is where, not what.
+        parts = [str(part) for part in field]
+        if parts and parts[0] in ("body", "query", "path", "header"):
+            parts = parts[1:]
+        field = ".".join(parts)
+    message = item.get("message", item.get("msg", item.get("error", item.get("detail", ""))))
+    return FieldError(str(field), _truncate(_text(message)))
+
+
+def parse_retry_after(response: httpx.Response) -> float | None:
+    """Seconds the server asked us to wait (Retry-After as seconds or HTTP date, or retry-after-ms)."""
+    return retry_after_seconds(response.headers)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(_text(item) for item in value)
+    return str(value).strip()
+
+
+def _truncate(text: str) -> str:
+    return text if len(text) <= _MAX_MESSAGE_CHARS else text[: _MAX_MESSAGE_CHARS - 1] + "…"
+
+
+def _clause(text: str) -> str:
+    """The message as a clause inside a sentence: no trailing full stop."""
+    return text.strip().rstrip(".") or "no details given"
+
+
+def _sentence(text: str) -> str:
+    """The message as a complete sentence ending in a full stop."""
+    text = text.strip()
+    if not text:
+        return "No details were given."
+    return text if text[-1] in ".!?" else text + "."
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "a moment"
+    whole = max(1, round(value))
+    return f"{whole} second" if whole == 1 else f"{whole} seconds"

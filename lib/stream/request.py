@@ -1,0 +1,125 @@
+"""One JSON call over httpx, every failure turned into a typed StreamError; shared by client and auth."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, NamedTuple, TypeVar
+
+import httpx
+import pydantic
+
+from lib.stream.errors import (
+    Operation,
+    StreamError,
+    TransportError,
+    UnexpectedResponseError,
+    error_from_response,
+)
+from lib.stream.retry import NEVER_SENT_ERRORS, RETRY_EXTENSION, RetrySafety
+
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+
+
+class JsonAnswer(NamedTuple):
+    """A successful answer: its decoded body (None when empty), status and the endpoint that gave it."""
+
+    data: Any
+    status_code: int
+    endpoint: str
+    operation: Operation
+
+    def parse(self, model: type[ModelT], data: Any = ...) -> ModelT:
+        """Validate the body (or the given part of it) as model."""
+        return parse_model(
+            model,
+            self.data if data is ... else data,
+            endpoint=self.endpoint,
+            operation=self.operation,
+            status_code=self.status_code,
+        )
+
+
+def send_json(
+    http: httpx.Client,
+    method: str,
+    path: str,
+    *,
+    operation: Operation,
+    safety: RetrySafety,
+    json_body: Any = None,
+    params: dict[str, str] | None = None,
+    auth: httpx.Auth | None = None,
+) -> JsonAnswer:
+    """Send one request and return its decoded JSON answer; raise StreamError for anything else."""
+    request = http.build_request(
+        method, path, json=json_body, params=params, extensions={RETRY_EXTENSION: safety.value}
+    )
+    endpoint = f"{method} {request.url.path}"
+    try:
+        # auth=None means "no auth" to httpx (not "the client's default"): the token call itself goes without.
+        response = http.send(request, auth=auth)
+    except StreamError:
+        raise  # from the auth flow: obtaining a token failed, already typed
+    except httpx.TimeoutException as exc:
+        raise TransportError(
+            f"timed out ({type(exc).__name__})",
+            endpoint=endpoint,
+            operation=operation,
+            timed_out=True,
+            maybe_applied=_maybe_sent(exc, operation),
+        ) from exc
+    except httpx.TransportError as exc:
+        raise TransportError(
+            _describe_transport_error(exc),
+            endpoint=endpoint,
+            operation=operation,
+            maybe_applied=_maybe_sent(exc, operation),
+        ) from exc
+    except httpx.HTTPError as exc:  # e.g. an invalid URL: nothing was sent
+        raise TransportError(f"{type(exc).__name__}: {exc}", endpoint=endpoint, operation=operation) from exc
+
+    if not response.is_success:
+        raise error_from_response(response, endpoint=endpoint, operation=operation)
+    if not response.content.strip():
+        return JsonAnswer(None, response.status_code, endpoint, operation)
+    try:
+        return JsonAnswer(response.json(), response.status_code, endpoint, operation)
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
+        raise UnexpectedResponseError(
+            f"the body of HTTP {response.status_code} is not valid JSON",
+            status_code=response.status_code,
+            endpoint=endpoint,
+            operation=operation,
+            maybe_applied=not operation.repeatable,
+        ) from exc
+
+
+def parse_model(
+    model: type[ModelT], data: Any, *, endpoint: str, operation: Operation, status_code: int | None = None
+) -> ModelT:
+    """Validate data as model; a shape mismatch becomes UnexpectedResponseError (values never echoed)."""
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        # Only locations and messages: pydantic's own text includes the input, which may hold a token.
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+            for error in exc.errors()[:5]
+        )
+        raise UnexpectedResponseError(
+            f"unexpected {model.__name__} shape ({problems})",
+            status_code=status_code,
+            endpoint=endpoint,
+            operation=operation,
+            maybe_applied=not operation.repeatable,
+        ) from None
+
+
+def _maybe_sent(exc: httpx.TransportError, operation: Operation) -> bool:
+    return not operation.repeatable and not isinstance(exc, NEVER_SENT_ERRORS)
+
+
+def _describe_transport_error(exc: httpx.TransportError) -> str:
+    reason = str(exc).strip()
+    name = type(exc).__name__
+    return f"{name}: {reason}" if reason else name
