@@ -1,0 +1,157 @@
+"""The sandbox Partner API as a FastAPI app: the guide's endpoints plus /sandbox/* admin and consent."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from . import merchants
+from .auth import ONBOARDING_SCOPE, TokenService
+from .consent import consent_router
+from .db import Database
+from .errors import ApiError, install_error_handlers, summary, validation_details
+from .faults import FaultState, install_fault_middleware
+from .schemas import BindIn, CodeIn, IngestIn, IntegrationIn, OrgIn, TokenIn
+from .service import SandboxService
+from .settings import SandboxSettings
+
+
+async def _token_body(request: Request) -> TokenIn:
+    """The token request as JSON (the guide) or as an OAuth-style form; validated into TokenIn."""
+    raw = await request.body()
+    content_type = request.headers.get("content-type", "")
+    data: Any
+    if "application/x-www-form-urlencoded" in content_type:
+        form = {k: v[-1] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+        if "scope" in form and "scopes" not in form:
+            form["scopes"] = form.pop("scope").split()
+        data = form
+    else:
+        try:
+            data = json.loads(raw or b"null")
+        except ValueError as exc:
+            raise ApiError(
+                422, "The request body is not valid JSON.", [{"field": "body", "message": "is not JSON"}]
+            ) from exc
+    if not isinstance(data, dict):
+        raise ApiError(
+            422, "The request body must be a JSON object.", [{"field": "body", "message": "is not an object"}]
+        )
+    try:
+        return TokenIn.model_validate(data)
+    except ValidationError as exc:
+        details = validation_details(list(exc.errors()))
+        raise ApiError(422, summary(details), details) from exc
+
+
+def create_app(settings: SandboxSettings) -> FastAPI:
+    """Build the sandbox app over the SQLite state in settings.data_dir."""
+    db = Database(settings.db_path)
+    tokens = TokenService(db, settings.token_ttl, settings.refresh_ttl)
+    service = SandboxService(db, settings)
+    faults = FaultState(settings.faults)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.close()
+
+    app = FastAPI(
+        title="Stream Partner API sandbox",
+        version="1.0",
+        docs_url="/sandbox/docs",
+        openapi_url="/sandbox/openapi.json",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.faults = faults
+    app.state.service = service
+    install_error_handlers(app)
+    install_fault_middleware(app, faults)
+    app.include_router(consent_router(service))
+
+    def require_onboarding(request: Request) -> None:
+        tokens.check(request.headers.get("authorization"), ONBOARDING_SCOPE)
+
+    auth = [Depends(require_onboarding)]
+
+    # --- the guide's endpoints --------------------------------------------------------------------
+
+    @app.post("/oauth/token", status_code=201)
+    async def token(request: Request) -> JSONResponse:
+        body = await _token_body(request)
+        answer = await run_in_threadpool(tokens.grant, body)
+        return JSONResponse(answer, status_code=201, headers={"Cache-Control": "no-store"})
+
+    @app.post("/onboarding/org", status_code=201, dependencies=auth)
+    def create_org(body: OrgIn) -> dict[str, str]:
+        return service.create_org(body)
+
+    @app.post("/onboarding/integrations", status_code=201, dependencies=auth)
+    def create_integration(body: IntegrationIn, request: Request) -> dict[str, Any]:
+        return service.create_integration(body, str(request.base_url))
+
+    @app.get("/onboarding/integrations/{onboarding_id}", dependencies=auth)
+    def get_integration(onboarding_id: str) -> dict[str, Any]:
+        return service.get_integration(onboarding_id)
+
+    @app.put("/onboarding/integrations/{onboarding_id}", dependencies=auth)
+    def exchange_code(onboarding_id: str, body: CodeIn) -> dict[str, Any]:
+        return service.exchange_code(onboarding_id, body.code)
+
+    @app.get("/onboarding/locations", dependencies=auth)
+    def locations(onboarding_id: str) -> Response:
+        return Response(service.locations_body(onboarding_id), media_type="application/json")
+
+    @app.post("/onboarding/locations/ingest", dependencies=auth)
+    def ingest(body: IngestIn) -> JSONResponse:
+        return JSONResponse(service.ingest(body))
+
+    @app.post("/onboarding/locations/bind", dependencies=auth)
+    def bind(body: BindIn) -> JSONResponse:
+        return JSONResponse(service.bind(body))
+
+    @app.get("/onboarding/org/{org_id}/locations", dependencies=auth)
+    def org_locations(org_id: str) -> JSONResponse:
+        return JSONResponse(service.org_locations(org_id))
+
+    # --- sandbox administration (no auth, no faults) ----------------------------------------------
+
+    @app.get("/sandbox/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/sandbox/merchants")
+    def merchant_catalog() -> dict[str, Any]:
+        return {"merchants": merchants.merchant_summary()}
+
+    @app.get("/sandbox/faults")
+    def get_faults() -> dict[str, Any]:
+        return faults.snapshot()
+
+    @app.put("/sandbox/faults")
+    async def put_faults(request: Request) -> dict[str, Any]:
+        try:
+            changes = json.loads(await request.body() or b"{}")
+        except ValueError as exc:
+            raise ApiError(422, "The request body is not valid JSON.") from exc
+        if not isinstance(changes, dict):
+            raise ApiError(422, "The request body must be a JSON object of fault knobs.")
+        return faults.update(changes)
+
+    @app.post("/sandbox/reset")
+    def reset() -> dict[str, Any]:
+        db.wipe()
+        return {"status": "reset", "faults": faults.reset()}
+
+    return app

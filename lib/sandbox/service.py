@@ -1,0 +1,504 @@
+"""The sandbox's onboarding model: orgs, integrations, OAuth codes, ingest, bind and the org view."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from . import merchants
+from .auth import token_hash
+from .db import Database
+from .errors import ApiError
+from .ids import new_id
+from .schemas import BindIn, IngestIn, IntegrationIn, OrgIn
+from .settings import SandboxSettings
+from .sources import MANUAL_CODE_PREFIX, SOURCES, manual_code, sources_of
+
+
+def add_query(url: str, **params: str) -> str:
+    """url with params appended to its query string (existing parameters and fragment kept)."""
+    parts = urlsplit(url)
+    query = [*parse_qsl(parts.query, keep_blank_values=True), *params.items()]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _names(ids: list[str], limit: int = 10) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+@dataclass
+class ConsentContext:
+    """What the consent page needs to show."""
+
+    onboarding: dict[str, Any]
+    org_name: str
+    source_label: str
+    fixed_merchant: str | None  # a DSP consent for an org whose POS is connected shows that merchant
+    return_url: str
+
+
+class SandboxService:
+    """All state changes and views of the sandbox, over one Database."""
+
+    def __init__(self, db: Database, settings: SandboxSettings) -> None:
+        self.db = db
+        self.settings = settings
+
+    # --- orgs -------------------------------------------------------------------------------------
+
+    def create_org(self, body: OrgIn) -> dict[str, str]:
+        """POST /onboarding/org: 409 when the provider_id is already used."""
+        org_id, user_id = new_id(), new_id()
+        with self.db.transaction() as conn:
+            existing = conn.execute(
+                "SELECT id FROM orgs WHERE provider_id = ?", (body.provider_id,)
+            ).fetchone()
+            if existing is not None:
+                raise ApiError(
+                    409,
+                    f"An organization with provider_id '{body.provider_id}' already exists "
+                    f"(org_id {existing['id']}).",
+                    [{"field": "provider_id", "message": "is already used by another organization"}],
+                )
+            conn.execute(
+                "INSERT INTO orgs (id, name, provider_id, user_id, email, first_name, last_name, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    org_id,
+                    body.name,
+                    body.provider_id,
+                    user_id,
+                    body.user.email,
+                    body.user.first_name,
+                    body.user.last_name,
+                    time.time(),
+                ),
+            )
+        return {"org_id": org_id, "user_id": user_id}
+
+    def _org(self, conn: sqlite3.Connection, org_id: str) -> sqlite3.Row:
+        row = conn.execute("SELECT * FROM orgs WHERE id = ?", (org_id,)).fetchone()
+        if row is None:
+            raise ApiError(404, f"Organization '{org_id}' was not found.")
+        return row
+
+    # --- integrations -----------------------------------------------------------------------------
+
+    @staticmethod
+    def onboarding_json(row: sqlite3.Row) -> dict[str, Any]:
+        """The onboarding object as the API answers it."""
+        out: dict[str, Any] = {
+            "_id": row["id"],
+            "status": row["status"],
+            "type": row["type"],
+            "source": row["source"],
+            "org_id": row["org_id"],
+        }
+        if row["entry_url"]:
+            out["entry_url"] = row["entry_url"]
+        return out
+
+    def _onboarding(self, conn: sqlite3.Connection, onboarding_id: str) -> sqlite3.Row:
+        row = conn.execute("SELECT * FROM onboardings WHERE id = ?", (onboarding_id,)).fetchone()
+        if row is None:
+            raise ApiError(404, f"Onboarding '{onboarding_id}' was not found.")
+        return row
+
+    def create_integration(self, body: IntegrationIn, base_url: str) -> dict[str, Any]:
+        """POST /onboarding/integrations: OAuth sources wait for consent, manual ones for a code."""
+        source = SOURCES.get(body.source)
+        if source is None or source.type != body.type:
+            known = ", ".join(sources_of(body.type))
+            raise ApiError(
+                400,
+                f"Unknown {body.type.upper()} source '{body.source}'. The sandbox knows: {known}.",
+                [{"field": "source", "message": f"must be one of {known}"}],
+            )
+        if source.oauth and not body.return_url:
+            raise ApiError(
+                400,
+                f"{source.label} connects by OAuth, so return_url is required.",
+                [{"field": "return_url", "message": "is required for OAuth sources"}],
+            )
+        onboarding_id = new_id()
+        entry_url = f"{base_url.rstrip('/')}/sandbox/consent/{onboarding_id}" if source.oauth else None
+        status = "waiting_for_oauth" if source.oauth else "pending"
+        with self.db.transaction() as conn:
+            self._org(conn, body.org_id)
+            conn.execute(
+                "INSERT INTO onboardings (id, org_id, type, source, status, return_url, entry_url,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    onboarding_id,
+                    body.org_id,
+                    body.type,
+                    body.source,
+                    status,
+                    body.return_url,
+                    entry_url,
+                    time.time(),
+                ),
+            )
+            row = self._onboarding(conn, onboarding_id)
+        return {"onboarding": self.onboarding_json(row)}
+
+    def get_integration(self, onboarding_id: str) -> dict[str, Any]:
+        """GET /onboarding/integrations/{id} (a sandbox convenience)."""
+        with self.db.read() as conn:
+            return {"onboarding": self.onboarding_json(self._onboarding(conn, onboarding_id))}
+
+    def _pos_merchant(self, conn: sqlite3.Connection, org_id: str) -> str | None:
+        row = conn.execute(
+            "SELECT merchant_code FROM onboardings WHERE org_id = ? AND type = 'pos' AND status = 'active'"
+            " ORDER BY activated_at DESC LIMIT 1",
+            (org_id,),
+        ).fetchone()
+        return row["merchant_code"] if row else None
+
+    def exchange_code(self, onboarding_id: str, code: str) -> dict[str, Any]:
+        """PUT /onboarding/integrations/{id}: an OAuth code or a manual code makes it active."""
+        now = time.time()
+        with self.db.transaction() as conn:
+            row = self._onboarding(conn, onboarding_id)
+            if row["status"] == "deprovisioned":
+                raise ApiError(
+                    409, f"Onboarding '{onboarding_id}' is deprovisioned; start a new integration."
+                )
+            source = SOURCES[row["source"]]
+            if source.oauth:
+                found = conn.execute(
+                    "SELECT * FROM oauth_codes WHERE code_hash = ? AND onboarding_id = ?",
+                    (token_hash(code), onboarding_id),
+                ).fetchone()
+                if found is None or found["used"] or found["expires_at"] <= now:
+                    reason = (
+                        "has already been used" if found is not None and found["used"] else "is not valid"
+                    )
+                    if found is not None and not found["used"] and found["expires_at"] <= now:
+                        reason = "has expired"
+                    raise ApiError(
+                        400,
+                        f"The authorization code {reason} for onboarding '{onboarding_id}': "
+                        f"open the {source.label} consent page again to get a new one.",
+                        [{"field": "code", "message": reason}],
+                    )
+                conn.execute("UPDATE oauth_codes SET used = 1 WHERE code_hash = ?", (found["code_hash"],))
+                merchant = found["merchant_code"]
+            else:
+                merchant = self._manual_merchant(code, source.label)
+                if source.type == "dsp":
+                    # The DSP lists the stores of the merchant the org's POS connected, when there is one.
+                    merchant = self._pos_merchant(conn, row["org_id"]) or merchant
+            conn.execute(
+                "UPDATE onboardings SET status = 'active', merchant_code = ?, activated_at = ? WHERE id = ?",
+                (merchant, now, onboarding_id),
+            )
+            return {"onboarding": self.onboarding_json(self._onboarding(conn, onboarding_id))}
+
+    @staticmethod
+    def _manual_merchant(code: str, label: str) -> str:
+        catalog = merchants.catalog()
+        text = code.strip()
+        if text.upper().startswith(MANUAL_CODE_PREFIX):
+            merchant = text[len(MANUAL_CODE_PREFIX) :].lower()
+            if merchant in catalog:
+                return merchant
+        example = manual_code(next(iter(catalog))) if catalog else f"{MANUAL_CODE_PREFIX}<merchant>"
+        raise ApiError(
+            400,
+            f"The {label} integration code '{code}' is not valid. Sandbox codes look like {example} "
+            "(GET /sandbox/merchants lists every merchant's code).",
+            [{"field": "code", "message": "is not a valid integration code"}],
+        )
+
+    # --- OAuth consent ----------------------------------------------------------------------------
+
+    def consent_context(self, onboarding_id: str) -> ConsentContext:
+        """What the consent page shows for an onboarding (404/400 when there is nothing to consent to)."""
+        with self.db.read() as conn:
+            row = self._onboarding(conn, onboarding_id)
+            source = SOURCES[row["source"]]
+            if not source.oauth:
+                raise ApiError(400, f"{source.label} connects with a manual code, not by OAuth consent.")
+            if row["status"] == "deprovisioned":
+                raise ApiError(
+                    409, f"Onboarding '{onboarding_id}' is deprovisioned; start a new integration."
+                )
+            org = self._org(conn, row["org_id"])
+            fixed = self._pos_merchant(conn, row["org_id"]) if source.type == "dsp" else None
+        return ConsentContext(self.onboarding_json(row), org["name"], source.label, fixed, row["return_url"])
+
+    def consent_decide(self, onboarding_id: str, approve: bool, merchant: str | None) -> str:
+        """Approve (one-time code) or deny; returns the URL to redirect the browser to."""
+        ctx = self.consent_context(onboarding_id)
+        if not approve:
+            return add_query(
+                ctx.return_url,
+                error="access_denied",
+                error_description=f"The {ctx.source_label} account owner denied access.",
+            )
+        chosen = ctx.fixed_merchant or merchant
+        if chosen not in merchants.catalog():
+            raise ApiError(400, f"Unknown sandbox merchant '{chosen}': pick one from the list.")
+        code = secrets.token_urlsafe(24)
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO oauth_codes (code_hash, onboarding_id, merchant_code, expires_at)"
+                " VALUES (?, ?, ?, ?)",
+                (token_hash(code), onboarding_id, chosen, time.time() + self.settings.code_ttl),
+            )
+        return add_query(ctx.return_url, code=code)
+
+    # --- locations --------------------------------------------------------------------------------
+
+    def _active(self, conn: sqlite3.Connection, onboarding_id: str, kind: str | None) -> sqlite3.Row:
+        row = self._onboarding(conn, onboarding_id)
+        if kind is not None and row["type"] != kind:
+            raise ApiError(
+                400,
+                f"Onboarding '{onboarding_id}' is a {row['type'].upper()} onboarding; this call needs a "
+                f"{kind.upper()} onboarding.",
+                [{"field": "onboarding_id", "message": f"must be a {kind.upper()} onboarding"}],
+            )
+        if row["status"] != "active":
+            raise ApiError(
+                409,
+                f"Onboarding '{onboarding_id}' is {row['status']}, not active: finish the integration first.",
+            )
+        return row
+
+    def locations_body(self, onboarding_id: str) -> bytes:
+        """GET /onboarding/locations: the POS locations or the DSP stores of an active onboarding."""
+        with self.db.read() as conn:
+            row = self._active(conn, onboarding_id, None)
+        return merchants.listing_body(row["merchant_code"], row["type"], row["source"])
+
+    def ingest(self, body: IngestIn) -> dict[str, Any]:
+        """POST /onboarding/locations/ingest: import (or re-sync) POS locations of that onboarding."""
+        now = time.time()
+        with self.db.read() as conn:
+            row = self._active(conn, body.onboarding_id, "pos")
+        index = merchants.pos_index(row["merchant_code"])
+        wanted = list(dict.fromkeys(item.provider_id for item in body.locations))
+        unknown = [
+            (i, item.provider_id) for i, item in enumerate(body.locations) if item.provider_id not in index
+        ]
+        if unknown:
+            raise ApiError(
+                400,
+                f"{len(unknown)} location(s) are not locations of onboarding '{body.onboarding_id}': "
+                f"{_names([pid for _, pid in unknown])}.",
+                [
+                    {
+                        "field": f"locations[{i}].provider_id",
+                        "message": f"'{pid}' is not a location of this onboarding",
+                    }
+                    for i, pid in unknown
+                ],
+            )
+        org_id = row["org_id"]
+        with self.db.transaction() as conn:
+            existing = {
+                r["provider_id"]: r["id"]
+                for r in conn.execute("SELECT provider_id, id FROM locations WHERE org_id = ?", (org_id,))
+            }
+            inserts, updates, result = [], [], []
+            for pid in wanted:
+                loc = index[pid]
+                address = json.dumps(loc["address"])
+                if pid in existing:
+                    loc_id = existing[pid]
+                    updates.append((body.onboarding_id, row["source"], loc["name"], address, now, loc_id))
+                else:
+                    loc_id = new_id()
+                    inserts.append(
+                        (
+                            loc_id,
+                            org_id,
+                            body.onboarding_id,
+                            pid,
+                            row["source"],
+                            loc["name"],
+                            address,
+                            now,
+                            now,
+                        )
+                    )
+                result.append({"provider_id": pid, "_id": loc_id, "status": "ingested"})
+            conn.executemany(
+                "INSERT INTO locations (id, org_id, onboarding_id, provider_id, source, name, address,"
+                " ingested_at, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                inserts,
+            )
+            conn.executemany(
+                "UPDATE locations SET onboarding_id = ?, source = ?, name = ?, address = ?, synced_at = ?,"
+                " status = 'active' WHERE id = ?",
+                updates,
+            )
+        return {"locations": result}
+
+    def _dsp_status(self, bound_at: float, now: float) -> str:
+        return "APPROVED" if now - bound_at >= self.settings.approve_after_seconds else "PENDING"
+
+    def bind(self, body: BindIn) -> dict[str, Any]:
+        """POST /onboarding/locations/bind: link ingested POS locations to stores of that DSP onboarding."""
+        now = time.time()
+        with self.db.read() as conn:
+            row = self._active(conn, body.onboarding_id, "dsp")
+        stores = merchants.dsp_index(row["merchant_code"], row["source"])
+        org_id, dsp_id = row["org_id"], body.onboarding_id
+        with self.db.transaction() as conn:
+            ingested = {
+                r["provider_id"]
+                for r in conn.execute("SELECT provider_id FROM locations WHERE org_id = ?", (org_id,))
+            }
+            details = []
+            for i, item in enumerate(body.locations):
+                if item.pos_location_id not in ingested:
+                    details.append(
+                        {
+                            "field": f"locations[{i}].pos_location_id",
+                            "message": f"'{item.pos_location_id}' is not an ingested POS location "
+                            "of this org",
+                        }
+                    )
+                if item.dsp_provider_id not in stores:
+                    details.append(
+                        {
+                            "field": f"locations[{i}].dsp_provider_id",
+                            "message": f"'{item.dsp_provider_id}' is not a store of this DSP onboarding",
+                        }
+                    )
+            if details:
+                bad = list(dict.fromkeys(d["message"].split("'")[1] for d in details))
+                raise ApiError(
+                    400, f"Cannot bind: unknown or not ingested location ids {_names(bad)}.", details
+                )
+            self._check_unique_pairs(body)
+            bound = {
+                r["dsp_provider_id"]: r
+                for r in conn.execute("SELECT * FROM bindings WHERE dsp_onboarding_id = ?", (dsp_id,))
+            }
+            for i, item in enumerate(body.locations):
+                other = bound.get(item.dsp_provider_id)
+                # One store, one POS location: the person must first re-pair the location holding it.
+                if other is not None and other["pos_provider_id"] != item.pos_location_id:
+                    raise ApiError(
+                        409,
+                        f"DSP store '{item.dsp_provider_id}' is already bound to POS location "
+                        f"'{other['pos_provider_id']}'; it cannot also be bound to '{item.pos_location_id}'.",
+                        [
+                            {
+                                "field": f"locations[{i}].dsp_provider_id",
+                                "message": f"is already bound to POS location '{other['pos_provider_id']}'",
+                            }
+                        ],
+                    )
+            result = []
+            for item in body.locations:
+                name = item.dsp_store_name or stores[item.dsp_provider_id]["name"]
+                same = bound.get(item.dsp_provider_id)
+                if same is not None:  # the same pair again: harmless, its status carries on
+                    conn.execute(
+                        "UPDATE bindings SET dsp_store_name = ?"
+                        " WHERE dsp_onboarding_id = ? AND dsp_provider_id = ?",
+                        (name, dsp_id, item.dsp_provider_id),
+                    )
+                    bound_at = same["bound_at"]
+                else:
+                    # Re-pairing a POS location moves it off its previous store of this DSP.
+                    conn.execute(
+                        "DELETE FROM bindings WHERE dsp_onboarding_id = ? AND pos_provider_id = ?",
+                        (dsp_id, item.pos_location_id),
+                    )
+                    conn.execute(
+                        "INSERT INTO bindings (dsp_onboarding_id, dsp_provider_id, org_id, pos_provider_id,"
+                        " dsp_source, dsp_store_name, bound_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            dsp_id,
+                            item.dsp_provider_id,
+                            org_id,
+                            item.pos_location_id,
+                            row["source"],
+                            name,
+                            now,
+                        ),
+                    )
+                    bound_at = now
+                result.append(
+                    {
+                        "pos_location_id": item.pos_location_id,
+                        "dsp_provider_id": item.dsp_provider_id,
+                        "status": self._dsp_status(bound_at, now),
+                    }
+                )
+        return {"locations": result}
+
+    @staticmethod
+    def _check_unique_pairs(body: BindIn) -> None:
+        by_store: dict[str, str] = {}
+        by_pos: dict[str, str] = {}
+        for item in body.locations:
+            prev = by_store.setdefault(item.dsp_provider_id, item.pos_location_id)
+            if prev != item.pos_location_id:
+                raise ApiError(
+                    409,
+                    f"DSP store '{item.dsp_provider_id}' appears twice in the request, for POS locations "
+                    f"'{prev}' and '{item.pos_location_id}'; a store binds to one POS location.",
+                    [{"field": "locations", "message": "a DSP store may appear for one POS location only"}],
+                )
+            prev = by_pos.setdefault(item.pos_location_id, item.dsp_provider_id)
+            if prev != item.dsp_provider_id:
+                raise ApiError(
+                    409,
+                    f"POS location '{item.pos_location_id}' appears twice in the request, with DSP stores "
+                    f"'{prev}' and '{item.dsp_provider_id}'; a location binds to one store per DSP.",
+                    [{"field": "locations", "message": "a POS location may appear with one DSP store only"}],
+                )
+
+    def org_locations(self, org_id: str) -> dict[str, Any]:
+        """GET /onboarding/org/{org_id}/locations: ingested locations with their DSP bindings."""
+        now = time.time()
+        with self.db.read() as conn:
+            self._org(conn, org_id)
+            locs = conn.execute(
+                "SELECT id, provider_id, name, source, status, address FROM locations"
+                " WHERE org_id = ? ORDER BY rowid",
+                (org_id,),
+            ).fetchall()
+            binds = conn.execute(
+                "SELECT pos_provider_id, dsp_source, dsp_provider_id, dsp_store_name, bound_at FROM bindings"
+                " WHERE org_id = ? ORDER BY dsp_source",
+                (org_id,),
+            ).fetchall()
+        dsps: dict[str, list[dict[str, Any]]] = {}
+        for b in binds:
+            dsps.setdefault(b["pos_provider_id"], []).append(
+                {
+                    "name": SOURCES[b["dsp_source"]].label,
+                    "source": b["dsp_source"],
+                    "status": self._dsp_status(b["bound_at"], now),
+                    "provider_id": b["dsp_provider_id"],
+                    "store_name": b["dsp_store_name"],
+                }
+            )
+        return {
+            "locations": [
+                {
+                    "_id": r["id"],
+                    "provider_id": r["provider_id"],
+                    "name": r["name"],
+                    "source": r["source"],
+                    "status": r["status"],
+                    "address": json.loads(r["address"]),
+                    "dsps": dsps.get(r["provider_id"], []),
+                }
+                for r in locs
+            ]
+        }
