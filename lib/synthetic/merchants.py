@@ -225,7 +225,8 @@ def _sites(spec: MerchantSpec) -> tuple[_Site, ...]:
         streets = city_streets(city)
         while True:
             s_idx = rng.randrange(len(streets))
-            number = int(10 ** rng.uniform(2, 4.0))
+            # Mostly 3-4 digit house numbers, a few 2-digit and 5-digit ones (12224 Ventura Blvd).
+            number = int(10 ** rng.uniform(1.7, 4.25))
             key = (city.name, city.state, s_idx, number)
             if key not in used_addr:
                 used_addr.add(key)
@@ -389,8 +390,9 @@ def _drift_row(rng, s: _Site, case: str, profile: _Profile) -> tuple[dict[str, o
             addr, locality, tag = abbrev_variant(addr, locality, rng)
             tags.append(f"abbrev:{tag}")
         elif op == "unit_reformat":
+            before = addr.unit_text()
             addr = unit_reformat(addr, rng, profile.unit_fold)
-            tags.append("unit_reformat")
+            tags.append(f"unit:{before}->{addr.unit_text()}{' in line 1' if addr.unit_in_line1 else ''}")
         elif op == "unit_dropped":
             addr = replace(addr, unit_kind="", unit_id="")
             tags.append("unit_dropped")
@@ -513,7 +515,8 @@ def _dsp_frames(spec: MerchantSpec, dsp: str, rates: DriftRates) -> tuple[pd.Dat
         store_no = max(store_nos) + rng.randint(1, 50)
         store_nos.add(store_no)
         rows.append(_closed_nearby(rng, s, used, profile, phones, store_no))
-        truth.append({"pos_provider_id": None, "case": "closed_nearby", "detail": "", "related": s.pid})
+        detail = f"house {s.addr.number}->{rows[-1]['address_line_1'].split(' ', 1)[0]}"
+        truth.append({"pos_provider_id": None, "case": "closed_nearby", "detail": detail, "related": s.pid})
     vbrands = _merchant_virtual_brands(spec)
     kitchens = rng.sample(sites, min(n, _extra_count(rng, rates.virtual_rate, n)))
     for s in kitchens:
