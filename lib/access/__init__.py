@@ -12,6 +12,7 @@ from lib.access.assignment import (
     normalize_email,
     role_for,
 )
+from lib.access.identity import LOCAL_OPERATOR, Gate, Identity, identify
 from lib.access.roles import (
     ACTION_PHRASES,
     REQUIRED_ROLE,
@@ -32,12 +33,15 @@ __all__ = [
     "DEFAULT_PROVIDER",
     "DOMAIN_KEYS",
     "EMAIL_KEYS",
+    "LOCAL_OPERATOR",
     "REQUIRED_ROLE",
     "REQUIRE_LOGIN_ENV",
     "AccessConfigError",
     "AccessSettings",
     "Action",
     "AuditScope",
+    "Gate",
+    "Identity",
     "PermissionDenied",
     "Role",
     "RoleRules",
@@ -45,6 +49,7 @@ __all__ = [
     "auth_providers",
     "can",
     "email_domain",
+    "identify",
     "normalize_email",
     "parse_role",
     "refusal",

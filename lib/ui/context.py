@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
+from lib.access import Action, Role
 from lib.connect import ApiTarget, load_config, resolve_target
 from lib.connect import open_client as _open_client
 from lib.store import Records, default_database_url
 from lib.stream.client import StreamClient
-from lib.ui.identity import current_actor
+from lib.ui.access import admit, render_access_sidebar, require_page, warn_if_open
 
 CURRENT_ORG_KEY = "current_org_id"
+NEXT_ORG_KEY = "next_org_id"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Console:
     records: Records
     actor: str
     org_id: str | None
+    role: Role | None = None  # for display; actions check the role afresh (lib/ui/access.allowed)
 
 
 @st.cache_resource(show_spinner="Starting the sandbox API…")
@@ -58,9 +62,13 @@ def get_records() -> Records:
     return _records(str(load_config().get("DATABASE_URL") or default_database_url()))
 
 
-def page_setup(title: str, icon: str = "🧭") -> Console:
-    """Start a page: config, client, records, sidebar. Call first on every page."""
+def page_setup(title: str, icon: str = "🧭", requires: Action = Action.VIEW) -> Console:
+    """Start a page: config, sign-in and role gate, client, records, sidebar. Call first on every page.
+
+    `requires` is the action the page needs (Action.VIEW: every role); people who may not get a refusal.
+    """
     st.set_page_config(page_title=f"{title} · Onboarding Console", page_icon=icon, layout="wide")
+    identity = admit()  # the sign-in and "ask an admin" pages end the run here, before any API or records use
     try:
         target = get_target()
     except ValueError as exc:  # misconfiguration: say what to fix instead of a traceback
@@ -71,17 +79,25 @@ def page_setup(title: str, icon: str = "🧭") -> Console:
         target=target,
         client=get_client(),
         records=records,
-        actor=current_actor(),
+        actor=identity.actor,
         org_id=_current_org(records),
+        role=identity.role,
     )
     from lib.ui.sidebar import render_sidebar  # late import: sidebar uses Console
 
     render_sidebar(console)
+    render_access_sidebar(identity)
+    warn_if_open(identity, target)
+    require_page(identity, requires)
     return console
 
 
 def _current_org(records: Records) -> str | None:
     """The org chosen in this session, else the newest one the console knows."""
+    pending = st.session_state.pop(NEXT_ORG_KEY, None)
+    if pending:  # chosen after the sidebar selector was drawn in an earlier run: apply before it is redrawn
+        st.session_state[CURRENT_ORG_KEY] = pending
+        return pending
     org_id = st.session_state.get(CURRENT_ORG_KEY)
     if org_id:
         return org_id
@@ -94,5 +110,12 @@ def _current_org(records: Records) -> str | None:
 
 
 def set_current_org(org_id: str) -> None:
-    """Make org_id the current organization for this session."""
-    st.session_state[CURRENT_ORG_KEY] = org_id
+    """Make org_id the current organization for this session.
+
+    Once the sidebar selector has been drawn in this run its value cannot change until the next run: then the
+    choice is kept for the next run, and the caller should st.rerun() to show it.
+    """
+    try:
+        st.session_state[CURRENT_ORG_KEY] = org_id
+    except StreamlitAPIException:
+        st.session_state[NEXT_ORG_KEY] = org_id
