@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import quote
@@ -37,9 +38,24 @@ from lib.stream.retry import RetryPolicy, RetrySafety, RetryTransport
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=10.0)
 
 # What each call does, in words for error messages, and whether repeating it blindly is harmless.
-CREATE_ORG = Operation("creating the organization", "the organization", repeatable=False)
-CREATE_INTEGRATION = Operation("starting the integration", "the integration", repeatable=False)
-EXCHANGE_CODE = Operation("submitting the integration code", "the integration code", repeatable=False)
+CREATE_ORG = Operation(
+    "creating the organization",
+    "the organization",
+    repeatable=False,
+    verify="check whether the organization was created",
+)
+CREATE_INTEGRATION = Operation(
+    "starting the integration",
+    "the integration",
+    repeatable=False,
+    verify="check whether the integration was started",
+)
+EXCHANGE_CODE = Operation(
+    "submitting the integration code",
+    "the integration code",
+    repeatable=False,
+    verify="check the integration's status (a code works only once)",
+)
 GET_INTEGRATION = Operation("loading the integration", "the integration")
 LIST_LOCATIONS = Operation("loading the integration's locations", "the location list request")
 INGEST = Operation("importing the selected locations", "the location import")
@@ -64,7 +80,9 @@ class StreamClient:
         transport: httpx.BaseTransport | None = None,
         scopes: Sequence[str] = ("onboarding",),
         retry_policy: RetryPolicy | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """Build a client; retry_policy overrides max_retries, clock (token expiry) is for tests."""
         self.base_url = base_url.rstrip("/")
         self.client_id = client_id
         self.scopes = tuple(scopes)
@@ -76,7 +94,7 @@ class StreamClient:
             follow_redirects=False,
             headers={"Accept": "application/json", "User-Agent": "onboarding-console/0.1"},
         )
-        self._auth = TokenAuth(self._http, client_id, client_secret, scopes=self.scopes)
+        self._auth = TokenAuth(self._http, client_id, client_secret, scopes=self.scopes, clock=clock)
 
     @classmethod
     def from_settings(cls, settings: ClientSettings, **kwargs: Any) -> Self:

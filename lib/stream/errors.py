@@ -33,6 +33,7 @@ class Operation:
     action: str  # "creating the organization"
     subject: str  # "the organization"
     repeatable: bool = True  # False when a blind retry could apply the change twice
+    verify: str = "check the current state"  # what to look at before repeating a non-repeatable request
 
 
 UNKNOWN_OPERATION = Operation(action="calling the API", subject="the request")
@@ -83,10 +84,7 @@ class StreamError(Exception):
     def _maybe_applied_hint(self) -> str:
         if not self.maybe_applied:
             return ""
-        return (
-            f" The request may still have reached the API, so check whether {self.operation.subject} exists"
-            " before repeating it."
-        )
+        return f" The request may still have reached the API, so {self.operation.verify} before repeating it."
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
