@@ -149,11 +149,12 @@ def admit() -> Identity:
 def render_access_sidebar(identity: Identity) -> None:
     """The person's role, and Sign out (signed in) or the single-operator note (no sign-in)."""
     with st.sidebar:
+        # The shared sidebar already says "Acting as <who>"; this adds the role and how the person got in.
         role = identity.role.label if identity.role else "no role"
         if identity.local:
-            st.caption(f"Single local operator (no sign-in configured) · role: {role}")
+            st.caption(f"Role: **{role}** · single local operator, no sign-in configured")
         else:
-            st.caption(f"Signed in as **{identity.actor}** · role: {role}")
+            st.caption(f"Role: **{role}** · signed in")
             sign_out_button()
 
 

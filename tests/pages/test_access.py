@@ -124,7 +124,8 @@ def audit_actors(at: AppTest) -> list[str]:
 
 def test_local_operator_on_the_sandbox_is_admin_and_sees_everything(env: Env) -> None:
     at = run(AUDIT_PAGE)
-    assert "Single local operator (no sign-in configured) · role: admin" in texts(at)
+    assert "Acting as **local operator**" in texts(at)
+    assert "Role: **admin** · single local operator, no sign-in configured" in texts(at)
     assert len(audit_actors(at)) == 5
     assert [t.label for t in at.tabs] == ["Entries", "Role settings"]
     assert not at.warning or "open to anyone" not in texts(at)  # sandbox: no open-console banner
@@ -191,7 +192,8 @@ def test_broken_roles_setting_fails_closed_with_a_sentence(env: Env) -> None:
 
 def test_sign_out_ends_the_session(env: Env) -> None:
     at = run(AUDIT_PAGE, user=signed_in("am@example.com"), secrets=SIGNED_IN)
-    assert "Signed in as **am@example.com** · role: account manager" in texts(at)
+    assert "Acting as **am@example.com**" in texts(at)
+    assert "Role: **account manager** · signed in" in texts(at)
     at.sidebar.button(key="sign_out").click().run()
     assert not at.dataframe  # nothing more is drawn in the run that signed out
     at.run()
@@ -260,7 +262,38 @@ def test_bind_entry_detail_shows_pairs_and_scores(env: Env) -> None:
     assert pairs.to_dict("records") == [{"location_id": "L1", "store_id": "S9", "score": 0.97}]
 
 
-def test_export_is_offered_for_exactly_the_rows_shown(env: Env) -> None:
-    at = run(AUDIT_PAGE)
+@pytest.fixture
+def media(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every in-memory media store AppTest creates (one per run), so a test can read a download's bytes."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import app_test
+
+    stores: list[Any] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return stores
+
+
+def _download(at: AppTest, stores: list[Any]) -> bytes:
+    url = at.download_button[0].proto.url
+    return bytes(stores[-1].get_file(url.rsplit("/", 1)[-1]).content)
+
+
+def test_export_csv_holds_exactly_the_rows_shown_in_full(env: Env, media: list[Any]) -> None:
+    import io
+
+    import pandas as pd
+
+    at = run(AUDIT_PAGE, user=signed_in("am@example.com"), secrets=SIGNED_IN)
+    at.selectbox(key="audit_action").set_value(LOCATIONS_BOUND).run()
     button = at.download_button[0]
     assert button.label == "Export CSV" and not button.proto.disabled
+    exported = pd.read_csv(io.BytesIO(_download(at, media)))
+    assert exported["actor"].tolist() == ["am@example.com"]
+    assert exported["action"].tolist() == [LOCATIONS_BOUND]
+    assert '"score": 0.97' in exported["request"].iloc[0]  # the pairs and scores travel with the export
