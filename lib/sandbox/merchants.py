@@ -19,6 +19,7 @@ ADDRESS_FIELDS = (
     "postal_code",
     "country",
 )
+EXTRA_FIELDS = ("phone", "latitude", "longitude")
 
 
 def catalog() -> dict[str, Any]:
@@ -50,12 +51,18 @@ def _clean(value: Any) -> Any:
 
 
 def _rows(frame: pd.DataFrame, id_column: str) -> tuple[dict[str, Any], ...]:
-    """Frame -> ({provider_id, name, address}) in the API's location shape."""
+    """Frame -> {provider_id, name, address, phone, latitude, longitude} in the API's location shape.
+
+    phone and coordinates are extras beyond the guide's shape (POS and DSP listings carry them in practice).
+    """
     present = [f for f in ADDRESS_FIELDS if f in frame.columns]
+    extras = [f for f in EXTRA_FIELDS if f in frame.columns]
     out = []
     for rec in frame.to_dict("records"):
-        address = {f: _clean(rec.get(f)) for f in present}
-        out.append({"provider_id": str(rec[id_column]), "name": str(rec["name"]), "address": address})
+        row = {"provider_id": str(rec[id_column]), "name": str(rec["name"])}
+        row["address"] = {f: _clean(rec.get(f)) for f in present}
+        row.update({f: _clean(rec.get(f)) for f in extras})
+        out.append(row)
     return tuple(out)
 
 
