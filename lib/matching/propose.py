@@ -1,0 +1,304 @@
+"""The matching pipeline: validate, normalise, block, score, assign one-to-one, band and explain."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from lib.matching.assign import assign_one_to_one
+from lib.matching.block import candidate_pairs
+from lib.matching.config import MatchConfig
+from lib.matching.explain import near_numbers, no_proposal_reason, pair_reason
+from lib.matching.normalize import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    brand_canon,
+    brand_tokens,
+    normalize_frame,
+    strip_tokens,
+)
+from lib.matching.score import score_pairs
+
+PAIR_COLUMNS: tuple[str, ...] = (
+    "pos_provider_id",
+    "dsp_provider_id",
+    "score",
+    "band",
+    "reason",
+    "name_score",
+    "street_score",
+    "number_match",
+    "postal_score",
+    "city_score",
+    "unit_match",
+    "phone_match",
+)
+ALTERNATIVE_COLUMNS: tuple[str, ...] = (
+    "pos_provider_id",
+    "rank",
+    "dsp_provider_id",
+    "score",
+    "band",
+    "reason",
+    "taken_by",
+)
+BANDS: tuple[str, ...] = ("auto", "review", "none")
+
+
+class MatchInputError(ValueError):
+    """A location table the engine cannot read (missing column, blank or duplicate ids)."""
+
+
+def validate_locations(df: pd.DataFrame, side: str) -> None:
+    """Raise MatchInputError naming the problem when df is not a usable location table."""
+    if not isinstance(df, pd.DataFrame):
+        raise MatchInputError(f"{side}: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise MatchInputError(f"{side}: missing required column(s): {', '.join(missing)}")
+    ids = df["provider_id"]
+    blank = ids.isna() | (ids.astype(str).str.strip() == "")
+    if blank.any():
+        raise MatchInputError(f"{side}: provider_id is blank in {int(blank.sum())} row(s)")
+    dupes = ids.astype(str)[ids.astype(str).duplicated()]
+    if not dupes.empty:
+        raise MatchInputError(f"{side}: duplicate provider_id {dupes.iloc[0]!r}")
+
+
+def add_keys(norm: pd.DataFrame, brand: frozenset[str]) -> pd.DataFrame:
+    """The normalised frame plus the derived keys blocking and scoring use (brand words split off)."""
+    out = norm.copy()
+    names = out["name"].tolist()
+    canon = brand_canon(names, brand)
+    out["brand_part"] = [" ".join(canon[t] for t in n.split() if t in canon) for n in names]
+    out["label"] = [
+        f"{strip_tokens(n, frozenset(canon))} {h}".strip()
+        for n, h in zip(names, out["neighbourhood"], strict=True)
+    ]
+    out["street_key"] = out["street_name"].str.replace(" ", "", regex=False)
+    out["addr_key"] = (out["number"] + " " + out["street"]).str.strip()
+    return out
+
+
+def merchant_brand_words(pos: pd.DataFrame, dsp: pd.DataFrame, cfg: MatchConfig) -> frozenset[str]:
+    """Name words shared by most locations on both sides: the merchant's brand, no signal between stores."""
+    names = [n for n in pd.concat([pos["name"], dsp["name"]]).tolist() if n]
+    return brand_tokens(names, min_share=cfg.brand_share)
+
+
+@dataclass(frozen=True)
+class Proposals:
+    """The engine's output.
+
+    pairs: one row per POS location, in input order, indexed by pos_provider_id (also a column):
+        dsp_provider_id (None when no proposal), score 0-100, band auto|review|none, reason, and the
+        components name_score, street_score, postal_score, city_score (0-100 or NaN when a side is blank),
+        number_match, unit_match, phone_match (True/False/<NA>).
+    alternatives: up to max_alternatives other candidates per POS location (rank 1 = best), with score,
+        the band the pair would have on its own, reason, and taken_by (the POS location that store is
+        proposed for, if any).
+    """
+
+    pairs: pd.DataFrame
+    alternatives: pd.DataFrame
+    brand_words: frozenset[str] = frozenset()
+    config: MatchConfig = field(default_factory=MatchConfig)
+
+    def explain(self, pos_row: Mapping[str, object], dsp_row: Mapping[str, object]) -> dict[str, object]:
+        """explain_pair with this run's brand words and config (for the detail panel)."""
+        return explain_pair(pos_row, dsp_row, self.config, self.brand_words)
+
+
+def _band(score: np.ndarray, cfg: MatchConfig) -> np.ndarray:
+    return np.where(
+        score >= cfg.auto_threshold, "auto", np.where(score >= cfg.review_threshold, "review", "none")
+    )
+
+
+def _tristate(values: np.ndarray) -> pd.Series:
+    return pd.Series(pd.array([pd.NA if np.isnan(v) else bool(v) for v in values], dtype="boolean"))
+
+
+def _runner_up(keys: np.ndarray, score: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per key: the best and second-best score among its edges (-inf when absent)."""
+    best = np.full(size, -np.inf)
+    second = np.full(size, -np.inf)
+    order = np.lexsort((-score, keys))
+    k, s = keys[order], score[order]
+    first = np.r_[True, k[1:] != k[:-1]]
+    best[k[first]] = s[first]
+    nxt = np.r_[False, first[:-1]] & ~first  # the element right after each group's first
+    second[k[nxt]] = s[nxt]
+    return best, second
+
+
+def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | None = None) -> Proposals:
+    """Propose one DSP store per POS location (or none), one-to-one, with scores, bands and reasons.
+
+    pos, dsp: location tables with columns provider_id, name, address_line_1, locality,
+    administrative_district_level_1, postal_code, country; address_line_2, phone, latitude and longitude
+    are used when present. Values may be blank; provider_id must be unique and non-blank per table.
+    Candidates come from blocks (ZIP, city, state + house number, phone) pruned with rapidfuzz cdist;
+    each DSP store goes to at most one POS location by optimal assignment over the candidate scores;
+    no pair below config.review_threshold is ever proposed. `auto` needs score >= auto_threshold, no red
+    flag (house number, street, ZIP, unit, brand, distance) and no runner-up within ambiguity_margin.
+    Raises MatchInputError for an unusable table.
+    """
+    cfg = config or MatchConfig()
+    validate_locations(pos, "POS")
+    validate_locations(dsp, "DSP")
+    pos_raw = pos.reset_index(drop=True)
+    dsp_raw = dsp.reset_index(drop=True)
+    pos_n0, dsp_n0 = normalize_frame(pos_raw), normalize_frame(dsp_raw)
+    brand = merchant_brand_words(pos_n0, dsp_n0, cfg)
+    pos_n, dsp_n = add_keys(pos_n0, brand), add_keys(dsp_n0, brand)
+    n_pos, n_dsp = len(pos_n), len(dsp_n)
+
+    i, j = candidate_pairs(pos_n, dsp_n, cfg)
+    scored = score_pairs(pos_n, dsp_n, i, j, cfg)
+    score = scored["rank_score"].to_numpy()
+    chosen = assign_one_to_one(i, j, score, n_pos, n_dsp, cfg.review_threshold)
+
+    # Ambiguity: a runner-up (for the same POS location or the same DSP store) nearly as good as the pick.
+    _, pos_second = _runner_up(i, score, n_pos)
+    _, dsp_second = _runner_up(j, score, n_dsp)
+    runner = np.maximum(pos_second[i[chosen]], dsp_second[j[chosen]])
+    ambiguous = runner >= score[chosen] - cfg.ambiguity_margin
+    band_chosen = _band(scored["score"].to_numpy()[chosen], cfg)
+    band_chosen = np.where(ambiguous & (band_chosen == "auto"), "review", band_chosen)
+
+    pos_ids = pos_raw["provider_id"].to_numpy(dtype=object)
+    dsp_ids = dsp_raw["provider_id"].to_numpy(dtype=object)
+    pos_rec = pos_n.to_dict("records")
+    dsp_rec = dsp_n.to_dict("records")
+
+    pick = np.full(n_pos, -1, dtype=np.int64)  # row in `scored` of each POS location's proposal
+    pick[i[chosen]] = chosen
+    taken_by = np.full(n_dsp, None, dtype=object)
+    taken_by[j[chosen]] = pos_ids[i[chosen]]
+    amb_of = dict(zip(chosen.tolist(), ambiguous.tolist(), strict=True))
+    band_of = dict(zip(chosen.tolist(), band_chosen.tolist(), strict=True))
+
+    # Best few candidates per POS location, best first (for alternatives and "why none").
+    order = np.lexsort((-score, i))
+    by_pos: dict[int, list[int]] = {}
+    for e in order.tolist():
+        lst = by_pos.setdefault(int(i[e]), [])
+        if len(lst) <= cfg.max_alternatives:
+            lst.append(e)
+
+    records = scored.to_dict("records") if len(scored) else []
+
+    def reason(e: int) -> str:
+        r = records[e]
+        return pair_reason(r, pos_rec[r["i"]], dsp_rec[r["j"]], cfg, ambiguous=amb_of.get(e, False))
+
+    rows: list[dict[str, object]] = []
+    for p in range(n_pos):
+        e = int(pick[p])
+        if e >= 0:
+            r = records[e]
+            rows.append(
+                {
+                    "dsp_provider_id": dsp_ids[r["j"]],
+                    "score": r["score"],
+                    "band": band_of[e],
+                    "reason": reason(e),
+                }
+            )
+            continue
+        cands = by_pos.get(p, [])
+        best = records[cands[0]] if cands else None
+        # A store on another street is not worth naming ("no store here" says more), unless same phone.
+        relevant = best is not None and (
+            best["phone_match"] == 1
+            or (not best["street_differs"] and not best["number_differs"])
+            or (
+                not best["street_differs"]
+                and near_numbers(pos_rec[p]["number"], dsp_rec[best["j"]]["number"])
+            )
+        )
+        why = no_proposal_reason(
+            reason(cands[0]) if relevant else None, taken_by[best["j"]] if relevant else None, relevant
+        )
+        rows.append({"dsp_provider_id": None, "score": 0.0, "band": "none", "reason": why})
+    pairs = pd.DataFrame(rows, columns=["dsp_provider_id", "score", "band", "reason"])
+    pairs.insert(0, "pos_provider_id", pos_ids)
+    comp = {
+        "name_score": "name_score",
+        "street_score": "street_score",
+        "postal_score": "postal_score",
+        "city_score": "city_score",
+    }
+    safe = np.where(pick >= 0, pick, 0)
+    for col, src in comp.items():
+        vals = scored[src].to_numpy()[safe] if len(scored) else np.zeros(n_pos)
+        pairs[col] = np.where(pick >= 0, vals, np.nan).round(1)
+    for col in ("number_match", "unit_match", "phone_match"):
+        vals = scored[col].to_numpy()[safe] if len(scored) else np.zeros(n_pos)
+        pairs[col] = _tristate(np.where(pick >= 0, vals, np.nan))
+    pairs["score"] = pairs["score"].astype(float)
+    pairs["dsp_provider_id"] = pairs["dsp_provider_id"].astype(object)
+    pairs.index = pd.Index(pos_ids, dtype=object)
+    pairs = pairs[list(PAIR_COLUMNS)]
+
+    alt_rows: list[dict[str, object]] = []
+    for p in range(n_pos):
+        rank = 0
+        for e in by_pos.get(p, []):
+            if e == pick[p] or rank >= cfg.max_alternatives:
+                continue
+            rank += 1
+            r = records[e]
+            alt_rows.append(
+                {
+                    "pos_provider_id": pos_ids[p],
+                    "rank": rank,
+                    "dsp_provider_id": dsp_ids[r["j"]],
+                    "score": r["score"],
+                    "band": str(_band(np.array([r["score"]]), cfg)[0]),
+                    "reason": reason(e),
+                    "taken_by": taken_by[r["j"]],
+                }
+            )
+    alternatives = pd.DataFrame(alt_rows, columns=list(ALTERNATIVE_COLUMNS))
+    alternatives["rank"] = alternatives["rank"].astype("int64")
+    alternatives["score"] = alternatives["score"].astype(float)
+    return Proposals(pairs=pairs, alternatives=alternatives, brand_words=brand, config=cfg)
+
+
+def explain_pair(
+    pos_row: Mapping[str, object],
+    dsp_row: Mapping[str, object],
+    config: MatchConfig | None = None,
+    brand_words: frozenset[str] | None = None,
+) -> dict[str, object]:
+    """Component scores, red flags, score, band and reason for one POS row against one DSP row.
+
+    Rows are mappings (dicts or Series) with the location columns. Without the run's brand_words
+    (Proposals.brand_words, or use Proposals.explain) whole names are compared. The band here ignores
+    competition from other stores; propose_pairs may still demote an ambiguous pair to review.
+    Also returns the normalised fields of both sides ("pos", "dsp") so a detail panel can highlight them.
+    """
+    cfg = config or MatchConfig()
+    brand = brand_words or frozenset()
+    cols = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    p = pd.DataFrame([{c: pos_row.get(c) for c in cols}])
+    d = pd.DataFrame([{c: dsp_row.get(c) for c in cols}])
+    pn, dn = add_keys(normalize_frame(p), brand), add_keys(normalize_frame(d), brand)
+    idx = np.zeros(1, dtype=np.int64)
+    r = score_pairs(pn, dn, idx, idx, cfg).iloc[0].to_dict()
+    pos_rec, dsp_rec = pn.iloc[0].to_dict(), dn.iloc[0].to_dict()
+    shown = ("name", "number", "street", "unit", "zip5", "city", "state", "phone", "store_number")
+    out: dict[str, object] = {k: v for k, v in r.items() if k not in ("i", "j")}
+    for k, v in list(out.items()):
+        if isinstance(v, np.generic):
+            out[k] = v.item()
+    out["band"] = str(_band(np.array([r["score"]]), cfg)[0])
+    out["reason"] = pair_reason(r, pos_rec, dsp_rec, cfg)
+    out["pos"] = {k: pos_rec[k] for k in shown}
+    out["dsp"] = {k: dsp_rec[k] for k in shown}
+    return out

@@ -1,0 +1,180 @@
+"""Score candidate pairs: component similarities, red flags and the combined 0-100 score (vectorised)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from lib.matching.config import MatchConfig
+
+# Red flags: each one keeps a pair out of `auto` (and some out of the proposals altogether).
+FLAGS: tuple[str, ...] = (
+    "number_differs",
+    "number_missing",
+    "other_brand",
+    "name_differs",
+    "street_differs",
+    "street_type_differs",
+    "directional_differs",
+    "postal_differs",
+    "unit_differs",
+    "store_number_differs",
+    "far_apart",
+)
+COMPONENTS: tuple[str, ...] = (
+    "name_score",
+    "street_score",
+    "number_match",
+    "postal_score",
+    "city_score",
+    "unit_match",
+    "phone_match",
+    "store_number_match",
+    "distance_km",
+)
+
+
+def _pairwise(a: np.ndarray, b: np.ndarray, scorer, mask: np.ndarray | None = None) -> np.ndarray:
+    """scorer(a[k], b[k]) for every k (NaN where mask is False), computed by rapidfuzz in C."""
+    out = np.full(len(a), np.nan)
+    if mask is None:
+        mask = np.ones(len(a), dtype=bool)
+    if mask.any():
+        out[mask] = process.cpdist(a[mask], b[mask], scorer=scorer, workers=-1, dtype=np.float32)
+    return out
+
+
+def _equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """1.0 equal, 0.0 different, NaN when either side is blank."""
+    out = (a == b).astype(float)
+    out[(a == "") | (b == "")] = np.nan
+    return out
+
+
+def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dlat, dlon = p2 - p1, np.radians(lon2 - lon1)
+    h = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+def _agreement(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(agreement 0..1, conflict) for optional parts like the street type: equal 1, one missing 0.7."""
+    both = (a != "") & (b != "")
+    either = (a != "") | (b != "")
+    agree = np.where(both, (a == b).astype(float), np.where(either, 0.7, 1.0))
+    return agree, both & (a != b)
+
+
+def name_scores(pos: pd.DataFrame, dsp: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+    """Name similarity that ignores the merchant's own brand words but catches a different brand.
+
+    brand_score: how well one side's brand words appear in the other name (a virtual brand scores low).
+    label_score: the distinctive words (neighbourhood, street, city) when both names have some.
+    name_score: the lower of the two, falling back to the whole-name similarity.
+    """
+    p_name, d_name = pos["name"].to_numpy()[i], dsp["name"].to_numpy()[j]
+    full = _pairwise(p_name, d_name, fuzz.WRatio, (p_name != "") & (d_name != ""))
+    p_brand, d_brand = pos["brand_part"].to_numpy()[i], dsp["brand_part"].to_numpy()[j]
+    a = _pairwise(p_brand, d_name, fuzz.WRatio, (p_brand != "") & (d_name != ""))
+    b = _pairwise(d_brand, p_name, fuzz.WRatio, (d_brand != "") & (p_name != ""))
+    with np.errstate(invalid="ignore"):
+        brand = np.fmin(a, b)
+    brand = np.where(np.isnan(brand), full, brand)
+    p_label, d_label = pos["label"].to_numpy()[i], dsp["label"].to_numpy()[j]
+    label = _pairwise(p_label, d_label, fuzz.WRatio, (p_label != "") & (d_label != ""))
+    name = np.fmin(brand, label)
+    return {"name_full": full, "brand_score": brand, "label_score": label, "name_score": name}
+
+
+def street_scores(
+    pos: pd.DataFrame, dsp: pd.DataFrame, i: np.ndarray, j: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Street similarity: the street name (spaces ignored) plus agreement of suffix and directionals."""
+    p_core, d_core = pos["street_key"].to_numpy()[i], dsp["street_key"].to_numpy()[j]
+    core = _pairwise(p_core, d_core, fuzz.ratio, (p_core != "") & (d_core != ""))
+    suffix_agree, suffix_conflict = _agreement(pos["suffix"].to_numpy()[i], dsp["suffix"].to_numpy()[j])
+    # "E Paces Ferry Rd" vs "E Paces Ferry Rd NE": a directional on one side only is drift, not conflict.
+    pre_agree, pre_conflict = _agreement(pos["pre_dir"].to_numpy()[i], dsp["pre_dir"].to_numpy()[j])
+    post_agree, post_conflict = _agreement(pos["post_dir"].to_numpy()[i], dsp["post_dir"].to_numpy()[j])
+    dir_agree, dir_conflict = (pre_agree + post_agree) / 2, pre_conflict | post_conflict
+    street = 0.8 * core + 10.0 * suffix_agree + 10.0 * dir_agree
+    return {
+        "street_score": street,
+        "street_type_differs": suffix_conflict,
+        "directional_differs": dir_conflict,
+    }
+
+
+def score_pairs(
+    pos: pd.DataFrame, dsp: pd.DataFrame, i: np.ndarray, j: np.ndarray, cfg: MatchConfig
+) -> pd.DataFrame:
+    """Components, red flags and the capped 0-100 score for each candidate pair (one row per pair)."""
+    out: dict[str, np.ndarray] = {"i": i, "j": j}
+    out.update(name_scores(pos, dsp, i, j))
+    out.update(street_scores(pos, dsp, i, j))
+    out["number_match"] = _equal(pos["number"].to_numpy()[i], dsp["number"].to_numpy()[j])
+    out["postal_score"] = 100.0 * _equal(pos["zip5"].to_numpy()[i], dsp["zip5"].to_numpy()[j])
+    p_city, d_city = pos["city"].to_numpy()[i], dsp["city"].to_numpy()[j]
+    out["city_score"] = _pairwise(p_city, d_city, fuzz.token_set_ratio, (p_city != "") & (d_city != ""))
+    out["unit_match"] = _equal(pos["unit"].to_numpy()[i], dsp["unit"].to_numpy()[j])
+    out["phone_match"] = _equal(pos["phone"].to_numpy()[i], dsp["phone"].to_numpy()[j])
+    out["store_number_match"] = _equal(pos["store_number"].to_numpy()[i], dsp["store_number"].to_numpy()[j])
+    out["distance_km"] = _haversine_km(
+        pos["lat"].to_numpy()[i], pos["lon"].to_numpy()[i], dsp["lat"].to_numpy()[j], dsp["lon"].to_numpy()[j]
+    )
+
+    w = cfg.weights
+    parts = (
+        (out["name_score"], w.name),
+        (out["street_score"], w.street),
+        (100.0 * out["number_match"], w.number),
+        (out["postal_score"], w.postal),
+        (out["city_score"], w.city),
+    )
+    num = np.zeros(len(i))
+    den = np.zeros(len(i))
+    for values, weight in parts:
+        have = ~np.isnan(values)
+        num += np.where(have, values * weight, 0.0)
+        den += np.where(have, weight, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(den > 0, num / den, 0.0)
+    same_phone = out["phone_match"] == 1
+    score = score + np.where(same_phone, cfg.phone_bonus, 0.0)
+    score = score + np.where(out["store_number_match"] == 1, cfg.store_number_bonus, 0.0)
+
+    out["number_differs"] = out["number_match"] == 0
+    out["number_missing"] = np.isnan(out["number_match"])
+    out["other_brand"] = out["brand_score"] < cfg.brand_min
+    out["name_differs"] = out["name_score"] < cfg.name_min
+    out["street_differs"] = out["street_score"] < cfg.street_min
+    out["postal_differs"] = out["postal_score"] == 0
+    out["unit_differs"] = out["unit_match"] == 0
+    out["store_number_differs"] = out["store_number_match"] == 0
+    out["far_apart"] = out["distance_km"] > cfg.far_km
+
+    # Caps, strongest first. Below review: never proposed (still listed as an alternative).
+    below_review = cfg.review_threshold - 10.0
+    below_auto = cfg.auto_threshold - 0.5
+    # A different house number or street is a different place, unless the phone says it is the same
+    # store under another address (moved, or a second entrance): then a person decides.
+    elsewhere = out["number_differs"] | out["street_differs"]
+    cap = np.full(len(i), np.inf)
+    cap = np.where(elsewhere & ~same_phone, np.minimum(cap, below_review), cap)
+    cap = np.where(out["other_brand"], np.minimum(cap, below_review), cap)
+    doubtful = elsewhere | out["number_missing"]
+    for flag in ("street_type_differs", "directional_differs", "postal_differs", "unit_differs"):
+        doubtful = doubtful | out[flag]
+    doubtful = doubtful | out["store_number_differs"] | out["far_apart"] | out["name_differs"]
+    doubtful = doubtful | np.isnan(out["street_score"])
+    cap = np.where(doubtful, np.minimum(cap, below_auto), cap)
+    # Same phone and same name at another address: a moved store or a second listing. Never auto, but
+    # worth a look rather than silently dropped.
+    moved = same_phone & elsewhere & (out["name_score"] >= cfg.moved_name_min)
+    score = np.where(moved, np.maximum(score, cfg.review_threshold + 5.0), score)
+    # rank_score may exceed 100 (bonuses): it orders candidates and measures ambiguity; score is shown.
+    out["rank_score"] = np.minimum(score, cap)
+    out["score"] = np.round(np.clip(out["rank_score"], 0.0, 100.0), 1)
+    return pd.DataFrame(out)
