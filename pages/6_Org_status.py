@@ -1,0 +1,140 @@
+"""Org status: the current org's locations with each DSP's status, counts, a chart, filters and exports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import partial
+
+import streamlit as st
+
+from lib.access import Action
+from lib.export import (
+    NOT_BOUND,
+    OrgTable,
+    connected_dsps,
+    dsp_columns,
+    dsp_name,
+    dsp_status_counts,
+    export_filename,
+    fetch_org_table,
+    filter_table,
+    summarize,
+    to_bytes,
+)
+from lib.export.writers import MIME_TYPES
+from lib.stream.client import StreamClient
+from lib.ui.access import button_state
+from lib.ui.badges import status_badge
+from lib.ui.context import page_setup
+from lib.ui.feedback import attempt
+
+CACHE_TTL_SECONDS = 120  # an account manager re-checking after a bind waits at most this long, or refreshes
+
+console = page_setup("Org status", "📋")
+st.title("Org status")
+
+if console.org_id is None:
+    st.info("No organization yet: create one or add one by id on the Organizations page, then come back.")
+    st.stop()
+org_id = console.org_id
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
+def fetch(base_url: str, org_id: str, dsps: tuple[str, ...], _client: StreamClient) -> OrgTable:
+    """The org's status table, cached per API, org and connected DSPs."""
+    return fetch_org_table(_client, org_id, dsps)
+
+
+def ago(moment: datetime) -> str:
+    """'just now', '3 min ago'..."""
+    seconds = int((datetime.now(UTC) - moment).total_seconds())
+    return "just now" if seconds < 60 else f"{seconds // 60} min ago"
+
+
+org = console.records.get_org(org_id)
+st.subheader(org.name if org and org.name else org_id)
+st.caption(
+    f"Organization `{org_id}`" + (f" · provider id `{org.provider_id}`" if org and org.provider_id else "")
+)
+
+onboardings = console.records.list_onboardings(org_id)
+dsps = tuple(connected_dsps(onboardings))
+with st.container(border=True):
+    st.markdown("**Integrations**")
+    if not onboardings:
+        st.caption("The console has not started any integration for this org.")
+    for onboarding in onboardings:
+        left, right = st.columns([3, 2])
+        left.markdown(f"{onboarding.type.upper()} · **{onboarding.source}** · `{onboarding.onboarding_id}`")
+        with right:
+            status_badge(onboarding.status)
+
+head, button = st.columns([5, 1])
+if button.button("Refresh", icon="🔄", help="Fetch the locations again from the API now"):
+    fetch.clear(console.target.base_url, org_id, dsps, console.client)
+result = attempt(
+    "Fetching the org's locations…", lambda: fetch(console.target.base_url, org_id, dsps, console.client)
+)
+if result is None:
+    st.stop()
+table = result.table
+as_of = f"As of {result.fetched_at:%Y-%m-%d %H:%M:%S} UTC ({ago(result.fetched_at)})"
+head.caption(f"{as_of} · cached for {CACHE_TTL_SECONDS // 60} min; Refresh fetches again.")
+
+if table.empty:
+    st.info("This org has no ingested locations yet: ingest them from its POS on the Locations page.")
+    st.stop()
+
+summary = summarize(table, dsps)
+row1 = st.columns(4)
+row1[0].metric("Locations", f"{summary.locations:,}")
+row1[1].metric("Active", f"{summary.active:,}")
+row1[2].metric("Bound to every connected DSP", f"{summary.bound_to_all:,}")
+row1[3].metric("Bound to no DSP", f"{summary.bound_to_none:,}")
+row2 = st.columns(4)
+row2[0].metric("DSP approvals", f"{summary.dsp_approved:,}")
+row2[1].metric("DSP pending", f"{summary.dsp_pending:,}")
+row2[2].metric("DSP other (rejected, paused…)", f"{summary.dsp_other:,}")
+row2[3].metric("DSPs", f"{len(dsp_columns(table))}")
+
+counts = dsp_status_counts(table)
+if not counts.empty:
+    st.markdown("**Locations by DSP status**")
+    st.bar_chart(
+        counts,
+        x="dsp",
+        y="locations",
+        color="status",
+        horizontal=True,
+        height=80 + 40 * counts["dsp"].nunique(),
+    )
+
+st.markdown("**Locations**")
+dsp_cols = dsp_columns(table)
+f1, f2, f3, f4 = st.columns([2, 2, 2, 3])
+statuses = f1.multiselect("Location status", sorted(table["status"].fillna("unknown").unique()))
+chosen_dsps = f2.multiselect("Bound to DSP", [dsp_name(c) for c in dsp_cols])
+dsp_values = sorted({str(v) for c in dsp_cols for v in table[c].dropna().unique()} | {NOT_BOUND})
+dsp_statuses = f3.multiselect("DSP status", dsp_values)
+search = f4.text_input("Search", placeholder="name, id, street, city or ZIP")
+filtered = filter_table(table, statuses=statuses, dsps=chosen_dsps, dsp_statuses=dsp_statuses, search=search)
+
+st.caption(f"Showing {len(filtered):,} of {len(table):,} locations · {as_of}")
+st.dataframe(
+    filtered,
+    hide_index=True,
+    column_config={c: st.column_config.TextColumn(dsp_name(c).title()) for c in dsp_cols},
+)
+
+label = f"org-status {org.name if org and org.name else ''} {org_id}"
+d1, d2, _ = st.columns([1, 1, 4])
+for column, fmt, text in ((d1, "csv", "Download CSV"), (d2, "xlsx", "Download Excel")):
+    column.download_button(
+        text,
+        # Built only when clicked: an Excel file of thousands of rows should not slow every rerun.
+        data=partial(to_bytes, filtered, fmt),
+        file_name=export_filename(label, result.fetched_at, fmt),
+        mime=MIME_TYPES[fmt],
+        on_click="ignore",
+        **button_state(Action.EXPORT, help="The table as filtered above"),
+    )

@@ -1,0 +1,168 @@
+"""Portfolio: location status across every org in the console's records, fetched concurrently."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import partial
+
+import streamlit as st
+
+from lib.access import Action
+from lib.export import (
+    NOT_BOUND,
+    OrgRef,
+    Portfolio,
+    dsp_columns,
+    dsp_name,
+    dsp_status_counts,
+    export_filename,
+    filter_table,
+    org_overview,
+    portfolio_table,
+    summarize,
+    to_bytes,
+)
+from lib.export.writers import MIME_TYPES
+from lib.stream.client import StreamClient
+from lib.ui.access import button_state
+from lib.ui.context import page_setup
+
+CACHE_TTL_SECONDS = 300
+MAX_IN_FLIGHT = 8  # requests at once: fast across hundreds of orgs without hammering the API
+
+console = page_setup("Portfolio", "🗂️")
+st.title("Portfolio")
+st.caption("Location status across every organization the console knows, one row per location.")
+
+orgs = console.records.list_orgs()
+if not orgs:
+    st.info("The console has no organizations yet: create one or add one by id on the Organizations page.")
+    st.stop()
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=8)
+def fetch_portfolio(base_url: str, refs: tuple[OrgRef, ...], _client: StreamClient) -> Portfolio:
+    """Every org's locations, at most MAX_IN_FLIGHT requests at once, cached per API and org list."""
+    # The bar lives inside the cached function so a cache hit replays it (created, filled, removed) cleanly.
+    bar = st.progress(0.0, text=f"Fetching {len(refs)} organizations…")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Fetched {done} of {total} organizations…")
+
+    result = portfolio_table(_client, refs, max_in_flight=MAX_IN_FLIGHT, progress=progress)
+    bar.empty()
+    return result
+
+
+refs = tuple(OrgRef(o.org_id, o.name) for o in orgs)
+head, button = st.columns([5, 1])
+if button.button("Refresh", icon="🔄", help="Fetch every org again from the API now"):
+    fetch_portfolio.clear(console.target.base_url, refs, console.client)
+portfolio = fetch_portfolio(console.target.base_url, refs, console.client)
+age = int((datetime.now(UTC) - portfolio.fetched_at).total_seconds())
+as_of = f"As of {portfolio.fetched_at:%Y-%m-%d %H:%M:%S} UTC" + (
+    "" if age < 60 else f" ({age // 60} min ago)"
+)
+head.caption(f"{as_of} · {portfolio.org_count} organizations · cached for {CACHE_TTL_SECONDS // 60} min.")
+
+if portfolio.failures:
+    st.warning(
+        f"{len(portfolio.failures)} of {portfolio.org_count} organizations could not be fetched, so their "
+        "locations are missing from the table, the counts and the exports (the Excel file lists them). "
+        "Refresh to try again.",
+        icon="⚠️",
+    )
+    st.dataframe(portfolio.failures_frame(), hide_index=True, key="failed_orgs")
+
+table = portfolio.table
+if table.empty:
+    st.info("None of these organizations has ingested locations yet.")
+    st.stop()
+
+dsp_cols = dsp_columns(table)
+with st.container(border=True):
+    f1, f2, f3 = st.columns([3, 2, 2])
+    name_search = f1.text_input("Organization", placeholder="name or id contains…")
+    sources = f2.multiselect("Source (POS)", sorted(table["source"].fillna("unknown").unique()))
+    statuses = f3.multiselect("Location status", sorted(table["status"].fillna("unknown").unique()))
+    g1, g2, g3 = st.columns([2, 2, 3])
+    chosen_dsps = g1.multiselect("Bound to DSP", [dsp_name(c) for c in dsp_cols])
+    dsp_values = sorted({str(v) for c in dsp_cols for v in table[c].dropna().unique()} | {NOT_BOUND})
+    dsp_statuses = g2.multiselect("DSP status", dsp_values)
+    search = g3.text_input("Location search", placeholder="location name, id, street, city or ZIP")
+
+view = table
+if name_search.strip():
+    needle = name_search.strip().lower()
+    by_org = view["org_name"].str.lower().str.contains(needle, regex=False, na=False) | view[
+        "org_id"
+    ].str.lower().str.contains(needle, regex=False, na=False)
+    view = view[by_org]
+view = filter_table(
+    view, statuses=statuses, sources=sources, dsps=chosen_dsps, dsp_statuses=dsp_statuses, search=search
+)
+
+summary = summarize(view)
+row = st.columns(4)
+row[0].metric("Organizations", f"{summary.orgs:,}")
+row[1].metric("Locations", f"{summary.locations:,}")
+row[2].metric("Active", f"{summary.active:,}")
+row[3].metric("Bound to every connected DSP", f"{summary.bound_to_all:,}")
+row = st.columns(4)
+row[0].metric("Bound to no DSP", f"{summary.bound_to_none:,}")
+row[1].metric("Orgs with unbound locations", f"{summary.orgs_with_unbound:,}")
+row[2].metric("DSP approvals", f"{summary.dsp_approved:,}")
+row[3].metric("DSP pending / other", f"{summary.dsp_pending:,} / {summary.dsp_other:,}")
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**Locations by status per DSP**")
+    counts = dsp_status_counts(view)
+    if counts.empty:
+        st.caption("No DSP is bound in this selection.")
+    else:
+        st.bar_chart(counts, x="dsp", y="locations", color="status", horizontal=True)
+overview = org_overview(view) if not view.empty else None
+with right:
+    st.markdown("**Organizations with unbound locations**")
+    unbound = None if overview is None else overview[overview["unbound"] > 0]
+    if unbound is None or unbound.empty:
+        st.caption("Every location in this selection is bound to a DSP.")
+    else:
+        top = unbound.sort_values("unbound", ascending=False).head(25)
+        top = top.assign(organization=top["org_name"].fillna(top["org_id"]))
+        st.bar_chart(top, x="organization", y="unbound", horizontal=True, sort="-unbound")
+
+if overview is not None:
+    with st.expander("Per organization", expanded=False):
+        st.dataframe(overview, hide_index=True, key="org_overview")
+
+st.markdown("**Locations**")
+st.caption(f"Showing {len(view):,} of {len(table):,} locations · {as_of}")
+st.dataframe(
+    view,
+    hide_index=True,
+    key="portfolio_table",
+    column_config={c: st.column_config.TextColumn(dsp_name(c).title()) for c in dsp_cols},
+)
+
+failures = portfolio.failures_frame()
+EXPORT_HELP = {
+    "csv": "The table as filtered above",
+    "xlsx": "The table as filtered above, and a sheet listing the orgs that could not be fetched",
+    "parquet": "The table as filtered above",
+}
+cols = st.columns([1, 1, 1, 3])
+for column, fmt, text in (
+    (cols[0], "csv", "Download CSV"),
+    (cols[1], "xlsx", "Download Excel"),
+    (cols[2], "parquet", "Download Parquet"),
+):
+    column.download_button(
+        text,
+        data=partial(to_bytes, view, fmt, failures),  # built on click only
+        file_name=export_filename("portfolio", portfolio.fetched_at, fmt),
+        mime=MIME_TYPES[fmt],
+        on_click="ignore",
+        **button_state(Action.EXPORT, help=EXPORT_HELP[fmt]),
+    )

@@ -1,0 +1,218 @@
+"""Org status and Portfolio screens in AppTest against the sandbox: counts, filters, refresh, failing orgs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from lib.sandbox.embed import EmbeddedSandbox, start_background
+from lib.store import Records
+from lib.stream.client import StreamClient
+from lib.stream.models import BindPair
+from tests.helpers_seed import SeededOrg, seed_org, true_pairs
+
+REPO = Path(__file__).resolve().parents[2]
+ORG_STATUS = str(REPO / "pages" / "6_Org_status.py")
+PORTFOLIO = str(REPO / "pages" / "7_Portfolio.py")
+
+
+@dataclass
+class Seeded:
+    sandbox: EmbeddedSandbox
+    client: StreamClient
+    records_url: str
+    taco: SeededOrg  # 40 locations, 20 bound to Grubhub
+    cantina: SeededOrg  # 3 locations, no DSP
+    lumiere: SeededOrg  # 8 locations, every one with a true Grubhub store bound
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedSandbox]:
+    """Stand-in until the shared session sandbox lands in tests/conftest.py."""
+    running = start_background(tmp_path_factory.mktemp("sandbox"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def seeded(sandbox: EmbeddedSandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('status-pages') / 'console.db'}"
+    client = StreamClient(sandbox.base_url, sandbox.client_id, sandbox.client_secret)
+    with Records(url) as records:
+        taco = seed_org(client, "taco-tres", name="Taco Tres", bind=20, records=records)
+        cantina = seed_org(client, "rosas-cantina", name="Rosa's Cantina", dsp=None, records=records)
+        lumiere = seed_org(client, "cafe-lumiere", name="Café Lumière", records=records)
+    yield Seeded(sandbox, client, url, taco, cantina, lumiere)
+    client.close()
+
+
+@pytest.fixture
+def env(seeded: Seeded, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Seeded]:
+    """The console pointed at the test sandbox and records; caches emptied; faults cleared afterwards."""
+    monkeypatch.setenv("STREAM_API_URL", seeded.sandbox.base_url)
+    monkeypatch.setenv("STREAM_CLIENT_ID", seeded.sandbox.client_id)
+    monkeypatch.setenv("STREAM_CLIENT_SECRET", seeded.sandbox.client_secret)
+    monkeypatch.setenv("DATABASE_URL", seeded.records_url)
+    monkeypatch.setenv("CONSOLE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("CONSOLE_REQUIRE_LOGIN", raising=False)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield seeded
+    seeded.sandbox.set_faults(fail_org_ids=[])
+    st.cache_data.clear()
+
+
+def open_page(path: str, org_id: str | None = None) -> AppTest:
+    at = AppTest.from_file(path, default_timeout=60)
+    if org_id:
+        at.session_state["current_org_id"] = org_id
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def widget(elements: Any, label: str) -> Any:
+    found = [e for e in elements if e.label == label]
+    assert found, f"no widget labelled {label!r}"
+    return found[0]
+
+
+def main_table(at: AppTest) -> Any:
+    """The locations table: the last dataframe on both screens."""
+    return at.dataframe[-1].value
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for group in (at.caption, at.markdown, at.info, at.warning, at.error) for e in group]
+    return "\n".join(str(p) for p in parts)
+
+
+# --- Org status ------------------------------------------------------------------------------------------
+
+
+def test_org_status_counts_match_the_sandbox(env: Seeded) -> None:
+    at = open_page(ORG_STATUS, env.taco.org_id)
+    answer = env.client.org_locations(env.taco.org_id)
+    shown = metrics(at)
+    assert shown["Locations"] == str(len(answer)) == "40"
+    assert shown["Active"] == "40"
+    assert shown["Bound to every connected DSP"] == "20"
+    assert shown["Bound to no DSP"] == "20"
+    approved, pending = int(shown["DSP approvals"]), int(shown["DSP pending"])
+    assert approved + pending == 20
+    table = main_table(at)
+    assert len(table) == 40
+    assert table["location_id"].tolist() == [loc.id for loc in answer]
+    assert "As of " in texts(at)
+    assert "Taco Tres" in [h.value for h in at.subheader]
+    # The org's integrations with their statuses.
+    assert any("**clover**" in m.value for m in at.markdown)
+    assert any("**grubhub**" in m.value for m in at.markdown)
+
+
+def test_org_status_filters_change_the_table(env: Seeded) -> None:
+    at = open_page(ORG_STATUS, env.taco.org_id)
+    widget(at.multiselect, "DSP status").set_value(["not bound"]).run()
+    table = main_table(at)
+    assert len(table) == 20
+    assert table["dsp_grubhub"].isna().all()
+    assert "Showing 20 of 40 locations" in texts(at)
+
+    widget(at.multiselect, "DSP status").set_value([]).run()
+    widget(at.multiselect, "Bound to DSP").set_value(["grubhub"]).run()
+    assert set(main_table(at)["provider_id"]) == set(env.taco.bound)
+
+    widget(at.multiselect, "Bound to DSP").set_value([]).run()
+    first = env.taco.ingested[0]
+    widget(at.text_input, "Search").input(first).run()
+    assert main_table(at)["provider_id"].tolist() == [first]
+
+
+def test_org_without_dsp(env: Seeded) -> None:
+    at = open_page(ORG_STATUS, env.cantina.org_id)
+    shown = metrics(at)
+    assert shown["Locations"] == "3"
+    assert shown["Bound to no DSP"] == "3"
+    assert shown["Bound to every connected DSP"] == "0"
+
+
+def test_refresh_fetches_again_while_a_rerun_uses_the_cache(env: Seeded) -> None:
+    with Records(env.records_url) as records:
+        fresh = seed_org(env.client, "cafe-lumiere", name="Lumière Two", bind=0, records=records)
+    at = open_page(ORG_STATUS, fresh.org_id)
+    assert metrics(at)["Bound to no DSP"] == "8"
+    pos, store = true_pairs("cafe-lumiere", "grubhub")[0]
+    assert fresh.dsp_onboarding_id is not None
+    pair = BindPair(pos_location_id=pos, dsp_provider_id=store, dsp_store_name="Café Lumière")
+    env.client.bind_locations(fresh.dsp_onboarding_id, [pair])
+    at.run()
+    assert metrics(at)["Bound to no DSP"] == "8"  # a rerun within the TTL shows the cached answer
+    widget(at.button, "Refresh").click().run()
+    assert metrics(at)["Bound to no DSP"] == "7"
+
+
+def test_org_status_failure_shows_the_sentence(env: Seeded) -> None:
+    env.sandbox.set_faults(fail_org_ids=[env.cantina.org_id])
+    at = open_page(ORG_STATUS, env.cantina.org_id)
+    assert at.error, "expected an error message"
+    assert "HTTP 500" in at.error[0].value
+    assert not at.metric
+
+
+# --- Portfolio -------------------------------------------------------------------------------------------
+
+
+def test_portfolio_counts_every_org(env: Seeded) -> None:
+    at = open_page(PORTFOLIO)
+    shown = metrics(at)
+    orgs = Records(env.records_url).list_orgs()
+    total = sum(len(env.client.org_locations(o.org_id)) for o in orgs)
+    assert shown["Organizations"] == str(len(orgs))
+    assert shown["Locations"] == f"{total:,}"
+    assert not [w for w in at.warning if "could not be fetched" in w.value]
+    table = main_table(at)
+    assert len(table) == total
+    assert set(table["org_id"]) == {o.org_id for o in orgs}
+
+
+def test_portfolio_filters(env: Seeded) -> None:
+    at = open_page(PORTFOLIO)
+    widget(at.text_input, "Organization").input("taco").run()
+    assert metrics(at)["Locations"] == "40"
+    assert set(main_table(at)["org_name"]) == {"Taco Tres"}
+    widget(at.multiselect, "DSP status").set_value(["not bound"]).run()
+    assert metrics(at)["Locations"] == "20"
+    assert metrics(at)["Orgs with unbound locations"] == "1"
+
+
+def test_portfolio_lists_a_failing_org_and_shows_the_rest(env: Seeded) -> None:
+    env.sandbox.set_faults(fail_org_ids=[env.cantina.org_id])
+    at = open_page(PORTFOLIO)
+    orgs = Records(env.records_url).list_orgs()
+    warnings = [w.value for w in at.warning if "could not be fetched" in w.value]
+    assert warnings and f"1 of {len(orgs)} organizations could not be fetched" in warnings[0]
+    failed = at.dataframe[0].value
+    assert failed["org_id"].tolist() == [env.cantina.org_id]
+    assert failed["org_name"].tolist() == ["Rosa's Cantina"]
+    assert "HTTP 500" in failed["error"].iloc[0]
+    table = main_table(at)
+    assert env.cantina.org_id not in set(table["org_id"])
+    assert env.taco.org_id in set(table["org_id"])
+    assert metrics(at)["Organizations"] == str(len(orgs) - 1)
+
+
+def test_portfolio_without_orgs(env: Seeded, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    at = open_page(PORTFOLIO)
+    assert "no organizations yet" in texts(at)
