@@ -1,0 +1,181 @@
+"""What confirming would bind, and what must block it: a DSP store picked for two POS locations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from lib.binding.table import NO_STORE
+
+
+@dataclass(frozen=True)
+class PlannedPair:
+    """One pair the person is about to bind, with what they saw when they confirmed it."""
+
+    pos_location_id: str
+    pos_name: str
+    dsp_provider_id: str
+    dsp_store_name: str
+    score: float
+    band: str
+    flagged: bool
+    flag: str = ""
+    changed: bool = False
+    replaces: str | None = None  # the store this POS location is bound to now, when re-pairing
+    wave: int = 0  # pairs of a later wave take a store that an earlier wave releases
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (session state, audit)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PlannedPair:
+        """Inverse of to_dict."""
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A DSP store that two or more POS locations would hold."""
+
+    dsp_provider_id: str
+    store_label: str
+    holders: tuple[tuple[str, str, bool], ...]  # (POS id, POS name, already bound to it)
+
+    @property
+    def message(self) -> str:
+        """'Store … is picked for POS locations A and B: keep it on one of them.'"""
+        names = [
+            f"“{name}” ({pos}{', already bound' if is_bound else ''})" for pos, name, is_bound in self.holders
+        ]
+        listed = ", ".join(names[:-1]) + " and " + names[-1]
+        return (
+            f"DSP store {self.store_label} ({self.dsp_provider_id}) is picked for {len(names)} POS "
+            f"locations: {listed}. A store can serve only one location: keep it on one of them and "
+            "change the other."
+        )
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of checking the table before confirming."""
+
+    pairs: list[PlannedPair] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        """True when confirming must not be offered."""
+        return bool(self.duplicates or self.problems)
+
+    @property
+    def flagged(self) -> list[PlannedPair]:
+        """The pairs that need a second look."""
+        return [p for p in self.pairs if p.flagged]
+
+
+def check_table(table: pd.DataFrame, base: pd.DataFrame, labels: Mapping[str, str]) -> Check:
+    """Pairs to bind (flagged first, riskiest first) and everything that blocks confirming them."""
+    ticked = table["bind"].to_numpy(dtype=bool) & (table["dsp_store"] != NO_STORE).to_numpy()
+    bound = base["bound_dsp"].reindex(table.index).fillna("")
+    claims: dict[str, list[tuple[str, str, bool]]] = {}
+    pairs: list[PlannedPair] = []
+    columns = zip(
+        table.index,
+        ticked,
+        table["dsp_store"],
+        bound,
+        table["pos_name"],
+        table["flag"],
+        table["score"],
+        table["band"],
+        table["changed"],
+        strict=True,
+    )
+    for pos_id, tick, store, held, name, flag, score, band, changed in columns:
+        if tick:
+            claims.setdefault(store, []).append((pos_id, name, store == held))
+            if store != held:
+                pairs.append(
+                    PlannedPair(
+                        pos_location_id=str(pos_id),
+                        pos_name=str(name),
+                        dsp_provider_id=str(store),
+                        dsp_store_name=labels.get(store, store).partition(" — ")[0],
+                        score=round(float(score), 1),
+                        band=str(band),
+                        flagged=bool(flag),
+                        flag=str(flag),
+                        changed=bool(changed),
+                        replaces=held or None,
+                    )
+                )
+        elif held:  # a bound location that is not re-paired keeps its store
+            claims.setdefault(held, []).append((pos_id, name, True))
+
+    duplicates = [
+        Duplicate(store, labels.get(store, store).partition(" — ")[0] or store, tuple(holders))
+        for store, holders in claims.items()
+        if len({h[0] for h in holders}) > 1
+    ]
+    pairs, problems = _order_waves(pairs, bound)
+    pairs.sort(
+        key=lambda p: (p.wave, not p.flagged, p.score if p.flagged else 0.0, p.pos_name, p.pos_location_id)
+    )
+    return Check(pairs=pairs, duplicates=duplicates, problems=problems)
+
+
+def _order_waves(pairs: list[PlannedPair], bound: pd.Series) -> tuple[list[PlannedPair], list[str]]:
+    """Put a pair that takes a store another re-paired location releases after that re-pair.
+
+    The API refuses a store still bound elsewhere, so the releasing pair must be bound first. A cycle
+    (two locations swapping stores) cannot be done in any order and is reported instead.
+    """
+    holder = {str(store): str(pos) for pos, store in bound.items() if store}
+    moving = {p.pos_location_id: p for p in pairs}
+    waves: dict[str, int] = {}
+    problems: list[str] = []
+
+    def wave(pos_id: str, seen: tuple[str, ...]) -> int | None:
+        if pos_id in waves:
+            return waves[pos_id]
+        pair = moving[pos_id]
+        owner = holder.get(pair.dsp_provider_id)
+        if owner is None or owner == pos_id or owner not in moving:
+            waves[pos_id] = 0
+            return 0
+        if owner in seen:
+            return None
+        before = wave(owner, (*seen, pos_id))
+        if before is None:
+            return None
+        waves[pos_id] = before + 1
+        return before + 1
+
+    cycles: set[frozenset[str]] = set()
+    for pos_id in moving:
+        if wave(pos_id, ()) is None:
+            ring = _ring(pos_id, moving, holder)
+            if frozenset(ring) not in cycles:
+                cycles.add(frozenset(ring))
+                names = " and ".join(f"“{moving[p].pos_name}” ({p})" for p in ring)
+                problems.append(
+                    f"{names} would swap their DSP stores. The API cannot bind a store that is still bound "
+                    "elsewhere, so a swap cannot be done in one go: bind one of them to another store (or "
+                    "leave it out) first."
+                )
+    ordered = [PlannedPair(**{**p.to_dict(), "wave": waves.get(p.pos_location_id, 0)}) for p in pairs]
+    return ordered, problems
+
+
+def _ring(start: str, moving: Mapping[str, PlannedPair], holder: Mapping[str, str]) -> list[str]:
+    ring = [start]
+    current = holder.get(moving[start].dsp_provider_id)
+    while current is not None and current in moving and current not in ring:
+        ring.append(current)
+        current = holder.get(moving[current].dsp_provider_id)
+    return ring

@@ -1,0 +1,330 @@
+"""The bind table: proposals and existing bindings as one row per POS location, and the person's edits.
+
+`build_base` runs once per matching result; `compose` applies the edits (tick, untick, another store,
+"no store", re-pair) on every rerun and is cheap, so an edit never re-runs matching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lib.binding.frames import BoundStore, format_address
+from lib.binding.propose import PairScorer
+from lib.matching.propose import Proposals
+
+NO_STORE = "(no store)"
+EDITABLE_COLUMNS: tuple[str, ...] = ("bind", "dsp_store", "re_pair")
+EDITOR_COLUMNS: tuple[str, ...] = (
+    "bind",
+    "status",
+    "pos_name",
+    "pos_address",
+    "dsp_store",
+    "dsp_address",
+    "score",
+    "band",
+    "reason",
+    "flag",
+    "re_pair",
+)
+BANDS: tuple[str, ...] = ("auto", "review", "none")
+BOUND = "bound"  # the band filter's extra choice: rows already bound
+
+Edits = dict[str, dict[str, Any]]
+
+
+def store_labels(dsp: pd.DataFrame) -> dict[str, str]:
+    """DSP store id -> 'Name — address', ordered by name then address (the every-store part of a picker)."""
+    labels = {
+        str(r["provider_id"]): f"{r['name']} — {format_address(r)}".rstrip(" —")
+        for r in dsp.to_dict("records")
+    }
+    return dict(sorted(labels.items(), key=lambda kv: (kv[1].casefold(), kv[0])))
+
+
+def build_base(
+    pos: pd.DataFrame, proposals: Proposals, bound: Mapping[str, BoundStore], scorer: PairScorer
+) -> pd.DataFrame:
+    """One row per POS location (index pos_id): the proposal and the current binding, before any edit."""
+    pairs = proposals.pairs.set_index("pos_provider_id", drop=False)
+    ids = [str(p) for p in pos["provider_id"]]
+    records = pos.to_dict("records")
+    proposed = pairs.reindex(ids)
+    proposed_dsp = [d if isinstance(d, str) and d else NO_STORE for d in proposed["dsp_provider_id"]]
+    base = pd.DataFrame(
+        {
+            "pos_name": [str(r["name"]) for r in records],
+            "pos_address": [format_address(r) for r in records],
+            "proposed_dsp": proposed_dsp,
+            "proposed_score": proposed["score"].fillna(0.0).astype(float).to_numpy(),
+            "proposed_band": proposed["band"].fillna("none").astype(str).to_numpy(),
+            "proposed_reason": proposed["reason"].fillna("").astype(str).to_numpy(),
+        },
+        index=pd.Index(ids, name="pos_id", dtype=object),
+    )
+    bound_dsp, bound_status, bound_score, bound_band, bound_reason = [], [], [], [], []
+    for pos_id, prop_dsp, prop_score, prop_band, prop_reason in zip(
+        ids,
+        base["proposed_dsp"],
+        base["proposed_score"],
+        base["proposed_band"],
+        base["proposed_reason"],
+        strict=True,
+    ):
+        held = bound.get(pos_id)
+        if held is None:
+            bound_dsp.append("")
+            bound_status.append("")
+            bound_score.append(np.nan)
+            bound_band.append("")
+            bound_reason.append("")
+            continue
+        bound_dsp.append(held.dsp_provider_id)
+        bound_status.append(held.status)
+        if held.dsp_provider_id == prop_dsp:
+            scored = (prop_score, prop_band, prop_reason)
+        elif scorer.has_store(held.dsp_provider_id):
+            s = scorer.score(pos_id, held.dsp_provider_id)
+            scored = (s.score, s.band, s.reason)
+        else:  # bound to a store the DSP no longer lists
+            scored = (0.0, "none", "bound to a store this DSP no longer lists")
+        bound_score.append(scored[0])
+        bound_band.append(scored[1])
+        bound_reason.append(scored[2])
+    base["bound_dsp"] = bound_dsp
+    base["bound_status"] = bound_status
+    base["bound_score"] = np.asarray(bound_score, dtype=float)
+    base["bound_band"] = bound_band
+    base["bound_reason"] = bound_reason
+    return base
+
+
+def merge_editor_state(edits: Edits, state: Mapping[str, Any] | None, view_ids: list[str]) -> Edits:
+    """Fold st.data_editor's {"edited_rows": {position: {column: value}}} into edits keyed by POS id.
+
+    Positions refer to view_ids (the rows the editor was shown). Values are absolute, so folding the same
+    state twice changes nothing. Returns a new dict; unknown columns and stale positions are ignored.
+    """
+    merged = {pos: dict(change) for pos, change in edits.items()}
+    for position, change in ((state or {}).get("edited_rows") or {}).items():
+        try:
+            pos_id = view_ids[int(position)]
+        except (ValueError, IndexError):
+            continue
+        row = merged.setdefault(pos_id, {})
+        for column, value in (change or {}).items():
+            if column in EDITABLE_COLUMNS:
+                row[column] = value
+    return merged
+
+
+def _as_store(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return NO_STORE
+    text = str(value).strip()
+    return text or NO_STORE
+
+
+def compose(
+    base: pd.DataFrame,
+    edits: Edits,
+    scorer: PairScorer,
+    labels: Mapping[str, str],
+    failed: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The editor table: base plus edits, with the chosen store's address, score, band, reason and flags.
+
+    Rules: a bound row keeps its store, unticked, unless the person asks to re-pair it (then the proposal
+    is offered again); a store the person picks ticks the row unless they set the tick themselves;
+    "no store" is never ticked. A ticked row is flagged when its band is below auto, when the person
+    changed it, or when it replaces an existing binding. failed maps POS ids to the last bind error.
+    """
+    failed = failed or {}
+    is_bound = base["bound_dsp"].to_numpy() != ""
+    proposed = base["proposed_dsp"].to_numpy(dtype=object)
+    table = pd.DataFrame(index=base.index.copy())
+    table["bind"] = ~is_bound & (base["proposed_band"].to_numpy() == "auto") & (proposed != NO_STORE)
+    table["status"] = np.where(
+        is_bound,
+        "bound · " + base["bound_status"].astype(str),
+        np.where(proposed == NO_STORE, "no proposal", "proposed"),
+    )
+    table["pos_name"] = base["pos_name"]
+    table["pos_address"] = base["pos_address"]
+    table["dsp_store"] = np.where(is_bound, base["bound_dsp"].to_numpy(dtype=object), proposed)
+    table["dsp_address"] = ""
+    table["score"] = np.where(is_bound, base["bound_score"], base["proposed_score"]).astype(float)
+    table["band"] = np.where(is_bound, base["bound_band"], base["proposed_band"])
+    table["reason"] = np.where(is_bound, base["bound_reason"], base["proposed_reason"])
+    table["flag"] = ""
+    table["re_pair"] = False
+    table["changed"] = False
+    table = table.astype(
+        {"status": object, "dsp_store": object, "band": object, "reason": object, "flag": object}
+    )
+
+    rows = table.index.get_indexer([p for p in edits if p in table.index])
+    col = {c: table.columns.get_loc(c) for c in table.columns}
+    for i in rows:
+        pos_id = table.index[i]
+        _apply_edit(table, i, col, base.iloc[i], edits[pos_id], scorer, pos_id)
+    for pos_id, message in failed.items():
+        if pos_id in table.index:
+            i = table.index.get_loc(pos_id)
+            table.iat[i, col["status"]] = f"failed: {message}" if message else "failed"
+
+    table["dsp_address"] = [labels.get(s, "").partition(" — ")[2] for s in table["dsp_store"]]
+    flags: list[str] = []
+    for tick, band, changed, flag in zip(
+        table["bind"].to_numpy(), table["band"], table["changed"], table["flag"], strict=True
+    ):
+        parts: list[str] = []
+        if tick:
+            if band != "auto":
+                parts.append(f"{band} band")
+            if flag:
+                parts.append(flag)
+            elif changed:
+                parts.append("changed by you")
+        flags.append("; ".join(parts))
+    table["flag"] = flags
+    return table
+
+
+def _apply_edit(
+    table: pd.DataFrame,
+    i: int,
+    col: Mapping[str, int],
+    base_row: pd.Series,
+    edit: Mapping[str, Any],
+    scorer: PairScorer,
+    pos_id: str,
+) -> None:
+    bound_dsp = str(base_row["bound_dsp"])
+    proposed = str(base_row["proposed_dsp"])
+    re_pair = bool(edit.get("re_pair")) and bool(bound_dsp)
+    if bound_dsp:
+        default_dsp, default_bind = bound_dsp, False
+        if re_pair:
+            default_dsp = proposed if proposed != NO_STORE else bound_dsp
+            default_bind = base_row["proposed_band"] == "auto" and default_dsp != bound_dsp
+    else:
+        default_dsp = proposed
+        default_bind = base_row["proposed_band"] == "auto" and proposed != NO_STORE
+    dsp = _as_store(edit["dsp_store"]) if "dsp_store" in edit else default_dsp
+    if dsp != NO_STORE and not scorer.has_store(dsp):
+        dsp = default_dsp  # a value that is not a store of this DSP (stale edit): ignore it
+    if "bind" in edit and edit["bind"] is not None:
+        bind = bool(edit["bind"])
+    elif dsp != default_dsp:
+        bind = dsp not in (NO_STORE, bound_dsp)
+    else:
+        bind = bool(default_bind)
+    if dsp == NO_STORE:
+        bind = False
+    if bound_dsp and dsp == bound_dsp and not re_pair:
+        bind = False  # ticking a row that already has exactly this binding would bind nothing new
+
+    if dsp == proposed and dsp != NO_STORE:
+        score, band, reason = (
+            base_row["proposed_score"],
+            base_row["proposed_band"],
+            base_row["proposed_reason"],
+        )
+    elif dsp == bound_dsp:
+        score, band, reason = base_row["bound_score"], base_row["bound_band"], base_row["bound_reason"]
+    elif dsp == NO_STORE:
+        score, band, reason = 0.0, "none", "no store chosen"
+    else:
+        s = scorer.score(pos_id, dsp)
+        score, band, reason = s.score, s.band, s.reason
+
+    base_dsp = bound_dsp or proposed
+    base_bind = (not bound_dsp) and base_row["proposed_band"] == "auto" and proposed != NO_STORE
+    changed = dsp != base_dsp or bind != base_bind or re_pair
+
+    if bound_dsp and bind and dsp != bound_dsp:
+        status = f"re-pair (bound to {bound_dsp})"
+        flag = f"re-pair: replaces {bound_dsp}"
+    elif bound_dsp:
+        status = f"bound · {base_row['bound_status']}" + (" · re-pair asked" if re_pair else "")
+        flag = ""
+    else:
+        status = "no store" if dsp == NO_STORE else ("proposed" if dsp == proposed else "picked by you")
+        flag = ""
+    table.iat[i, col["bind"]] = bind
+    table.iat[i, col["status"]] = status
+    table.iat[i, col["dsp_store"]] = dsp
+    table.iat[i, col["score"]] = float(score)
+    table.iat[i, col["band"]] = str(band)
+    table.iat[i, col["reason"]] = str(reason)
+    table.iat[i, col["flag"]] = flag
+    table.iat[i, col["re_pair"]] = re_pair
+    table.iat[i, col["changed"]] = bool(changed)
+
+
+def filter_view(table: pd.DataFrame, bands: list[str] | None = None, search: str = "") -> pd.DataFrame:
+    """Rows whose band (or BOUND for bound rows) is in bands, and that contain every search word.
+
+    Search looks at the POS id, name and address and the chosen store's id and address, case-insensitive.
+    """
+    mask = np.ones(len(table), dtype=bool)
+    if bands:
+        is_bound = table["status"].str.startswith("bound").to_numpy()
+        in_band = table["band"].isin([b for b in bands if b != BOUND]).to_numpy() & ~is_bound
+        mask &= in_band | (is_bound if BOUND in bands else False)
+    words = search.casefold().split()
+    if words:
+        haystack = (
+            table.index.to_series().astype(str)
+            + " "
+            + table["pos_name"]
+            + " "
+            + table["pos_address"]
+            + " "
+            + table["dsp_store"].astype(str)
+            + " "
+            + table["dsp_address"]
+        ).str.casefold()
+        for word in words:
+            mask &= haystack.str.contains(word, regex=False).to_numpy()
+    return table[mask]
+
+
+def summarize(table: pd.DataFrame, base: pd.DataFrame, n_stores: int) -> dict[str, int]:
+    """Counts for the summary on top of the screen."""
+    is_bound = (base["bound_dsp"] != "").to_numpy()
+    unbound_bands = base.loc[~is_bound, "proposed_band"]
+    no_store = (table["dsp_store"] == NO_STORE).to_numpy()
+    return {
+        "pos_locations": len(base),
+        "dsp_stores": n_stores,
+        "auto": int((unbound_bands == "auto").sum()),
+        "review": int((unbound_bands == "review").sum()),
+        "none": int((unbound_bands == "none").sum()),
+        "bound": int(is_bound.sum()),
+        "without_store": int((no_store & ~is_bound).sum()),
+        "ticked": int(table["bind"].sum()),
+    }
+
+
+def top_choices(
+    pos_id: str, table: pd.DataFrame, base: pd.DataFrame, scorer: PairScorer, labels: Mapping[str, str]
+) -> list[str]:
+    """Store choices for one POS location: the current pick, proposal and next-best first, then every
+    store, then NO_STORE."""
+    first: list[str] = []
+    for candidate in (
+        table.at[pos_id, "dsp_store"],
+        base.at[pos_id, "proposed_dsp"],
+        base.at[pos_id, "bound_dsp"],
+        *(dsp for dsp, _, _ in scorer.alternatives(pos_id)),
+    ):
+        if candidate and candidate != NO_STORE and candidate in labels and candidate not in first:
+            first.append(candidate)
+    rest = [s for s in labels if s not in first]
+    return [*first, *rest, NO_STORE]

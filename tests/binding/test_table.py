@@ -1,0 +1,195 @@
+"""The bind table: bands and pre-ticks from matching, the person's edits, filters, summary and choices."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib.binding import (
+    BOUND,
+    NO_STORE,
+    BoundStore,
+    check_table,
+    compose,
+    filter_view,
+    merge_editor_state,
+    summarize,
+    top_choices,
+)
+from tests.binding.matched import Matched
+
+REVIEW_ROW = "taco-tres-L0022"  # proposed a closed store nearby: plausible, needs a look
+NO_PROPOSAL = ("taco-tres-L0007", "taco-tres-L0024")  # absent on DoorDash
+
+
+def _auto_ids(m: Matched) -> list[str]:
+    pairs = m.proposals.pairs
+    return [str(p) for p in pairs.loc[pairs["band"] == "auto", "pos_provider_id"]]
+
+
+def test_rows_carry_matching_bands_and_only_auto_rows_start_ticked(taco: Matched) -> None:
+    base = taco.base()
+    table = compose(base, {}, taco.scorer, taco.labels)
+    assert list(table.index) == list(taco.pos["provider_id"])  # one row per POS location, indexed by its id
+    bands = taco.proposals.pairs.set_index("pos_provider_id")["band"]
+    assert table["band"].to_dict() == bands.to_dict()
+    assert table.at[REVIEW_ROW, "band"] == "review"
+    assert set(table.index[table["bind"]]) == set(_auto_ids(taco))
+    assert len(_auto_ids(taco)) == 37
+    for pos_id in _auto_ids(taco):  # every pre-ticked pair is the true store
+        assert table.at[pos_id, "dsp_store"] == taco.truth[pos_id]
+    for pos_id in NO_PROPOSAL:
+        assert table.at[pos_id, "dsp_store"] == NO_STORE
+        assert table.at[pos_id, "status"] == "no proposal"
+    assert not table.loc[REVIEW_ROW, "bind"]
+    review_store = table.at[REVIEW_ROW, "dsp_store"]
+    assert table.at[REVIEW_ROW, "dsp_address"] == taco.labels[review_store].split(" — ")[1]
+    assert (table["flag"] == "").all()  # nothing flagged before the person touches anything
+
+
+def test_unticking_an_auto_row_leaves_it_out(taco: Matched) -> None:
+    base = taco.base()
+    first = _auto_ids(taco)[0]
+    table = compose(base, {first: {"bind": False}}, taco.scorer, taco.labels)
+    assert not table.at[first, "bind"]
+    assert table.at[first, "changed"]
+    check = check_table(table, base, taco.labels)
+    assert first not in {p.pos_location_id for p in check.pairs}
+    assert len(check.pairs) == 36 and not check.blocked
+
+
+def test_ticking_a_review_row_flags_it_and_lists_it_first(taco: Matched) -> None:
+    base = taco.base()
+    table = compose(base, {REVIEW_ROW: {"bind": True}}, taco.scorer, taco.labels)
+    assert table.at[REVIEW_ROW, "bind"]
+    assert table.at[REVIEW_ROW, "flag"] == "review band; changed by you"
+    check = check_table(table, base, taco.labels)
+    assert check.pairs[0].pos_location_id == REVIEW_ROW
+    assert check.pairs[0].flagged and check.pairs[0].band == "review"
+    assert [p.pos_location_id for p in check.flagged] == [REVIEW_ROW]
+
+
+def test_repairing_to_a_store_another_row_holds_blocks_naming_both_rows(taco: Matched) -> None:
+    base = taco.base()
+    alts = taco.proposals.alternatives
+    row = alts[alts["taken_by"].notna() & alts["pos_provider_id"].isin(_auto_ids(taco))].iloc[0]
+    mover, store, holder = str(row["pos_provider_id"]), str(row["dsp_provider_id"]), str(row["taken_by"])
+
+    table = compose(base, {mover: {"dsp_store": store}}, taco.scorer, taco.labels)
+    assert table.at[mover, "bind"]  # picking a store ticks the row
+    assert table.at[mover, "status"] == "picked by you"
+    assert table.at[mover, "score"] == pytest.approx(float(row["score"]))
+    assert table.at[mover, "flag"].endswith("changed by you")
+    check = check_table(table, base, taco.labels)
+    assert check.blocked and len(check.duplicates) == 1
+    message = check.duplicates[0].message
+    for pos_id in (mover, holder):
+        assert pos_id in message and table.at[pos_id, "pos_name"] in message
+    assert store in message
+
+    # Giving the holder "no store" resolves it: the mover's pair goes first, as a flagged change.
+    table = compose(
+        base, {mover: {"dsp_store": store}, holder: {"dsp_store": NO_STORE}}, taco.scorer, taco.labels
+    )
+    assert not table.at[holder, "bind"] and table.at[holder, "status"] == "no store"
+    check = check_table(table, base, taco.labels)
+    assert not check.blocked
+    assert check.pairs[0].pos_location_id == mover and check.pairs[0].dsp_provider_id == store
+    assert holder not in {p.pos_location_id for p in check.pairs}
+
+
+def test_bound_locations_show_as_bound_and_are_not_proposed_again(taco: Matched) -> None:
+    a, b = _auto_ids(taco)[:2]
+    bound = {a: BoundStore(taco.truth[a], "Taco Tres", "APPROVED")}
+    base = taco.base(bound)
+    table = compose(base, {}, taco.scorer, taco.labels)
+    assert table.at[a, "status"] == "bound · APPROVED"
+    assert not table.at[a, "bind"] and table.at[a, "dsp_store"] == taco.truth[a]
+    check = check_table(table, base, taco.labels)
+    assert a not in {p.pos_location_id for p in check.pairs}
+    counts = summarize(table, base, len(taco.dsp))
+    assert counts["bound"] == 1 and counts["auto"] == 36 and counts["pos_locations"] == 40
+    # Ticking a bound row with the store it already has binds nothing new.
+    table = compose(base, {a: {"bind": True}}, taco.scorer, taco.labels)
+    assert not table.at[a, "bind"]
+    assert b in {p.pos_location_id for p in check_table(table, base, taco.labels).pairs}
+
+
+def test_repair_of_a_wrongly_bound_location_releases_its_store_first(taco: Matched) -> None:
+    a, b = _auto_ids(taco)[:2]
+    wrong = {a: BoundStore(taco.truth[b], None, "PENDING")}  # a holds b's store
+    base = taco.base(wrong)
+    table = compose(base, {}, taco.scorer, taco.labels)
+    check = check_table(table, base, taco.labels)
+    assert check.blocked  # b's proposal is a store a still holds
+    assert "already bound" in check.duplicates[0].message and a in check.duplicates[0].message
+
+    table = compose(base, {a: {"re_pair": True}}, taco.scorer, taco.labels)
+    assert table.at[a, "dsp_store"] == taco.truth[a]  # proposed again
+    assert table.at[a, "bind"] and table.at[a, "status"].startswith("re-pair")
+    assert table.at[a, "flag"] == f"re-pair: replaces {taco.truth[b]}"
+    check = check_table(table, base, taco.labels)
+    assert not check.blocked
+    waves = {p.pos_location_id: p.wave for p in check.pairs}
+    assert waves[a] == 0 and waves[b] == 1  # b takes the store a releases, so it goes after a
+    assert next(p for p in check.pairs if p.pos_location_id == a).replaces == taco.truth[b]
+
+
+def test_a_swap_cannot_be_bound_in_one_go(taco: Matched) -> None:
+    a, b = _auto_ids(taco)[:2]
+    swapped = {a: BoundStore(taco.truth[b], None, "APPROVED"), b: BoundStore(taco.truth[a], None, "APPROVED")}
+    base = taco.base(swapped)
+    edits = {a: {"re_pair": True}, b: {"re_pair": True}}
+    check = check_table(compose(base, edits, taco.scorer, taco.labels), base, taco.labels)
+    assert check.blocked and not check.duplicates
+    assert len(check.problems) == 1 and a in check.problems[0] and b in check.problems[0]
+
+
+def test_no_store_is_never_ticked(taco: Matched) -> None:
+    base = taco.base()
+    first = _auto_ids(taco)[0]
+    table = compose(base, {first: {"dsp_store": NO_STORE, "bind": True}}, taco.scorer, taco.labels)
+    assert not table.at[first, "bind"] and table.at[first, "score"] == 0.0
+    assert table.at[first, "dsp_address"] == ""
+
+
+def test_editor_positions_map_to_the_rows_the_editor_showed(taco: Matched) -> None:
+    base = taco.base()
+    table = compose(base, {}, taco.scorer, taco.labels)
+    view = filter_view(table, ["review", "none"])
+    assert set(view.index) == {REVIEW_ROW, *NO_PROPOSAL}
+    ids = list(view.index)
+    state = {
+        "edited_rows": {"0": {"bind": True, "pos_name": "ignored"}, 7: {"bind": True}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    edits = merge_editor_state({}, state, ids)
+    assert edits == {ids[0]: {"bind": True}}  # read-only columns and stale positions are ignored
+    assert merge_editor_state(edits, state, ids) == edits  # folding the same state again changes nothing
+
+
+def test_filters_by_band_bound_and_search(taco: Matched) -> None:
+    first = _auto_ids(taco)[0]
+    base = taco.base({first: BoundStore(taco.truth[first], None, "APPROVED")})
+    table = compose(base, {}, taco.scorer, taco.labels)
+    assert list(filter_view(table, [BOUND]).index) == [first]
+    assert first not in filter_view(table, ["auto"]).index
+    assert len(filter_view(table, ["auto"])) == 36
+    name = table.at[REVIEW_ROW, "pos_name"]
+    city = table.at[REVIEW_ROW, "pos_address"].split(", ")[-2]
+    found = filter_view(table, search=f"{name.upper()} {city.lower()}")
+    assert REVIEW_ROW in found.index and len(found) < len(table)
+    assert list(filter_view(table, search=REVIEW_ROW).index) == [REVIEW_ROW]
+    assert filter_view(table, search="no-such-place").empty
+
+
+def test_store_choices_put_the_candidates_first_then_every_store_then_no_store(taco: Matched) -> None:
+    base = taco.base()
+    table = compose(base, {}, taco.scorer, taco.labels)
+    first = _auto_ids(taco)[0]
+    choices = top_choices(first, table, base, taco.scorer, taco.labels)
+    alternatives = [dsp for dsp, _, _ in taco.scorer.alternatives(first)]
+    assert choices[0] == taco.truth[first]
+    assert choices[1 : 1 + len(alternatives)] == alternatives
+    assert choices[-1] == NO_STORE
+    assert sorted(choices[:-1]) == sorted(taco.labels) and len(set(choices)) == len(choices)
