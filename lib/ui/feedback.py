@@ -18,7 +18,10 @@ def error_sentence(exc: Exception) -> str:
     """A sentence that says what happened and what to do, for any error an API call can raise."""
     if isinstance(exc, StreamError):
         return exc.user_message
-    return f"Something unexpected went wrong ({type(exc).__name__}). Try again; if it keeps happening, check the logs."
+    return (
+        f"Something unexpected went wrong ({type(exc).__name__}). Try again; if it keeps happening, check the"
+        " logs."
+    )
 
 
 def show_error(exc: Exception) -> None:

@@ -1,0 +1,33 @@
+"""Home: the current organization's onboarding as a checklist, with a link to the next step."""
+
+import streamlit as st
+
+from lib.ui.checklist import render_checklist
+from lib.ui.context import page_setup
+from lib.ui.home import org_checklist
+
+console = page_setup("Home", "🧭")
+st.title("Onboarding Console")
+st.caption(
+    "Take a merchant from nothing to ingested POS locations and connected delivery marketplaces: create the "
+    "organization, connect its POS, ingest its locations, connect its DSPs and bind their stores."
+)
+
+if not console.org_id:
+    st.info(
+        "No organization yet. Start by creating the merchant's organization, or add an existing one by id.",
+        icon="🏢",
+    )
+    st.page_link("pages/2_Organizations.py", label="Create an organization", icon="➡️")
+    st.stop()
+
+org = console.records.get_org(console.org_id)
+title, refresh = st.columns([5, 1], vertical_alignment="bottom")
+title.subheader(f"{(org.name if org else None) or console.org_id}")
+refresh.button("Refresh", key="home_refresh", icon=":material/refresh:", width="stretch")
+st.caption(f"org_id `{console.org_id}` · change the current organization in the sidebar.")
+
+checklist, problems = org_checklist(console, console.org_id)
+for problem in problems:
+    st.warning(problem, icon="⚠️")
+render_checklist(checklist)

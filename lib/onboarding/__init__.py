@@ -1,0 +1,1 @@
+"""Onboarding flow logic the screens use, testable without Streamlit (no streamlit import here)."""

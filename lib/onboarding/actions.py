@@ -1,0 +1,155 @@
+"""Changes a person makes from the screens: each calls the API, updates the records, writes the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from lib.onboarding.forms import OrgForm
+from lib.onboarding.locations import IngestRun, ingest_in_batches
+from lib.onboarding.returns import build_return_url
+from lib.store import (
+    CODE_EXCHANGED,
+    INTEGRATION_STARTED,
+    LOCATIONS_INGESTED,
+    MASK,
+    ORG_ADDED,
+    ORG_CREATED,
+    OnboardingRecord,
+    OrgRecord,
+    Records,
+)
+from lib.stream.client import StreamClient
+from lib.stream.errors import StreamError
+from lib.stream.models import CreateIntegrationRequest, CreateOrgRequest
+
+
+def _status(value: object) -> str:
+    """An API status (enum or text) as plain text."""
+    return str(getattr(value, "value", value) or "")
+
+
+def mask_state(url: str) -> str:
+    """The return_url with its one-time state masked, for the audit log."""
+    parts = urlsplit(url)
+    query = [(k, MASK if k == "state" else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="*")))
+
+
+def create_org(client: StreamClient, records: Records, actor: str, form: OrgForm) -> OrgRecord:
+    """Create the org at the API and remember it; StreamError (audited) when the API refuses."""
+    request = form.request()
+    try:
+        created = client.create_org(CreateOrgRequest.model_validate(request))
+    except StreamError as exc:
+        records.audit(actor, ORG_CREATED, None, request, "error", error=exc.user_message)
+        raise
+    org = records.add_org(created.org_id, form.name, form.provider_id, form.email, actor, source="created")
+    records.audit(actor, ORG_CREATED, created.org_id, request, "ok", detail={"user_id": created.user_id})
+    return org
+
+
+def add_existing_org(
+    client: StreamClient, records: Records, actor: str, org_id: str
+) -> tuple[OrgRecord, int]:
+    """Check the org exists at the API (its locations answer) and remember it, with its location count."""
+    org_id = org_id.strip()
+    request = {"org_id": org_id}
+    try:
+        locations = client.org_locations(org_id)
+    except StreamError as exc:
+        records.audit(actor, ORG_ADDED, org_id, request, "error", error=exc.user_message)
+        raise
+    org = records.add_org(org_id, None, None, None, actor, source="added")
+    records.audit(actor, ORG_ADDED, org_id, request, "ok", detail={"locations": len(locations)})
+    return org, len(locations)
+
+
+def start_integration(
+    client: StreamClient,
+    records: Records,
+    actor: str,
+    org_id: str,
+    type: str,
+    source: str,
+    console_base: str,
+    state_ttl_seconds: float = 1800,
+) -> OnboardingRecord:
+    """Start a POS or DSP integration whose return_url carries a fresh one-time state linked to it."""
+    state = records.new_oauth_state(None, org_id, actor, ttl_seconds=state_ttl_seconds)
+    return_url = build_return_url(console_base, state)
+    request: dict[str, Any] = {"org_id": org_id, "source": source, "type": type, "return_url": return_url}
+    audited = {**request, "return_url": mask_state(return_url)}
+    try:
+        onboarding = client.create_integration(CreateIntegrationRequest(**request))
+    except StreamError as exc:
+        records.audit(actor, INTEGRATION_STARTED, org_id, audited, "error", error=exc.user_message)
+        raise
+    assert onboarding.id is not None  # the client refuses an answer without an id
+    record = records.add_onboarding(
+        onboarding.id, org_id, type, source, _status(onboarding.status), onboarding.entry_url, actor
+    )
+    records.attach_state(state, onboarding.id)
+    detail = {"onboarding_id": onboarding.id, "status": record.status, "entry_url": onboarding.entry_url}
+    records.audit(actor, INTEGRATION_STARTED, org_id, audited, "ok", detail=detail)
+    return record
+
+
+def exchange_code(
+    client: StreamClient, records: Records, actor: str, onboarding: OnboardingRecord, code: str, via: str
+) -> OnboardingRecord:
+    """Submit an OAuth code (via="oauth") or a manual code (via="manual"); the code is never recorded."""
+    request = {"onboarding_id": onboarding.onboarding_id, "source": onboarding.source, "via": via}
+    try:
+        answer = client.exchange_code(onboarding.onboarding_id, code.strip())
+    except StreamError as exc:
+        records.audit(actor, CODE_EXCHANGED, onboarding.org_id, request, "error", error=exc.user_message)
+        raise
+    record = records.update_onboarding_status(onboarding.onboarding_id, _status(answer.status))
+    records.audit(actor, CODE_EXCHANGED, onboarding.org_id, request, "ok", detail={"status": record.status})
+    return record
+
+
+def refresh_onboarding(
+    client: StreamClient, records: Records, onboarding: OnboardingRecord
+) -> OnboardingRecord:
+    """Read the onboarding's status from the API and store it (a read: not audited)."""
+    answer = client.get_integration(onboarding.onboarding_id)
+    status = _status(answer.status)
+    if status == onboarding.status:
+        return onboarding
+    return records.update_onboarding_status(onboarding.onboarding_id, status)
+
+
+def ingest(
+    client: StreamClient,
+    records: Records,
+    actor: str,
+    onboarding: OnboardingRecord,
+    provider_ids: Sequence[str],
+    batch_size: int,
+    on_progress: Callable[[int, int], None] | None = None,
+    resync: bool = False,
+) -> IngestRun:
+    """Ingest (or re-sync) the chosen POS locations in batches, audited as one entry with the counts."""
+    run = ingest_in_batches(
+        client.ingest_locations, onboarding.onboarding_id, provider_ids, batch_size, on_progress=on_progress
+    )
+    request = {
+        "onboarding_id": onboarding.onboarding_id,
+        "source": onboarding.source,
+        "resync": resync,
+        "locations": list(dict.fromkeys(provider_ids)),
+    }
+    detail = {
+        "ingested": run.succeeded,
+        "failed": run.failed,
+        "failed_ids": [o.provider_id for o in run.outcomes if not o.ok],
+    }
+    outcome = "ok" if not run.errors and run.failed == 0 else "error"
+    error = " ".join(dict.fromkeys(run.errors)) if run.errors else None
+    if outcome == "error" and error is None:
+        error = f"{run.failed} location(s) were not ingested."
+    records.audit(actor, LOCATIONS_INGESTED, onboarding.org_id, request, outcome, detail=detail, error=error)
+    return run

@@ -1,0 +1,116 @@
+"""The browser's return from a provider's consent page: find the onboarding by state, exchange the code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from lib.onboarding.actions import exchange_code
+from lib.onboarding.returns import Callback
+from lib.onboarding.sources import source_label
+from lib.store import OnboardingRecord, Records
+from lib.stream.client import StreamClient
+from lib.stream.errors import StreamError
+
+
+class CallbackKind(StrEnum):
+    """What came of a callback."""
+
+    CONNECTED = "connected"
+    DENIED = "denied"
+    NO_STATE = "no_state"
+    UNKNOWN_STATE = "unknown"
+    EXPIRED_STATE = "expired"
+    USED_STATE = "used"
+    NO_CODE = "no_code"
+    EXCHANGE_FAILED = "exchange_failed"
+
+
+@dataclass(frozen=True)
+class CallbackOutcome:
+    """The outcome to show, and the onboarding it concerns when the console could tell."""
+
+    kind: CallbackKind
+    message: str
+    onboarding: OnboardingRecord | None = None
+    org_id: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """The integration is now connected."""
+        return self.kind is CallbackKind.CONNECTED
+
+    @property
+    def can_restart(self) -> bool:
+        """The console knows which integration to start again (org, type and source)."""
+        return not self.ok and self.onboarding is not None
+
+
+def handle_callback(
+    client: StreamClient, records: Records, actor: str, callback: Callback
+) -> CallbackOutcome:
+    """Consume the one-time state, then exchange the code (or report the denial); never raises StreamError."""
+    if not callback.state:
+        return CallbackOutcome(
+            CallbackKind.NO_STATE,
+            "The browser came back without the console's state value, so the console cannot tell which "
+            "integration this sign-in belongs to. Start the integration again from this page.",
+        )
+    consumed = records.consume_oauth_state(callback.state)
+    onboarding = consumed.onboarding
+    if onboarding is None and consumed.onboarding_id:
+        onboarding = records.get_onboarding(consumed.onboarding_id)
+    org_id = consumed.org_id or (onboarding.org_id if onboarding else None)
+    if not consumed.ok:
+        kind = {
+            "unknown": CallbackKind.UNKNOWN_STATE,
+            "expired": CallbackKind.EXPIRED_STATE,
+            "used": CallbackKind.USED_STATE,
+        }[consumed.status.value]
+        return CallbackOutcome(kind, consumed.message, onboarding, org_id)
+    if onboarding is None:
+        return CallbackOutcome(
+            CallbackKind.UNKNOWN_STATE,
+            "This sign-in link is not tied to an integration the console knows. Start the integration again.",
+            None,
+            org_id,
+        )
+    name = source_label(onboarding.source)
+    if callback.denied:
+        reason = callback.error_description or f"the provider answered “{callback.error}”"
+        return CallbackOutcome(
+            CallbackKind.DENIED,
+            f"{name} was not connected: consent was not given ({reason.rstrip('.')}). Nothing changed; start "
+            f"the {name} integration again when the account owner is ready to approve.",
+            onboarding,
+            org_id,
+        )
+    if not callback.code:
+        return CallbackOutcome(
+            CallbackKind.NO_CODE,
+            f"{name} sent the browser back without an authorization code, so nothing was connected. "
+            f"Start the {name} integration again.",
+            onboarding,
+            org_id,
+        )
+    try:
+        updated = exchange_code(client, records, actor, onboarding, callback.code, via="oauth")
+    except StreamError as exc:
+        return CallbackOutcome(
+            CallbackKind.EXCHANGE_FAILED,
+            f"{name} sent the browser back, but the code exchange failed. {exc.user_message} "
+            f"Start the {name} integration again for a fresh consent.",
+            onboarding,
+            org_id,
+        )
+    if updated.status != "active":
+        return CallbackOutcome(
+            CallbackKind.CONNECTED,
+            f"{name} accepted the code; the integration is now {updated.status}. Refresh in a moment to "
+            "see it become active.",
+            updated,
+            org_id,
+        )
+    return CallbackOutcome(
+        CallbackKind.CONNECTED, f"{name} is connected: the integration is active.", updated, org_id
+    )

@@ -1,0 +1,72 @@
+"""Checks on what a person typed, run before anything is sent to the API."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+# The same loose shape the API accepts: something@domain.tld, no spaces. Stricter checks belong to the API.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+ORG_FIELD_LABELS: dict[str, str] = {
+    "name": "Organization name",
+    "provider_id": "Your internal id (provider_id)",
+    "email": "User email",
+    "first_name": "First name",
+    "last_name": "Last name",
+}
+
+
+@dataclass(frozen=True)
+class OrgForm:
+    """What the create-org form holds, trimmed."""
+
+    name: str
+    provider_id: str
+    email: str
+    first_name: str
+    last_name: str
+
+    @classmethod
+    def of(cls, **values: str | None) -> OrgForm:
+        """Build from raw widget values, trimming whitespace and treating None as empty."""
+        return cls(**{k: str(values.get(k) or "").strip() for k in ORG_FIELD_LABELS})
+
+    def request(self) -> dict[str, object]:
+        """The body of POST /onboarding/org."""
+        return {
+            "name": self.name,
+            "provider_id": self.provider_id,
+            "user": {"email": self.email, "first_name": self.first_name, "last_name": self.last_name},
+        }
+
+    def as_dict(self) -> dict[str, str]:
+        """Field name to value."""
+        return asdict(self)
+
+
+def validate_org_form(form: OrgForm) -> dict[str, str]:
+    """Field name to a sentence for each problem; empty when the form can be sent."""
+    problems: dict[str, str] = {}
+    for name, label in ORG_FIELD_LABELS.items():
+        if not getattr(form, name):
+            problems[name] = f"{label} is required."
+    if form.email and not EMAIL_RE.match(form.email):
+        problems["email"] = f"“{form.email}” is not an email address: it needs a name, an @ and a domain."
+    return problems
+
+
+def api_field_to_form(field: str) -> str | None:
+    """Map a field path in an API validation error (e.g. "user.email") to a form field name."""
+    leaf = field.rsplit(".", 1)[-1]
+    return leaf if leaf in ORG_FIELD_LABELS else None
+
+
+def validate_org_id(text: str) -> str | None:
+    """A sentence when an org id typed to add an existing org is unusable, else None."""
+    value = text.strip()
+    if not value:
+        return "Type the organization's id (org_id) to add it."
+    if any(c.isspace() for c in value) or "/" in value:
+        return "An org id has no spaces or slashes: paste it exactly as the API gave it."
+    return None

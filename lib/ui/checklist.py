@@ -1,0 +1,44 @@
+"""The home page checklist as rows: a mark, the step, where it stands, a link to the page that does it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from lib.onboarding.checklist import Checklist, Step, StepState
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MARKS = {StepState.DONE: "✅", StepState.PARTIAL: "🟡", StepState.TODO: "⬜", StepState.BLOCKED: "🔒"}
+
+
+def page_exists(page: str) -> bool:
+    """True when the page file is there (later steps' pages may not exist in every install)."""
+    return (REPO_ROOT / page).is_file()
+
+
+def step_link(step: Step, label: str | None = None, primary: bool = False) -> None:
+    """A link to the step's page, or a plain caption when that page does not exist."""
+    text = label or step.action
+    if page_exists(step.page):
+        st.page_link(step.page, label=text, icon="➡️" if primary else None)
+    else:
+        st.caption(text)
+
+
+def render_checklist(checklist: Checklist) -> None:
+    """Every step on one row, then the next step as a prominent link."""
+    for step in checklist.steps:
+        mark, body, link = st.columns([0.5, 7, 2.5], vertical_alignment="center")
+        mark.markdown(f"### {MARKS[step.state]}")
+        body.markdown(f"**{step.label}**  \n{step.detail}")
+        if not step.done and step.state is not StepState.BLOCKED:
+            with link:
+                step_link(step)
+    nxt = checklist.next_step
+    st.divider()
+    if nxt is None:
+        st.success("Every step is done: this organization is onboarded.", icon="🎉")
+    else:
+        st.markdown(f"**Next step:** {nxt.label.lower()} — {nxt.detail}")
+        step_link(nxt, label=nxt.action, primary=True)

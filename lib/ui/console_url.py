@@ -1,0 +1,23 @@
+"""The console's public address, for the OAuth return_url."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from lib.connect import load_config
+from lib.onboarding.returns import public_base_url
+
+PUBLIC_URL_KEY = "CONSOLE_PUBLIC_URL"
+
+
+def console_base_url(current_page: str | None = None) -> str:
+    """CONSOLE_PUBLIC_URL when set (behind a proxy), else the URL this browser uses, minus the page path."""
+    override = os.environ.get(PUBLIC_URL_KEY) or str(load_config().get(PUBLIC_URL_KEY) or "")
+    try:
+        context_url = st.context.url
+    except Exception:  # outside a browser session (AppTest, bare script run) there is no URL
+        context_url = None
+    port = int(st.get_option("server.port") or 8501)
+    return public_base_url(override, context_url, current_page, fallback_port=port)

@@ -1,0 +1,158 @@
+"""Pieces of the Integrations page: starting an integration, one integration's card, the manual code form."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.access import Action
+from lib.onboarding import actions
+from lib.onboarding.returns import INTEGRATIONS_PATH
+from lib.onboarding.sources import source_label
+from lib.store import OnboardingRecord
+from lib.stream.errors import StreamError
+from lib.ui.access import action_submit
+from lib.ui.badges import status_badge
+from lib.ui.console_url import console_base_url
+from lib.ui.context import Console
+from lib.ui.feedback import error_sentence
+from lib.ui.flash import flash
+
+FLASH_SLOT = "integrations"
+START_ERROR_KEY = "integrations_start_error"
+
+
+def start(console: Console, org_id: str, kind: str, source: str) -> OnboardingRecord | None:
+    """Start an integration under a spinner; on failure keep the sentence under START_ERROR_KEY."""
+    st.session_state.pop(START_ERROR_KEY, None)
+    try:
+        with st.spinner(f"Starting the {source_label(source)} integration…"):
+            return actions.start_integration(
+                console.client,
+                console.records,
+                console.actor,
+                org_id,
+                kind,
+                source,
+                console_base_url(INTEGRATIONS_PATH),
+            )
+    except StreamError as exc:
+        st.session_state[START_ERROR_KEY] = error_sentence(exc)
+        return None
+
+
+def started_message(record: OnboardingRecord) -> str:
+    """What to do next after starting an integration."""
+    name = source_label(record.source)
+    if record.entry_url:
+        return f"{name} integration started: open the {name} consent page below and approve it."
+    return f"{name} integration started: it needs an integration code, enter it below."
+
+
+def manual_code_form(console: Console, record: OnboardingRecord) -> None:
+    """The manual integration code form; what was typed stays when the API refuses it."""
+    oid = record.onboarding_id
+    error_key, code_key = f"manual_error_{oid}", f"manual_code_{oid}"
+    with st.form(f"manual_{oid}", clear_on_submit=False):
+        st.text_input(
+            f"{source_label(record.source)} integration code",
+            key=code_key,
+            help="The code the provider gives for connecting this account to Stream.",
+        )
+        error_slot = st.empty()
+        submitted = action_submit(
+            "Submit code", Action.EXCHANGE_CODE, type="primary", key=f"manual_submit_{oid}"
+        )
+    if submitted:
+        code = str(st.session_state.get(code_key) or "").strip()
+        if not code:
+            st.session_state[error_key] = "Type the integration code first."
+        else:
+            try:
+                with st.spinner("Submitting the code…"):
+                    updated = actions.exchange_code(
+                        console.client, console.records, console.actor, record, code, "manual"
+                    )
+            except StreamError as exc:
+                st.session_state[error_key] = error_sentence(exc)
+            else:
+                st.session_state.pop(error_key, None)
+                name = source_label(updated.source)
+                flash(FLASH_SLOT, "success", f"{name} is connected: status {updated.status}.")
+                st.rerun()
+    if st.session_state.get(error_key):
+        error_slot.error(st.session_state[error_key], icon="⚠️")
+
+
+def _refresh(console: Console, record: OnboardingRecord) -> None:
+    try:
+        with st.spinner("Reading the status from the API…"):
+            updated = actions.refresh_onboarding(console.client, console.records, record)
+    except StreamError as exc:
+        flash(FLASH_SLOT, "error", error_sentence(exc))
+    else:
+        flash(
+            FLASH_SLOT,
+            "info",
+            f"{source_label(updated.source)} is {updated.status} (just read from the API).",
+        )
+    st.rerun()
+
+
+def integration_card(console: Console, record: OnboardingRecord) -> None:
+    """One integration: its status badge, what to do next, and a refresh."""
+    name = source_label(record.source)
+    oid = record.onboarding_id
+    with st.container(border=True, key=f"card_{oid}"):
+        head, badge, refresh = st.columns([5, 2, 1.3], vertical_alignment="center")
+        head.markdown(f"**{name}** · {record.type.upper()}")
+        with badge:
+            status_badge(record.status)
+        with refresh:
+            if st.button("Refresh", key=f"refresh_{oid}", icon=":material/refresh:"):
+                _refresh(console, record)
+        st.caption(
+            f"Onboarding `{oid}` · started by {record.created_by} on {record.created_at:%Y-%m-%d %H:%M} UTC"
+            f" · updated {record.updated_at:%H:%M} UTC"
+        )
+        if record.status == "waiting_for_oauth" and record.entry_url:
+            st.link_button(
+                f"Open the {name} consent page",
+                record.entry_url,
+                type="primary",
+                icon=":material/open_in_new:",
+            )
+            st.caption(
+                f"Approve there; {name} sends the browser back to this page, which finishes the connection."
+            )
+        elif record.status == "waiting_for_oauth":
+            st.warning("The API gave no consent page address for this integration: start it again.", icon="⚠️")
+        elif record.status == "pending":
+            manual_code_form(console, record)
+        elif record.status == "active":
+            if record.type == "pos":
+                st.page_link("pages/4_Locations.py", label="Next: fetch and ingest its locations", icon="➡️")
+            else:
+                st.caption("Connected. Next: bind its stores to the POS locations on the Bind page.")
+        elif record.status == "deprovisioned":
+            st.warning(f"{name} has been disconnected. Start the integration again to reconnect.", icon="🔌")
+
+
+def earlier_attempts(records: list[OnboardingRecord]) -> None:
+    """Older onboardings of the same sources, newest first, in an expander."""
+    if not records:
+        return
+    with st.expander(f"Earlier attempts ({len(records)})"):
+        st.dataframe(
+            [
+                {
+                    "source": source_label(r.source),
+                    "type": r.type,
+                    "status": r.status,
+                    "onboarding_id": r.onboarding_id,
+                    "started_by": r.created_by,
+                    "started": r.created_at,
+                }
+                for r in sorted(records, key=lambda r: r.created_at, reverse=True)
+            ],
+            hide_index=True,
+        )

@@ -1,0 +1,170 @@
+"""Pieces of the Locations page: loading POS locations, the selection table, an ingest run with progress."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from lib.onboarding import actions
+from lib.onboarding.locations import DEFAULT_BATCH_SIZE, IngestRun, location_table
+from lib.store import OnboardingRecord
+from lib.stream.errors import StreamError
+from lib.ui.context import Console
+from lib.ui.feedback import error_sentence
+
+
+def _key(kind: str, onboarding_id: str) -> str:
+    return f"locations_{kind}:{onboarding_id}"
+
+
+def loaded_frame(onboarding_id: str) -> pd.DataFrame | None:
+    """The POS's locations loaded in this session (ingested column current), or None."""
+    base = st.session_state.get(_key("pos", onboarding_id))
+    if base is None:
+        return None
+    ingested: set[str] = st.session_state.get(_key("ingested", onboarding_id), set())
+    frame = base.copy()
+    frame["ingested"] = frame["provider_id"].isin(ingested)
+    return frame
+
+
+def load(console: Console, onboarding: OnboardingRecord) -> bool:
+    """Fetch the POS's locations and the org's ingested ones; False (sentence shown) when the API failed."""
+    oid = onboarding.onboarding_id
+    try:
+        with st.spinner("Fetching the POS locations from the API…"):
+            pos = console.client.list_locations(oid)
+            ingested = console.client.org_locations(onboarding.org_id)
+    except StreamError as exc:
+        st.error(error_sentence(exc), icon="⚠️")
+        return False
+    st.session_state[_key("pos", oid)] = location_table(pos, [])
+    st.session_state[_key("ingested", oid)] = {loc.provider_id for loc in ingested if loc.provider_id}
+    return True
+
+
+def refresh_ingested(console: Console, onboarding: OnboardingRecord) -> str | None:
+    """Re-read which locations the org has ingested; the error sentence when the API failed."""
+    try:
+        ingested = console.client.org_locations(onboarding.org_id)
+    except StreamError as exc:
+        return error_sentence(exc)
+    st.session_state[_key("ingested", onboarding.onboarding_id)] = {
+        loc.provider_id for loc in ingested if loc.provider_id
+    }
+    return None
+
+
+# ----- selection: a set of provider_ids kept in session state, shown as a checkbox column -----
+
+
+def selected(onboarding_id: str) -> set[str]:
+    """The provider_ids picked for ingest (a live set kept in session state)."""
+    return st.session_state.setdefault(_key("selected", onboarding_id), set())
+
+
+def _bump(onboarding_id: str) -> None:
+    # A new editor key makes the table redraw from the selection set, dropping the editor's own edit memory.
+    key = _key("rev", onboarding_id)
+    st.session_state[key] = st.session_state.get(key, 0) + 1
+
+
+def set_selection(onboarding_id: str, ids: Sequence[str], on: bool) -> None:
+    """Add (on=True) or remove ids from the selection."""
+    chosen = selected(onboarding_id)
+    if on:
+        chosen.update(ids)
+    else:
+        chosen.difference_update(ids)
+    _bump(onboarding_id)
+
+
+def clear_selection(onboarding_id: str) -> None:
+    """Unselect everything."""
+    selected(onboarding_id).clear()
+    _bump(onboarding_id)
+
+
+def _apply_edits(onboarding_id: str, editor_key: str, ids: list[str]) -> None:
+    edits = st.session_state.get(editor_key, {}).get("edited_rows", {})
+    chosen = selected(onboarding_id)
+    for position, change in edits.items():
+        if "select" in change:
+            pid = ids[int(position)]
+            if change["select"]:
+                chosen.add(pid)
+            else:
+                chosen.discard(pid)
+    _bump(onboarding_id)
+
+
+def selection_table(onboarding_id: str, shown: pd.DataFrame) -> None:
+    """The shown locations with a tick box per row; ticking changes the selection set."""
+    chosen = selected(onboarding_id)
+    view = shown.reset_index(drop=True)
+    view.insert(0, "select", view["provider_id"].isin(chosen))
+    editor_key = f"locations_editor:{onboarding_id}:{st.session_state.get(_key('rev', onboarding_id), 0)}"
+    st.data_editor(
+        view,
+        key=editor_key,
+        hide_index=True,
+        disabled=[c for c in view.columns if c != "select"],
+        column_config={
+            "select": st.column_config.CheckboxColumn("select", help="Tick to include in the ingest"),
+            "ingested": st.column_config.CheckboxColumn("ingested", help="Already ingested in this org"),
+        },
+        on_change=_apply_edits,
+        args=(onboarding_id, editor_key, list(view["provider_id"])),
+        height=min(420, 38 + 35 * max(len(view), 1)),
+    )
+
+
+# ----- ingest -----
+
+
+def run_ingest(
+    console: Console,
+    onboarding: OnboardingRecord,
+    provider_ids: Sequence[str],
+    resync: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> IngestRun:
+    """Ingest with a status box and a progress bar; the per-location result is kept for the page."""
+    verb = "Re-syncing" if resync else "Ingesting"
+    total = len(provider_ids)
+    with st.status(f"{verb} {total} location{'s' if total != 1 else ''}…", expanded=True) as status:
+        bar = st.progress(0.0, text=f"0 of {total} sent")
+
+        def progress(done: int, of: int) -> None:
+            bar.progress(done / max(of, 1), text=f"{done} of {of} sent")
+
+        run = actions.ingest(
+            console.client,
+            console.records,
+            console.actor,
+            onboarding,
+            provider_ids,
+            batch_size=batch_size,
+            on_progress=progress,
+            resync=resync,
+        )
+        problem = refresh_ingested(console, onboarding)
+        done_label = f"{run.succeeded} of {total} locations {'re-synced' if resync else 'ingested'}"
+        if run.failed:
+            status.update(label=f"{done_label}; {run.failed} failed.", state="error", expanded=True)
+        else:
+            status.update(label=done_label + ".", state="complete", expanded=False)
+    if problem:
+        st.warning(f"The ingest ran, but the org's locations could not be re-read: {problem}", icon="⚠️")
+    st.session_state[_key("result", onboarding.onboarding_id)] = (run, resync)
+    if run.succeeded:
+        clear_selection(onboarding.onboarding_id)
+        selected(onboarding.onboarding_id).update(o.provider_id for o in run.outcomes if not o.ok)
+    return run
+
+
+def last_result(onboarding_id: str) -> tuple[IngestRun, bool] | None:
+    """The last ingest run of this session for the onboarding, and whether it was a re-sync."""
+    return st.session_state.get(_key("result", onboarding_id))

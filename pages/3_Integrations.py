@@ -1,0 +1,120 @@
+"""Integrations: connect the org's POS and DSPs by OAuth consent or manual code; handles the OAuth return."""
+
+import streamlit as st
+
+from lib.access import Action
+from lib.onboarding.callback import CallbackOutcome, handle_callback
+from lib.onboarding.returns import parse_callback
+from lib.onboarding.sources import OTHER_SOURCE, latest_by_source, normalize_source, source_keys, source_label
+from lib.ui.access import action_button, allowed
+from lib.ui.context import page_setup, set_current_org
+from lib.ui.flash import flash, show_flash
+from lib.ui.integrations import (
+    FLASH_SLOT,
+    START_ERROR_KEY,
+    earlier_attempts,
+    integration_card,
+    start,
+    started_message,
+)
+
+OUTCOME_KEY = "integrations_callback_outcome"
+TYPE_KEY = "integrations_type"
+OTHER_KEY = "integrations_other_source"
+TYPE_LABELS = {"pos": "POS (point of sale)", "dsp": "DSP (delivery marketplace)"}
+
+console = page_setup("Integrations", "🔗")
+st.title("Integrations")
+
+# ----- the browser coming back from a provider's consent page: ?state=…&code=… (or &error=…) -----
+callback = parse_callback(st.query_params.to_dict())
+if callback is not None:
+    if not allowed(Action.EXCHANGE_CODE):
+        st.query_params.clear()
+        st.stop()
+    with st.status("Finishing the connection with the provider…", expanded=True) as status:
+        st.write("Checking the one-time state and exchanging the code with the API.")
+        outcome = handle_callback(console.client, console.records, console.actor, callback)
+        status.update(label=outcome.message, state="complete" if outcome.ok else "error")
+    st.session_state[OUTCOME_KEY] = outcome
+    if outcome.org_id:
+        set_current_org(outcome.org_id)
+    st.query_params.clear()  # a reload must not replay a one-time code
+    st.rerun()
+
+# ----- what came of the last consent, with a way to retry -----
+outcome: CallbackOutcome | None = st.session_state.get(OUTCOME_KEY)
+if outcome is not None:
+    with st.container(border=True, key="callback_outcome"):
+        if outcome.ok:
+            st.success(outcome.message, icon="✅")
+        else:
+            st.error(outcome.message, icon="⚠️")
+        retry, dismiss = st.columns([3, 1])
+        failed = outcome.onboarding if outcome.can_restart else None
+        if failed is not None:
+            with retry:
+                label = f"Start {source_label(failed.source)} again"
+                if action_button(label, Action.START_INTEGRATION, type="primary", key="callback_retry"):
+                    record = start(console, failed.org_id, failed.type, failed.source)
+                    if record is not None:
+                        st.session_state.pop(OUTCOME_KEY, None)
+                        flash(FLASH_SLOT, "info", started_message(record))
+                        st.rerun()
+        if dismiss.button("Dismiss", key="callback_dismiss"):
+            st.session_state.pop(OUTCOME_KEY, None)
+            st.rerun()
+
+show_flash(FLASH_SLOT)
+if st.session_state.get(START_ERROR_KEY):
+    st.error(st.session_state[START_ERROR_KEY], icon="⚠️")
+
+org_id = console.org_id
+if not org_id:
+    st.info("Choose or create an organization first: integrations belong to an organization.", icon="🏢")
+    st.page_link("pages/2_Organizations.py", label="Go to Organizations", icon="➡️")
+    st.stop()
+org = console.records.get_org(org_id)
+org_name = (org.name if org else None) or org_id
+
+# ----- start -----
+st.subheader(f"Start an integration for {org_name}")
+kind = st.radio("Kind", list(TYPE_LABELS), format_func=TYPE_LABELS.get, key=TYPE_KEY, horizontal=True)
+choice = st.selectbox(
+    "Source",
+    [*source_keys(kind), OTHER_SOURCE],
+    format_func=lambda key: "Other (type its name)…" if key == OTHER_SOURCE else source_label(key),
+    key=f"integrations_source_{kind}",
+)
+source = (
+    normalize_source(st.text_input("Source name as the API knows it", key=OTHER_KEY))
+    if choice == OTHER_SOURCE
+    else choice
+)
+if console.target.is_sandbox:
+    st.caption(
+        "Sandbox: Toast, Square, DoorDash and Uber Eats connect through a consent page; Clover and Grubhub "
+        "take a manual code such as `SANDBOX-rosas-cantina` (SANDBOX- and a sandbox merchant's code)."
+    )
+if action_button(
+    "Start integration",
+    Action.START_INTEGRATION,
+    type="primary",
+    key="start_integration",
+    disabled=not source,
+    help=None if source else "Type the source's name first.",
+):
+    record = start(console, org_id, kind, source)
+    if record is not None:
+        flash(FLASH_SLOT, "success", started_message(record))
+        st.rerun()
+
+# ----- this org's integrations: the newest per source, POS first -----
+st.subheader(f"Integrations of {org_name}")
+onboardings = console.records.list_onboardings(org_id)
+if not onboardings:
+    st.info("No integration yet: start the POS integration above, then the DSPs.", icon="🔗")
+current, earlier = latest_by_source(onboardings)
+for record in current:
+    integration_card(console, record)
+earlier_attempts(earlier)

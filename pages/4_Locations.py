@@ -1,0 +1,133 @@
+"""Locations: fetch an active POS integration's locations, pick some, ingest them, see each one's result."""
+
+import streamlit as st
+
+from lib.access import Action
+from lib.onboarding.locations import search_table
+from lib.onboarding.sources import source_label
+from lib.ui import locations as ui
+from lib.ui.access import action_button
+from lib.ui.context import page_setup
+from lib.ui.tables import search_box, table_view
+
+console = page_setup("Locations", "📍")
+st.title("Locations")
+
+org_id = console.org_id
+if not org_id:
+    st.info("Choose or create an organization first.", icon="🏢")
+    st.page_link("pages/2_Organizations.py", label="Go to Organizations", icon="➡️")
+    st.stop()
+
+pos = [o for o in console.records.list_onboardings(org_id, type="pos") if o.status == "active"]
+if not pos:
+    st.info("This organization has no active POS integration yet: connect its POS first.", icon="🔗")
+    st.page_link("pages/3_Integrations.py", label="Go to Integrations", icon="➡️")
+    st.stop()
+onboarding = pos[-1]
+if len(pos) > 1:
+    by_id = {o.onboarding_id: o for o in pos}
+    chosen = st.selectbox(
+        "POS integration",
+        list(reversed(by_id)),
+        format_func=lambda oid: f"{source_label(by_id[oid].source)} · {oid}",
+        key=f"locations_pos:{org_id}",
+    )
+    onboarding = by_id[chosen]
+oid = onboarding.onboarding_id
+st.caption(f"{source_label(onboarding.source)} POS · onboarding `{oid}`")
+
+# ----- the POS's locations, loaded once per session (Reload re-reads them) -----
+if ui.loaded_frame(oid) is None and not ui.load(console, onboarding):
+    st.button("Try again", key="locations_retry_load")
+    st.stop()
+if st.button("Reload from the API", key="locations_reload", icon=":material/refresh:") and ui.load(
+    console, onboarding
+):
+    ui.clear_selection(oid)
+frame = ui.loaded_frame(oid)
+assert frame is not None
+chosen_ids = ui.selected(oid)
+available, ingested = len(frame), int(frame["ingested"].sum())
+a, b, c = st.columns(3)
+a.metric("Locations at the POS", available)
+b.metric("Ingested in this org", ingested)
+c.metric("Selected", len(chosen_ids))
+
+# ----- pick -----
+st.subheader("Pick locations")
+query = search_box(f"locations_search:{oid}", "Search by name, street, city, state, ZIP or id…")
+shown = search_table(frame, query)
+not_ingested = list(frame.loc[~frame["ingested"], "provider_id"])
+b1, b2, b3 = st.columns(3)
+b1.button(
+    f"Select all shown ({len(shown)})",
+    key="locations_select_shown",
+    on_click=ui.set_selection,
+    args=(oid, list(shown["provider_id"]), True),
+    width="stretch",
+)
+b2.button(
+    f"Select all not yet ingested ({len(not_ingested)})",
+    key="locations_select_new",
+    on_click=ui.set_selection,
+    args=(oid, not_ingested, True),
+    width="stretch",
+)
+b3.button("Clear selection", key="locations_clear", on_click=ui.clear_selection, args=(oid,), width="stretch")
+ui.selection_table(oid, shown)
+st.caption(
+    f"{len(shown)} of {available} locations shown · {len(chosen_ids)} selected"
+    " (the selection stays while you search)."
+)
+
+# ----- ingest / re-sync -----
+go, resync = st.columns(2)
+with go:
+    ingest_pressed = action_button(
+        f"Ingest {len(chosen_ids)} selected location{'s' if len(chosen_ids) != 1 else ''}",
+        Action.INGEST,
+        type="primary",
+        key="locations_ingest",
+        disabled=not chosen_ids,
+        help=None if chosen_ids else "Select at least one location first.",
+        width="stretch",
+    )
+with resync:
+    resync_pressed = action_button(
+        f"Re-sync all {ingested} ingested",
+        Action.INGEST,
+        key="locations_resync",
+        disabled=ingested == 0,
+        help="Ingest again: refreshes the locations and their menus from the POS.",
+        width="stretch",
+    )
+if ingest_pressed:
+    ui.run_ingest(console, onboarding, [pid for pid in frame["provider_id"] if pid in chosen_ids])
+    st.rerun()
+if resync_pressed:
+    ui.run_ingest(console, onboarding, list(frame.loc[frame["ingested"], "provider_id"]), resync=True)
+    st.rerun()
+
+# ----- the last run's per-location result -----
+result = ui.last_result(oid)
+if result is not None:
+    run, was_resync = result
+    st.subheader("Last re-sync" if was_resync else "Last ingest")
+    verb = "re-synced" if was_resync else "ingested"
+    if run.failed:
+        reasons = " ".join(dict.fromkeys(run.errors))
+        st.error(
+            f"{run.succeeded} {verb}, {run.failed} failed. {reasons} The failed ones are still selected:"
+            " ingest them again when the API answers.",
+            icon="⚠️",
+        )
+    else:
+        st.success(f"All {run.succeeded} locations {verb}.", icon="✅")
+    names = dict(zip(frame["provider_id"], frame["name"], strict=False))
+    table_view(
+        run.frame(names),
+        key=f"ingest_result:{oid}",
+        filename="ingest-result.csv",
+        placeholder="Search results…",
+    )
