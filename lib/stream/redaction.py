@@ -33,6 +33,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         rf"\1\2{MASK}\2",
     ),
     (re.compile(r"(?i)\b(access_token|refresh_token|client_secret|id_token)=[^&\s\"',;]+"), rf"\1={MASK}"),
+    # An OAuth authorization code in a redirect URL is a one-time credential too.
+    (re.compile(r"(?i)([?&]code=)[^&#\s\"',;)]+"), rf"\1{MASK}"),
 )
 
 
@@ -112,6 +114,16 @@ def install_redaction(*logger_names: str) -> None:
             target.addFilter(RedactingFilter())
 
 
-# The library logs through one logger so that one filter covers every line; httpx and httpcore log request
-# lines too, so they get the same mask.
-install_redaction(LOGGER_NAME, "httpx", "httpcore")
+# The library logs through one logger so that one filter covers every line. httpx logs request URLs and
+# httpcore (at DEBUG) response headers such as a redirect's Location; a logger's filter does not apply to its
+# children's records, so each httpcore logger is named.
+THIRD_PARTY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+install_redaction(LOGGER_NAME, *THIRD_PARTY_LOGGERS)
