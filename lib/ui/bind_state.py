@@ -1,0 +1,227 @@
+"""The bind screen's session state: loaded inputs, the cached matching, the person's edits and bind results.
+
+Everything is kept per DSP onboarding. Matching runs through st.cache_data keyed on the POS and DSP tables,
+and the table built from it is kept in session state, so a rerun caused by an edit only re-applies edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lib.binding import (
+    BindInputs,
+    Edits,
+    PairScorer,
+    PlannedPair,
+    build_base,
+    load_inputs,
+    merge_editor_state,
+    run_matching,
+    store_labels,
+)
+from lib.binding.frames import bound_stores
+from lib.matching.propose import Proposals
+from lib.store import OnboardingRecord
+from lib.stream.errors import StreamError
+from lib.ui.context import Console
+from lib.ui.feedback import error_sentence
+
+EDITOR_KEY = "bind_editor_key"  # the current editor's widget key (tests set their edits under it)
+BATCH_SIZE_KEY = "bind_batch_size"  # pairs per bind request; tests lower it to see a batch fail alone
+
+
+@st.cache_data(show_spinner="Matching POS locations to DSP stores…", max_entries=16)
+def cached_proposals(pos: pd.DataFrame, dsp: pd.DataFrame) -> Proposals:
+    """The matching result for these exact POS and DSP tables (computed once per distinct input)."""
+    return run_matching(pos, dsp)
+
+
+def _key(kind: str, onboarding_id: str) -> str:
+    return f"bind_{kind}:{onboarding_id}"
+
+
+@dataclass
+class Model:
+    """What the table is built from: the inputs, the matching run and the base table before edits."""
+
+    inputs: BindInputs
+    proposals: Proposals
+    scorer: PairScorer
+    labels: dict[str, str]
+    base: pd.DataFrame
+
+
+def inputs(onboarding_id: str) -> BindInputs | None:
+    """The POS locations, DSP stores and bindings loaded in this session, or None."""
+    return st.session_state.get(_key("inputs", onboarding_id))
+
+
+def load(console: Console, onboarding: OnboardingRecord) -> bool:
+    """Fetch POS locations, DSP stores and bindings; False (sentence shown) when the API failed."""
+    assert console.org_id is not None
+    try:
+        with st.spinner("Loading the organization's POS locations and the DSP's stores…"):
+            loaded = load_inputs(console.client, console.org_id, onboarding.onboarding_id, onboarding.source)
+    except StreamError as exc:
+        st.error(error_sentence(exc), icon="⚠️")
+        return False
+    st.session_state[_key("inputs", onboarding.onboarding_id)] = loaded
+    st.session_state.pop(_key("model", onboarding.onboarding_id), None)
+    return True
+
+
+def refresh_bindings(console: Console, onboarding: OnboardingRecord) -> str | None:
+    """Re-read the org's locations (bindings and DSP statuses); the error sentence on failure."""
+    current = inputs(onboarding.onboarding_id)
+    assert console.org_id is not None and current is not None
+    try:
+        org_locations = console.client.org_locations(console.org_id)
+    except StreamError as exc:
+        return error_sentence(exc)
+    from lib.binding import locations_frame
+
+    st.session_state[_key("inputs", onboarding.onboarding_id)] = BindInputs(
+        pos=locations_frame(org_locations),
+        dsp=current.dsp,
+        bound=bound_stores(org_locations, onboarding.source),
+    )
+    st.session_state.pop(_key("model", onboarding.onboarding_id), None)
+    return None
+
+
+def model(onboarding_id: str) -> Model:
+    """The matching and base table for the loaded inputs (built once per load, not per rerun)."""
+    loaded = inputs(onboarding_id)
+    assert loaded is not None
+    kept: Model | None = st.session_state.get(_key("model", onboarding_id))
+    if kept is not None and kept.inputs is loaded:
+        return kept
+    proposals = cached_proposals(loaded.pos, loaded.dsp)
+    scorer = PairScorer(proposals, loaded.pos, loaded.dsp)
+    built = Model(
+        inputs=loaded,
+        proposals=proposals,
+        scorer=scorer,
+        labels=store_labels(loaded.dsp),
+        base=build_base(loaded.pos, proposals, loaded.bound, scorer),
+    )
+    st.session_state[_key("model", onboarding_id)] = built
+    return built
+
+
+# ----- the person's edits -----
+
+
+def edits(onboarding_id: str) -> Edits:
+    """POS id -> {bind, dsp_store, re_pair} the person set (a live dict in session state)."""
+    return st.session_state.setdefault(_key("edits", onboarding_id), {})
+
+
+def editor_key(onboarding_id: str, bands: list[str], search: str) -> str:
+    """The editor's widget key: new when the filter changes or edits were made elsewhere (detail panel)."""
+    rev = st.session_state.get(_key("rev", onboarding_id), 0)
+    signature = hashlib.sha1(repr((sorted(bands), search.strip().casefold())).encode()).hexdigest()[:8]
+    return f"bind_editor:{onboarding_id}:{rev}:{signature}"
+
+
+def fold_editor_edits(onboarding_id: str) -> None:
+    """Fold the editor's edits from the last run (positions of the rows it showed) into edits by POS id."""
+    shown = st.session_state.get(_key("view", onboarding_id))
+    if not shown:
+        return
+    key, ids = shown
+    state = st.session_state.get(key)
+    if state:
+        st.session_state[_key("edits", onboarding_id)] = merge_editor_state(edits(onboarding_id), state, ids)
+
+
+def remember_view(onboarding_id: str, key: str, ids: list[str]) -> None:
+    """Record which rows the editor under `key` shows, in order (its edits are by position)."""
+    st.session_state[_key("view", onboarding_id)] = (key, ids)
+    st.session_state[EDITOR_KEY] = key
+
+
+def _bump(onboarding_id: str) -> None:
+    # A new editor key redraws the table from the edits, dropping the old editor's own edit memory.
+    fold_editor_edits(onboarding_id)
+    st.session_state.pop(_key("view", onboarding_id), None)
+    st.session_state[_key("rev", onboarding_id)] = st.session_state.get(_key("rev", onboarding_id), 0) + 1
+
+
+def set_store(onboarding_id: str, pos_id: str, widget_key: str) -> None:
+    """on_change of the detail panel's store picker: pair the row with the picked store."""
+    _bump(onboarding_id)
+    row = edits(onboarding_id).setdefault(pos_id, {})
+    row["dsp_store"] = st.session_state[widget_key]
+    row.pop("bind", None)  # picking a store ticks the row, unless it is "no store"
+
+
+def reset_edits(onboarding_id: str) -> None:
+    """Forget every edit: back to the proposals."""
+    _bump(onboarding_id)
+    st.session_state[_key("edits", onboarding_id)] = {}
+
+
+def forget_rows(onboarding_id: str, pos_ids: set[str]) -> None:
+    """Drop the edits of rows that are now bound."""
+    _bump(onboarding_id)
+    current = edits(onboarding_id)
+    for pos_id in pos_ids:
+        current.pop(pos_id, None)
+
+
+# ----- confirmation and results -----
+
+
+def pending(onboarding_id: str) -> list[PlannedPair] | None:
+    """The pairs waiting in the confirmation dialog (the dialog is open while this is set)."""
+    stored = st.session_state.get(_key("pending", onboarding_id))
+    return [PlannedPair.from_dict(p) for p in stored] if stored is not None else None
+
+
+def open_confirmation(onboarding_id: str, pairs: list[PlannedPair]) -> None:
+    """Open the dialog for exactly these pairs (on_click of the review button)."""
+    st.session_state[_key("pending", onboarding_id)] = [p.to_dict() for p in pairs]
+
+
+def close_confirmation(onboarding_id: str) -> None:
+    """Close the dialog without binding anything."""
+    st.session_state.pop(_key("pending", onboarding_id), None)
+
+
+def last_result(onboarding_id: str) -> dict[str, Any] | None:
+    """The last bind or retry: {"outcomes": [...], "pairs": [...], "retry": bool}."""
+    return st.session_state.get(_key("result", onboarding_id))
+
+
+def set_result(onboarding_id: str, result: dict[str, Any]) -> None:
+    """Keep the last bind's outcomes for the page."""
+    st.session_state[_key("result", onboarding_id)] = result
+
+
+def failed_pairs(onboarding_id: str) -> list[PlannedPair]:
+    """The pairs of the last bind that failed (what Retry sends)."""
+    result = last_result(onboarding_id)
+    if not result:
+        return []
+    failed = {o["pos_location_id"] for o in result["outcomes"] if not o["ok"]}
+    return [PlannedPair.from_dict(p) for p in result["pairs"] if p["pos_location_id"] in failed]
+
+
+def failed_messages(onboarding_id: str) -> dict[str, str]:
+    """POS id -> why its last bind failed."""
+    result = last_result(onboarding_id)
+    if not result:
+        return {}
+    return {o["pos_location_id"]: o["message"] or "" for o in result["outcomes"] if not o["ok"]}
+
+
+def batch_size(default: int) -> int:
+    """Pairs per bind request (session override for tests, else default)."""
+    value = st.session_state.get(BATCH_SIZE_KEY)
+    return int(value) if value else default

@@ -1,0 +1,288 @@
+"""Pieces of the Bind page: the summary, the editable table, the detail panel, the dialog and the results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lib.access import Action
+from lib.binding import (
+    BANDS,
+    BOUND,
+    DEFAULT_BATCH_SIZE,
+    EDITOR_COLUMNS,
+    NO_STORE,
+    PlannedPair,
+    audit_payload,
+    bind_pairs,
+    compare_fields,
+    component_scores,
+    top_choices,
+)
+from lib.onboarding.sources import source_label
+from lib.store import LOCATIONS_BOUND, OnboardingRecord
+from lib.ui import bind_state as state
+from lib.ui.access import allowed
+from lib.ui.context import Console
+
+# Fixed pixel widths: the grid is a canvas, so a browser test finds a cell by adding widths (rows are 35 px).
+INDEX_WIDTH = 190
+COLUMN_WIDTHS: dict[str, int] = {
+    "bind": 60,
+    "status": 150,
+    "pos_name": 210,
+    "pos_address": 250,
+    "dsp_store": 330,
+    "dsp_address": 250,
+    "score": 110,
+    "band": 80,
+    "reason": 320,
+    "flag": 200,
+    "re_pair": 80,
+}
+ROW_HEIGHT = 35
+MAX_VISIBLE_ROWS = 14
+
+
+def render_summary(counts: Mapping[str, int]) -> None:
+    """The counts on top of the screen."""
+    cols = st.columns(7)
+    cols[0].metric("POS locations", counts["pos_locations"])
+    cols[1].metric("DSP stores", counts["dsp_stores"])
+    cols[2].metric("Proposed · auto", counts["auto"], help="Confident pairs, ticked in advance")
+    cols[3].metric("Proposed · review", counts["review"], help="Plausible pairs: look before ticking")
+    cols[4].metric("No proposal", counts["none"], help="No store matched well enough")
+    cols[5].metric("Already bound", counts["bound"])
+    cols[6].metric("Left without a store", counts["without_store"])
+
+
+def _column_config(labels: Mapping[str, str]) -> dict[str, Any]:
+    w = COLUMN_WIDTHS
+    options = [NO_STORE, *labels]
+
+    def store_label(value: str | None) -> str:
+        if not value or value == NO_STORE:
+            return "— no store —"
+        return labels.get(value, value)
+
+    return {
+        "_index": st.column_config.TextColumn("POS location id", width=INDEX_WIDTH),
+        "bind": st.column_config.CheckboxColumn("bind", width=w["bind"], help="Tick to bind this pair"),
+        "status": st.column_config.TextColumn("status", width=w["status"]),
+        "pos_name": st.column_config.TextColumn("POS name", width=w["pos_name"]),
+        "pos_address": st.column_config.TextColumn("POS address", width=w["pos_address"]),
+        "dsp_store": st.column_config.SelectboxColumn(
+            "DSP store",
+            width=w["dsp_store"],
+            options=options,
+            format_func=store_label,
+            required=True,
+            help="The store to bind; the detail panel lists this location's best candidates first",
+        ),
+        "dsp_address": st.column_config.TextColumn("DSP address", width=w["dsp_address"]),
+        "score": st.column_config.ProgressColumn(
+            "score", width=w["score"], min_value=0, max_value=100, format="%.0f"
+        ),
+        "band": st.column_config.TextColumn("band", width=w["band"]),
+        "reason": st.column_config.TextColumn("reason", width=w["reason"]),
+        "flag": st.column_config.TextColumn("check", width=w["flag"], help="Why a ticked pair needs a look"),
+        "re_pair": st.column_config.CheckboxColumn(
+            "re-pair", width=w["re_pair"], help="For a bound location: propose a store again"
+        ),
+    }
+
+
+def render_editor(view: pd.DataFrame, key: str, labels: Mapping[str, str]) -> None:
+    """The editable table of the shown rows (index: POS location id)."""
+    shown = view[list(EDITOR_COLUMNS)]
+    st.data_editor(
+        shown,
+        key=key,
+        column_config=_column_config(labels),
+        column_order=list(EDITOR_COLUMNS),
+        disabled=[c for c in EDITOR_COLUMNS if c not in ("bind", "dsp_store", "re_pair")],
+        hide_index=False,
+        num_rows="fixed",
+        row_height=ROW_HEIGHT,
+        height=ROW_HEIGHT * (min(max(len(shown), 1), MAX_VISIBLE_ROWS) + 1) + 3,
+        width="stretch",
+    )
+
+
+def _highlight(row: pd.Series) -> list[str]:
+    colour = {"differs": "background-color: #ffe1e1", "one side blank": "background-color: #fff4d6"}
+    return [colour.get(row["verdict"], "")] * len(row)
+
+
+def render_detail(
+    console: Console, onboarding: OnboardingRecord, table: pd.DataFrame, view: pd.DataFrame, m: state.Model
+) -> None:
+    """Side by side: the chosen row's POS location and store, differences highlighted, and alternatives."""
+    oid = onboarding.onboarding_id
+    if view.empty:
+        return
+    ids = list(view.index)
+    names = dict(zip(view.index, view["pos_name"], strict=True))
+    pos_id = st.selectbox(
+        "Compare a row side by side",
+        ids,
+        format_func=lambda p: f"{names[p]} ({p})",
+        key=f"bind_detail_row:{oid}",
+    )
+    if pos_id is None:
+        return
+    dsp_id = str(table.at[pos_id, "dsp_store"])
+    pos_row = m.scorer.pos_row(pos_id)
+    left, right = st.columns([3, 2])
+    with left:
+        if dsp_id == NO_STORE:
+            st.info("No store is chosen for this location. Pick one on the right to compare.", icon="🔎")
+        else:
+            explained = m.scorer.explain(pos_id, dsp_id)
+            fields = compare_fields(pos_row, m.scorer.dsp_row(dsp_id), explained)
+            fields = fields.rename(columns={"pos": "POS location", "dsp": "DSP store"})
+            st.dataframe(
+                fields.style.apply(_highlight, axis=1),
+                hide_index=True,
+                width="stretch",
+                key=f"bind_detail_fields:{oid}",
+            )
+            parts = component_scores(explained)
+            st.caption(
+                f"Score **{float(table.at[pos_id, 'score']):.0f}** ({table.at[pos_id, 'band']}): "
+                + ", ".join(f"{k} {'—' if v is None else f'{v:.0f}'}" for k, v in parts.items())
+                + f". {table.at[pos_id, 'reason']}"
+            )
+    with right:
+        rows = [
+            {
+                "store": m.labels.get(dsp, dsp),
+                "score": scored.score,
+                "band": scored.band,
+                "reason": scored.reason,
+                "proposed for": names.get(taken, taken) if taken else "",
+            }
+            for dsp, scored, taken in m.scorer.alternatives(pos_id)
+        ]
+        st.markdown("**Alternatives**")
+        if rows:
+            st.dataframe(
+                pd.DataFrame(rows),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "score": st.column_config.ProgressColumn(
+                        "score", min_value=0, max_value=100, format="%.0f"
+                    )
+                },
+                key=f"bind_detail_alts:{oid}",
+            )
+        else:
+            st.caption("No other store came close.")
+        choices = top_choices(pos_id, table, m.base, m.scorer, m.labels)
+        widget = f"bind_detail_store:{oid}:{pos_id}:{dsp_id}"  # a new widget when the pick changes elsewhere
+        st.selectbox(
+            "Pair this location with",
+            choices,
+            index=choices.index(dsp_id) if dsp_id in choices else len(choices) - 1,
+            format_func=lambda s: "— no store —" if s == NO_STORE else m.labels.get(s, s),
+            key=widget,
+            on_change=state.set_store,
+            args=(oid, pos_id, widget),
+            help="Best candidates first, then every store, then no store.",
+        )
+
+
+def pairs_frame(pairs: list[PlannedPair]) -> pd.DataFrame:
+    """The pairs as the dialog lists them (flagged first, as given)."""
+    return pd.DataFrame(
+        [
+            {
+                "check": ("⚑ " + p.flag) if p.flagged else "",
+                "POS location": f"{p.pos_name} ({p.pos_location_id})",
+                "DSP store": f"{p.dsp_store_name} ({p.dsp_provider_id})",
+                "score": p.score,
+                "band": p.band,
+            }
+            for p in pairs
+        ],
+        columns=["check", "POS location", "DSP store", "score", "band"],
+    )
+
+
+def run_bind(
+    console: Console, onboarding: OnboardingRecord, pairs: list[PlannedPair], *, retry: bool = False
+) -> None:
+    """Bind with a progress bar, audit it, keep the per-pair outcome and re-read the bindings."""
+    oid = onboarding.onboarding_id
+    if not allowed(Action.BIND):
+        return
+    total = len(pairs)
+    bar = st.progress(0.0, text=f"0 of {total} pairs sent")
+
+    def progress(done: int, of: int) -> None:
+        bar.progress(done / max(of, 1), text=f"{done} of {of} pairs sent")
+
+    run = bind_pairs(
+        console.client,
+        oid,
+        pairs,
+        batch_size=state.batch_size(DEFAULT_BATCH_SIZE),
+        on_progress=progress,
+    )
+    payload = audit_payload(oid, onboarding.source, pairs, run, console.actor, retry=retry)
+    console.records.audit(
+        console.actor,
+        LOCATIONS_BOUND,
+        console.org_id,
+        payload.request,
+        payload.outcome,
+        payload.detail,
+        payload.error,
+    )
+    state.set_result(
+        oid,
+        {
+            "outcomes": [o.to_dict() for o in run.outcomes],
+            "pairs": [p.to_dict() for p in pairs],
+            "retry": retry,
+            "refresh_problem": None,
+        },
+    )
+    state.forget_rows(oid, {o.pos_location_id for o in run.succeeded})
+    problem = state.refresh_bindings(console, onboarding)
+    if problem:
+        result = state.last_result(oid)
+        assert result is not None
+        result["refresh_problem"] = problem
+
+
+def outcomes_frame(result: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per pair of the last bind: what happened to it."""
+    names = {p["pos_location_id"]: p for p in result["pairs"]}
+    rows = []
+    for o in result["outcomes"]:
+        pair = names.get(o["pos_location_id"], {})
+        rows.append(
+            {
+                "outcome": "bound" if o["ok"] else "failed",
+                "POS location": f"{pair.get('pos_name', '')} ({o['pos_location_id']})",
+                "DSP store": f"{pair.get('dsp_store_name', '')} ({o['dsp_provider_id']})",
+                "DSP status": o["status"] or "",
+                "message": o["message"] or "",
+            }
+        )
+    return pd.DataFrame(rows, columns=["outcome", "POS location", "DSP store", "DSP status", "message"])
+
+
+def band_filter_options() -> list[str]:
+    """The band filter's choices."""
+    return [*BANDS, BOUND]
+
+
+def dsp_label(onboarding: OnboardingRecord) -> str:
+    """'Grubhub · <id>' for a DSP onboarding."""
+    return f"{source_label(onboarding.source)} · {onboarding.onboarding_id}"

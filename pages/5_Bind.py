@@ -1,0 +1,196 @@
+"""Bind: pair each POS location with its DSP store in an editable table, confirm, then bind."""
+
+import streamlit as st
+
+from lib.access import Action
+from lib.binding import check_table, compose, filter_view, summarize
+from lib.store import OnboardingRecord
+from lib.ui import bind_state as state
+from lib.ui import bind_view as view
+from lib.ui.access import button_state
+from lib.ui.context import Console, page_setup
+
+console = page_setup("Bind", "🔗")
+st.title("Bind DSP stores")
+st.caption(
+    "Each POS location is linked to its store on the delivery marketplace. A wrong link sends orders to the "
+    "wrong kitchen: check the proposals, then confirm."
+)
+
+org_id = console.org_id
+if not org_id:
+    st.info("Choose or create an organization first.", icon="🏢")
+    st.page_link("pages/2_Organizations.py", label="Go to Organizations", icon="➡️")
+    st.stop()
+
+dsps = [o for o in console.records.list_onboardings(org_id, type="dsp") if o.status == "active"]
+if not dsps:
+    st.info("This organization has no active DSP integration yet: connect a DSP first.", icon="🔗")
+    st.page_link("pages/3_Integrations.py", label="Go to Integrations", icon="➡️")
+    st.stop()
+by_id = {o.onboarding_id: o for o in reversed(dsps)}
+chosen = st.selectbox(
+    "DSP integration",
+    list(by_id),
+    format_func=lambda oid: view.dsp_label(by_id[oid]),
+    key=f"bind_dsp:{org_id}",
+)
+onboarding = by_id[chosen]
+oid = onboarding.onboarding_id
+
+# ----- inputs: loaded once per session (Reload re-reads them); matching is cached on them -----
+if state.inputs(oid) is None and not state.load(console, onboarding):
+    st.button("Try again", key="bind_retry_load")
+    st.stop()
+reload_col, refresh_col, reset_col = st.columns(3)
+if reload_col.button(
+    "Reload locations and stores", key="bind_reload", icon=":material/refresh:", width="stretch"
+):
+    state.load(console, onboarding)
+if refresh_col.button("Refresh DSP statuses", key="bind_refresh", icon=":material/sync:", width="stretch"):
+    problem = state.refresh_bindings(console, onboarding)
+    if problem:
+        st.error(problem, icon="⚠️")
+reset_col.button("Undo my edits", key="bind_reset", on_click=state.reset_edits, args=(oid,), width="stretch")
+
+loaded = state.inputs(oid)
+assert loaded is not None
+if loaded.pos.empty:
+    st.info("This organization has no ingested POS locations yet: ingest them first.", icon="📍")
+    st.page_link("pages/4_Locations.py", label="Go to Locations", icon="➡️")
+    st.stop()
+if loaded.dsp.empty:
+    st.warning(
+        f"{view.dsp_label(onboarding)} lists no stores for this merchant, so there is nothing to bind."
+    )
+    st.stop()
+
+m = state.model(oid)
+state.fold_editor_edits(oid)
+table = compose(m.base, state.edits(oid), m.scorer, m.labels, state.failed_messages(oid))
+
+# ----- summary -----
+view.render_summary(summarize(table, m.base, len(loaded.dsp)))
+
+# ----- the table -----
+st.subheader("Proposed pairs")
+f_band, f_search = st.columns([2, 3])
+bands = f_band.pills(
+    "Band", view.band_filter_options(), selection_mode="multi", key=f"bind_bands:{oid}", default=None
+)
+search = f_search.text_input(
+    "Search", key=f"bind_search:{oid}", placeholder="POS or store name, address, id…"
+)
+shown = filter_view(table, list(bands or []), search or "")
+key = state.editor_key(oid, list(bands or []), search or "")
+state.remember_view(oid, key, [str(i) for i in shown.index])
+view.render_editor(shown, key, m.labels)
+st.caption(
+    f"{len(shown)} of {len(table)} POS locations shown · {int(table['bind'].sum())} ticked. Pick another "
+    "store in the DSP store column or in the detail panel below; tick re-pair to propose a store again for a "
+    "bound location."
+)
+
+# ----- detail -----
+with st.expander("Side by side", expanded=True):
+    view.render_detail(console, onboarding, table, shown, m)
+
+# ----- check, then confirm -----
+check = check_table(table, m.base, m.labels)
+for duplicate in check.duplicates:
+    st.error(duplicate.message, icon="⛔")
+for problem in check.problems:
+    st.error(problem, icon="⛔")
+if check.flagged and not check.blocked:
+    st.warning(
+        f"{len(check.flagged)} of the {len(check.pairs)} ticked pairs need a second look (below the auto "
+        "band, changed by you, or replacing a binding): the confirmation lists them first.",
+        icon="⚑",
+    )
+n = len(check.pairs)
+reason = None
+if check.blocked:
+    reason = "Resolve the problems above first."
+elif not n:
+    reason = "Tick at least one pair to bind."
+st.button(
+    f"Review and bind {n} pair{'s' if n != 1 else ''}",
+    key="bind_review",
+    type="primary",
+    on_click=state.open_confirmation,
+    args=(oid, check.pairs),
+    **button_state(Action.BIND, disabled=reason is not None, help=reason),
+)
+
+
+def _dismissed() -> None:
+    state.close_confirmation(oid)  # closing the dialog with Esc or ✕ is a Cancel
+
+
+@st.dialog("Confirm binding", width="large", on_dismiss=_dismissed)
+def confirm(console: Console, onboarding: OnboardingRecord) -> None:
+    """Exactly the pairs that will be bound, flagged ones first; Confirm binds them, Cancel binds nothing."""
+    pairs = state.pending(onboarding.onboarding_id) or []
+    flagged = sum(p.flagged for p in pairs)
+    st.markdown(
+        f"**{len(pairs)} pair{'s' if len(pairs) != 1 else ''}** will be bound on "
+        f"**{view.dsp_label(onboarding)}**."
+        + (f" **{flagged} flagged** ⚑ are listed first." if flagged else "")
+    )
+    st.dataframe(
+        view.pairs_frame(pairs),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "score": st.column_config.ProgressColumn("score", min_value=0, max_value=100, format="%.0f")
+        },
+        key="bind_confirm_pairs",
+    )
+    cancel_col, confirm_col = st.columns(2)
+    if cancel_col.button("Cancel", key="bind_cancel", width="stretch"):
+        state.close_confirmation(onboarding.onboarding_id)
+        st.rerun()
+    if confirm_col.button(
+        f"Confirm: bind {len(pairs)} pair{'s' if len(pairs) != 1 else ''}",
+        key="bind_confirm",
+        type="primary",
+        width="stretch",
+        **button_state(Action.BIND),
+    ):
+        state.close_confirmation(onboarding.onboarding_id)
+        view.run_bind(console, onboarding, pairs)
+        st.rerun()
+
+
+if state.pending(oid) is not None:
+    confirm(console, onboarding)
+
+# ----- the last bind's per-pair outcome, and a retry of only the failed pairs -----
+result = state.last_result(oid)
+if result is not None:
+    st.subheader("Last retry" if result["retry"] else "Last bind")
+    outcomes = result["outcomes"]
+    failed = [o for o in outcomes if not o["ok"]]
+    bound_now = len(outcomes) - len(failed)
+    if failed:
+        st.error(
+            f"{bound_now} of {len(outcomes)} pairs bound, {len(failed)} failed: {failed[0]['message']} "
+            "The failed pairs are kept: retry them when the API answers (what was bound is not sent again).",
+            icon="⚠️",
+        )
+    else:
+        st.success(f"All {len(outcomes)} pairs bound.", icon="✅")
+    if result.get("refresh_problem"):
+        st.warning(
+            f"The bind ran, but the statuses could not be re-read: {result['refresh_problem']}", icon="⚠️"
+        )
+    st.dataframe(view.outcomes_frame(result), hide_index=True, width="stretch", key=f"bind_outcomes:{oid}")
+    retry = state.failed_pairs(oid)
+    if retry and st.button(
+        f"Retry the {len(retry)} failed pair{'s' if len(retry) != 1 else ''}",
+        key="bind_retry_failed",
+        icon=":material/replay:",
+        **button_state(Action.BIND),
+    ):
+        view.run_bind(console, onboarding, retry, retry=True)
+        st.rerun()
