@@ -9,8 +9,9 @@ from rapidfuzz import fuzz, process
 from lib.matching.config import MatchConfig
 
 # Block families. A pair is a candidate when it shares a key in any family, so each family covers a
-# failure of another: a missing or ZIP+4 postal code (city), a city spelled differently or a wrong ZIP
-# (state + house number), a store that moved but kept its phone line (phone).
+# failure of another: the ZIP (the primary block); city + state, only for rows without a ZIP (the
+# fallback); state + house number (a city spelled differently, a wrong ZIP); the phone line (a store that
+# moved but kept its number).
 FAMILIES: tuple[str, ...] = ("zip", "city", "number", "phone")
 
 
@@ -32,8 +33,11 @@ def block_keys(frame: pd.DataFrame, family: str) -> pd.Series:
 
 
 def _groups(keys: pd.Series) -> dict[str, np.ndarray]:
-    keys = keys[keys != ""]
-    return {k: keys.index.to_numpy()[v] for k, v in keys.groupby(keys.to_numpy(), sort=False).indices.items()}
+    groups: dict[str, list[int]] = {}
+    for row, key in enumerate(keys.tolist()):
+        if key:
+            groups.setdefault(key, []).append(row)
+    return {k: np.array(v, dtype=np.int64) for k, v in groups.items()}
 
 
 def _prune(
@@ -67,27 +71,45 @@ def _prune(
     return pi[r], dj[c]
 
 
+def _block_pairs(
+    p_groups: dict[str, np.ndarray],
+    d_groups: dict[str, np.ndarray],
+    pos: pd.DataFrame,
+    dsp: pd.DataFrame,
+    cfg: MatchConfig,
+    prune: bool,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    for key, pi in p_groups.items():
+        dj = d_groups.get(key)
+        if dj is None:
+            continue
+        if prune and len(pi) * len(dj) > cfg.small_block:
+            out.append(_prune(pi, dj, pos, dsp, cfg))
+        else:
+            out.append((np.repeat(pi, len(dj)), np.tile(dj, len(pi))))
+    return out
+
+
 def candidate_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, cfg: MatchConfig) -> tuple[np.ndarray, np.ndarray]:
     """Unique candidate pairs as (pos row indices, dsp row indices) over all block families."""
-    chunks_i: list[np.ndarray] = []
-    chunks_j: list[np.ndarray] = []
+    chunks: list[tuple[np.ndarray, np.ndarray]] = []
     for family in FAMILIES:
-        p_groups = _groups(block_keys(pos, family))
-        d_groups = _groups(block_keys(dsp, family))
-        for key, pi in p_groups.items():
-            dj = d_groups.get(key)
-            if dj is None:
-                continue
-            if family != "phone" and len(pi) * len(dj) > cfg.small_block:
-                ii, jj = _prune(pi, dj, pos, dsp, cfg)
-            else:
-                ii, jj = np.repeat(pi, len(dj)), np.tile(dj, len(pi))
-            chunks_i.append(ii)
-            chunks_j.append(jj)
-    if not chunks_i:
+        p_keys, d_keys = block_keys(pos, family), block_keys(dsp, family)
+        prune = family != "phone"  # a shared phone line is rare enough to keep every pair
+        if family == "city":
+            # Fallback for a missing ZIP: that row meets every row of its city on the other side.
+            p_nozip = p_keys.where(pos["zip5"] == "", "")
+            d_nozip = d_keys.where(dsp["zip5"] == "", "")
+            chunks += _block_pairs(_groups(p_nozip), _groups(d_keys), pos, dsp, cfg, prune)
+            chunks += _block_pairs(_groups(p_keys), _groups(d_nozip), pos, dsp, cfg, prune)
+        else:
+            chunks += _block_pairs(_groups(p_keys), _groups(d_keys), pos, dsp, cfg, prune)
+    if not chunks:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    i = np.concatenate(chunks_i).astype(np.int64)
-    j = np.concatenate(chunks_j).astype(np.int64)
-    code = np.unique(i * max(len(dsp), 1) + j)
-    return code // max(len(dsp), 1), code % max(len(dsp), 1)
+    i = np.concatenate([c[0] for c in chunks]).astype(np.int64)
+    j = np.concatenate([c[1] for c in chunks]).astype(np.int64)
+    width = max(len(dsp), 1)
+    code = np.unique(i * width + j)
+    return code // width, code % width

@@ -29,7 +29,8 @@ class MatchConfig:
     brand_min: float = 55.0  # brand words matching below this: a different brand (virtual brand?)
     name_min: float = 60.0  # distinctive name words (neighbourhood, store label) below this: review
     moved_name_min: float = 90.0  # same phone, same name (>= this), other address: proposed for review
-    street_min: float = 60.0  # street score below this: a different street
+    street_min: float = 70.0  # street score below this: a different street
+    doubt_penalty: float = 5.0  # per red flag (ZIP, unit, street type, pins...): several doubts drop a pair
     ambiguity_margin: float = 4.0  # runner-up within this of the proposal: review, not auto
     far_km: float = 1.0  # both pins given and further apart than this: review, not auto
     prefilter: float = 75.0  # cdist cut-off on "number street" inside a block

@@ -27,11 +27,13 @@ def _name_clause(pair: Mapping[str, object], pos: Mapping[str, object], dsp: Map
     if pair["store_number_match"] == 1:
         return "same store number"
     p_words, d_words = set(str(pos["name"]).split()), set(str(dsp["name"]).split())
+    if p_words == d_words:
+        return "same name, words reordered"
     if p_words and d_words and (p_words <= d_words or d_words <= p_words):
         return "name differs only by neighbourhood" if pos["brand_part"] else "one name extends the other"
     name = float(pair["name_score"])  # type: ignore[arg-type]
     if name >= 90:
-        return "name nearly the same (typo?)"
+        return f"names nearly the same ({name:.0f})"
     return f"names similar ({name:.0f})"
 
 

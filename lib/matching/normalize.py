@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from rapidfuzz.distance import OSA
 
@@ -52,7 +53,7 @@ _UNIT_WORDS = "|".join(
 )
 _UNIT = re.compile(
     rf"(?:^|[\s,])(?:(?P<des>{_UNIT_WORDS})\.?\s*(?:#|no\.?)?\s*(?P<id>[a-z]?\d+[a-z0-9-]*|[a-z](?![a-z]))"
-    rf"|#\s*(?P<hid>[a-z0-9-]+))"
+    rf"|#\s*(?P<hid>[a-z0-9-]+)|no\.?\s*(?P<nid>\d[a-z0-9-]*))"
 )
 _UNIT_NO_ID = re.compile(r"(?:^|[\s,])(?P<des>" + "|".join(sorted(UNIT_WITHOUT_ID)) + r")\.?(?=$|[\s,])")
 # Where free text starts: "854 7th Ave  between 54th and 55th", "95 Ave A at 6th St", "(Lenox mall)".
@@ -178,7 +179,7 @@ def _extract_unit(s: str) -> tuple[str, str]:
     """Return (text without the unit, unit identifier) for the first unit designator found."""
     m = _UNIT.search(s)
     if m:
-        uid = m.group("id") or m.group("hid") or ""
+        uid = m.group("id") or m.group("hid") or m.group("nid") or ""
         return (s[: m.start()] + " " + s[m.end() :]), uid.replace("-", "").lstrip("0") or uid
     m = _UNIT_NO_ID.search(s)
     if m:
@@ -304,6 +305,19 @@ def _coord(value: object) -> float:
     return f
 
 
+def _memo(fn: Callable[[object], str], values: list[object]) -> list[str]:
+    """fn over values, computed once per distinct value (cities, states and ZIPs repeat a lot)."""
+    seen: dict[object, str] = {}
+    out: list[str] = []
+    for v in values:
+        key = v if isinstance(v, str) else repr(v)
+        r = seen.get(key)
+        if r is None:
+            r = seen[key] = fn(v)
+        out.append(r)
+    return out
+
+
 def normalize_frame(df: pd.DataFrame) -> pd.DataFrame:
     """One row per input row with normalised columns used by blocking and scoring (index 0..n-1)."""
 
@@ -320,26 +334,26 @@ def normalize_frame(df: pd.DataFrame) -> pd.DataFrame:
         if parts is None:
             parts = addr_cache[key] = parse_street(l1, l2)
         addrs.append(parts)
-    out = pd.DataFrame(
-        {
-            "provider_id": [str(v) for v in col("provider_id")],
-            "name": [n.text for n in names],
-            "store_number": [n.store_number for n in names],
-            "neighbourhood": [n.neighbourhood for n in names],
-            "number": [a.number for a in addrs],
-            "pre_dir": [a.pre_dir for a in addrs],
-            "street_name": [a.street_name for a in addrs],
-            "suffix": [a.suffix for a in addrs],
-            "post_dir": [a.post_dir for a in addrs],
-            "street": [a.street for a in addrs],
-            "unit": [a.unit for a in addrs],
-            "zip5": [normalize_zip(v) for v in col("postal_code")],
-            "city": [normalize_city(v) for v in col("locality")],
-            "state": [normalize_state(v) for v in col("administrative_district_level_1")],
-            "country": [normalize_country(v) for v in col("country")],
-            "phone": [normalize_phone(v) for v in col("phone")],
-            "lat": [_coord(v) for v in col("latitude")],
-            "lon": [_coord(v) for v in col("longitude")],
-        }
-    )
+    strings = {
+        "provider_id": [str(v) for v in col("provider_id")],
+        "name": [n.text for n in names],
+        "store_number": [n.store_number for n in names],
+        "neighbourhood": [n.neighbourhood for n in names],
+        "number": [a.number for a in addrs],
+        "pre_dir": [a.pre_dir for a in addrs],
+        "street_name": [a.street_name for a in addrs],
+        "suffix": [a.suffix for a in addrs],
+        "post_dir": [a.post_dir for a in addrs],
+        "street": [a.street for a in addrs],
+        "unit": [a.unit for a in addrs],
+        "zip5": _memo(normalize_zip, col("postal_code")),
+        "city": _memo(normalize_city, col("locality")),
+        "state": _memo(normalize_state, col("administrative_district_level_1")),
+        "country": _memo(normalize_country, col("country")),
+        "phone": [normalize_phone(v) for v in col("phone")],
+    }
+    # Plain object columns: pandas' Arrow-backed strings are slow to hand element by element to rapidfuzz.
+    out = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in strings.items()})
+    out["lat"] = np.array([_coord(v) for v in col("latitude")], dtype=float)
+    out["lon"] = np.array([_coord(v) for v in col("longitude")], dtype=float)
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,18 +68,22 @@ def validate_locations(df: pd.DataFrame, side: str) -> None:
         raise MatchInputError(f"{side}: duplicate provider_id {dupes.iloc[0]!r}")
 
 
+def _objects(values: Iterable[str]) -> pd.Series:
+    return pd.Series(list(values), dtype=object)
+
+
 def add_keys(norm: pd.DataFrame, brand: frozenset[str]) -> pd.DataFrame:
     """The normalised frame plus the derived keys blocking and scoring use (brand words split off)."""
     out = norm.copy()
     names = out["name"].tolist()
     canon = brand_canon(names, brand)
-    out["brand_part"] = [" ".join(canon[t] for t in n.split() if t in canon) for n in names]
-    out["label"] = [
-        f"{strip_tokens(n, frozenset(canon))} {h}".strip()
-        for n, h in zip(names, out["neighbourhood"], strict=True)
-    ]
-    out["street_key"] = out["street_name"].str.replace(" ", "", regex=False)
-    out["addr_key"] = (out["number"] + " " + out["street"]).str.strip()
+    words = frozenset(canon)
+    out["brand_part"] = _objects(" ".join(canon[t] for t in n.split() if t in canon) for n in names)
+    out["label"] = _objects(
+        f"{strip_tokens(n, words)} {h}".strip() for n, h in zip(names, out["neighbourhood"], strict=True)
+    )
+    out["street_key"] = _objects(s.replace(" ", "") for s in out["street_name"])
+    out["addr_key"] = _objects(f"{n} {s}".strip() for n, s in zip(out["number"], out["street"], strict=True))
     return out
 
 
@@ -110,6 +114,23 @@ class Proposals:
     def explain(self, pos_row: Mapping[str, object], dsp_row: Mapping[str, object]) -> dict[str, object]:
         """explain_pair with this run's brand words and config (for the detail panel)."""
         return explain_pair(pos_row, dsp_row, self.config, self.brand_words)
+
+
+class _RowView:
+    """rows[k]: row k of a normalised frame as a dict, built on demand from column lists."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._cols = {c: frame[c].tolist() for c in frame.columns}
+
+    def __getitem__(self, k: int) -> dict[str, object]:
+        return {c: v[k] for c, v in self._cols.items()}
+
+
+def band_of_score(score: float, cfg: MatchConfig) -> str:
+    """The band a score falls in on its own (before the one-to-one and ambiguity checks)."""
+    if score >= cfg.auto_threshold:
+        return "auto"
+    return "review" if score >= cfg.review_threshold else "none"
 
 
 def _band(score: np.ndarray, cfg: MatchConfig) -> np.ndarray:
@@ -172,8 +193,7 @@ def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | No
 
     pos_ids = pos_raw["provider_id"].to_numpy(dtype=object)
     dsp_ids = dsp_raw["provider_id"].to_numpy(dtype=object)
-    pos_rec = pos_n.to_dict("records")
-    dsp_rec = dsp_n.to_dict("records")
+    pos_rec, dsp_rec = _RowView(pos_n), _RowView(dsp_n)
 
     pick = np.full(n_pos, -1, dtype=np.int64)  # row in `scored` of each POS location's proposal
     pick[i[chosen]] = chosen
@@ -184,13 +204,21 @@ def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | No
 
     # Best few candidates per POS location, best first (for alternatives and "why none").
     order = np.lexsort((-score, i))
+    starts = np.r_[0, np.flatnonzero(np.diff(i[order])) + 1] if order.size else np.empty(0, dtype=np.int64)
+    rank_in_pos = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    top = order[rank_in_pos <= cfg.max_alternatives]
     by_pos: dict[int, list[int]] = {}
-    for e in order.tolist():
-        lst = by_pos.setdefault(int(i[e]), [])
-        if len(lst) <= cfg.max_alternatives:
-            lst.append(e)
+    for e, p in zip(top.tolist(), i[top].tolist(), strict=True):
+        by_pos.setdefault(p, []).append(e)
 
-    records = scored.to_dict("records") if len(scored) else []
+    # Plain-Python records of just the pairs that get a reason (a few per POS location, not every candidate).
+    needed = np.unique(np.concatenate([top, chosen])).astype(np.int64)
+    lists = {c: scored[c].to_numpy()[needed].tolist() for c in scored.columns}
+    names = list(lists)
+    records: dict[int, dict[str, object]] = {
+        e: dict(zip(names, values, strict=True))
+        for e, values in zip(needed.tolist(), zip(*lists.values(), strict=True), strict=True)
+    }
 
     def reason(e: int) -> str:
         r = records[e]
@@ -259,7 +287,7 @@ def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | No
                     "rank": rank,
                     "dsp_provider_id": dsp_ids[r["j"]],
                     "score": r["score"],
-                    "band": str(_band(np.array([r["score"]]), cfg)[0]),
+                    "band": band_of_score(r["score"], cfg),
                     "reason": reason(e),
                     "taken_by": taken_by[r["j"]],
                 }
@@ -297,7 +325,7 @@ def explain_pair(
     for k, v in list(out.items()):
         if isinstance(v, np.generic):
             out[k] = v.item()
-    out["band"] = str(_band(np.array([r["score"]]), cfg)[0])
+    out["band"] = band_of_score(r["score"], cfg)
     out["reason"] = pair_reason(r, pos_rec, dsp_rec, cfg)
     out["pos"] = {k: pos_rec[k] for k in shown}
     out["dsp"] = {k: dsp_rec[k] for k in shown}

@@ -22,6 +22,17 @@ FLAGS: tuple[str, ...] = (
     "store_number_differs",
     "far_apart",
 )
+# Red flags that only cast doubt (the pair may still be proposed for review).
+DOUBTS: tuple[str, ...] = (
+    "number_missing",
+    "name_differs",
+    "street_type_differs",
+    "directional_differs",
+    "postal_differs",
+    "unit_differs",
+    "store_number_differs",
+    "far_apart",
+)
 COMPONENTS: tuple[str, ...] = (
     "name_score",
     "street_score",
@@ -164,12 +175,14 @@ def score_pairs(
     cap = np.full(len(i), np.inf)
     cap = np.where(elsewhere & ~same_phone, np.minimum(cap, below_review), cap)
     cap = np.where(out["other_brand"], np.minimum(cap, below_review), cap)
-    doubtful = elsewhere | out["number_missing"]
-    for flag in ("street_type_differs", "directional_differs", "postal_differs", "unit_differs"):
-        doubtful = doubtful | out[flag]
-    doubtful = doubtful | out["store_number_differs"] | out["far_apart"] | out["name_differs"]
-    doubtful = doubtful | np.isnan(out["street_score"])
+    doubts = np.zeros(len(i))
+    for flag in DOUBTS:
+        doubts += out[flag]
+    doubtful = elsewhere | (doubts > 0) | np.isnan(out["street_score"])
     cap = np.where(doubtful, np.minimum(cap, below_auto), cap)
+    # One doubt costs a pre-tick; several together (other ZIP, other street type, pins apart...) mean
+    # another place, so the pair sinks towards no proposal.
+    score = score - cfg.doubt_penalty * np.maximum(doubts - 1, 0)
     # Same phone and same name at another address: a moved store or a second listing. Never auto, but
     # worth a look rather than silently dropped.
     moved = same_phone & elsewhere & (out["name_score"] >= cfg.moved_name_min)

@@ -1,0 +1,260 @@
+"""Benchmark: speed, memory and accuracy on synthetic merchants, Fodor's/Zagat, and two baselines.
+
+Each synthetic size runs in a fresh interpreter (spawn) so its peak RSS is its own. Memory is reported two
+ways: peak_rss_mb = resource.getrusage(RUSAGE_SELF).ru_maxrss of that process (whole process: interpreter,
+pandas, the generated frames and the run), and traced_peak_mb = tracemalloc's peak of Python/numpy
+allocations during one propose_pairs call (a second, separately timed run: tracemalloc slows allocation).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import platform
+import resource
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import rapidfuzz
+from rapidfuzz import fuzz, utils
+
+from lib.matching import normalize
+from lib.matching.normalize import AddressParts, fold
+from lib.matching.propose import propose_pairs
+from lib.matching.pub28 import DIRECTIONALS, ORDINALS, STREET_SUFFIXES
+
+DEFAULT_SIZES: tuple[int, ...] = (100, 1_000, 10_000)
+FODORS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fodors_zagats"
+
+
+def accuracy(pairs: pd.DataFrame, truth_pairs: set[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    """Precision/recall/F1 of the auto band and of auto+review against the true (pos, dsp) pairs."""
+    out: dict[str, dict[str, float]] = {}
+    for label, mask in (("auto", pairs["band"] == "auto"), ("auto_review", pairs["band"] != "none")):
+        got = {
+            (str(a), str(b))
+            for a, b in zip(pairs["pos_provider_id"][mask], pairs["dsp_provider_id"][mask], strict=True)
+        }
+        tp = len(got & truth_pairs)
+        p = tp / len(got) if got else 1.0
+        r = tp / len(truth_pairs) if truth_pairs else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        out[label] = {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "proposed": len(got),
+            "wrong": len(got) - tp,
+        }
+    return out
+
+
+def synthetic_truth(truth: pd.DataFrame) -> set[tuple[str, str]]:
+    """The true pairs of a synthetic case (POS locations that have a DSP store)."""
+    t = truth[truth["pos_provider_id"].notna() & truth["dsp_provider_id"].notna()]
+    return {(str(a), str(b)) for a, b in zip(t["pos_provider_id"], t["dsp_provider_id"], strict=True)}
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, object]:
+    gc.collect()
+    t0 = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, result
+
+
+def _maxrss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: kilobytes
+
+
+def measure_case(n: int, seed: int) -> dict[str, object]:
+    """One synthetic merchant of n locations: wall time, memory and accuracy (run in a fresh process)."""
+    from lib.synthetic.merchants import synthetic_case
+
+    pos, dsp, truth = synthetic_case(n, seed)
+    rss_before = _maxrss_mb()
+    repeats = 3 if n <= 2_000 else 1
+    times: list[float] = []
+    result = None
+    for _ in range(repeats):
+        t, result = _timed(lambda: propose_pairs(pos, dsp))
+        times.append(t)
+    peak_rss = _maxrss_mb()
+    tracemalloc.start()
+    propose_pairs(pos, dsp)
+    traced_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result is not None
+    pairs = result.pairs  # type: ignore[attr-defined]
+    return {
+        "n_pos": len(pos),
+        "n_dsp": len(dsp),
+        "seed": seed,
+        "wall_s": round(statistics.median(times), 3),
+        "wall_s_runs": [round(t, 3) for t in times],
+        "peak_rss_mb": peak_rss,
+        "rss_before_run_mb": rss_before,
+        "traced_peak_mb": round(traced_peak / 2**20, 1),
+        "bands": {b: int((pairs["band"] == b).sum()) for b in ("auto", "review", "none")},
+        **accuracy(pairs, synthetic_truth(truth)),
+    }
+
+
+def _in_fresh_process(fn: Callable[..., dict[str, object]], *args: object) -> dict[str, object]:
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def all_pairs_baseline(pos: pd.DataFrame, dsp: pd.DataFrame, threshold: float = 70.0) -> pd.DataFrame:
+    """The plain approach: a Python loop of rapidfuzz calls over every POS x DSP pair, best match per POS."""
+    p_names = [utils.default_process(str(v)) for v in pos["name"]]
+    d_names = [utils.default_process(str(v)) for v in dsp["name"]]
+    p_addr = [
+        utils.default_process(f"{a} {c}") for a, c in zip(pos["address_line_1"], pos["locality"], strict=True)
+    ]
+    d_addr = [
+        utils.default_process(f"{a} {c}") for a, c in zip(dsp["address_line_1"], dsp["locality"], strict=True)
+    ]
+    best_id: list[object] = []
+    best_score: list[float] = []
+    for pn, pa in zip(p_names, p_addr, strict=True):
+        top, top_k = -1.0, -1
+        for k, (dn, da) in enumerate(zip(d_names, d_addr, strict=True)):
+            s = 0.5 * fuzz.token_set_ratio(pn, dn) + 0.5 * fuzz.token_sort_ratio(pa, da)
+            if s > top:
+                top, top_k = s, k
+        best_score.append(top)
+        best_id.append(dsp["provider_id"].iloc[top_k] if top >= threshold else None)
+    return pd.DataFrame(
+        {
+            "pos_provider_id": pos["provider_id"].to_numpy(),
+            "dsp_provider_id": best_id,
+            "score": best_score,
+            "band": ["auto" if b is not None else "none" for b in best_id],
+        }
+    )
+
+
+def baseline_comparison(n: int, seed: int) -> dict[str, object]:
+    """propose_pairs against the all-pairs loop on the same n x n merchant (time ratio and accuracy)."""
+    from lib.synthetic.merchants import synthetic_case
+
+    pos, dsp, truth = synthetic_case(n, seed)
+    engine_s, result = _timed(lambda: propose_pairs(pos, dsp))
+    loop_s, loop_pairs = _timed(lambda: all_pairs_baseline(pos, dsp))
+    true_pairs = synthetic_truth(truth)
+    return {
+        "n_pos": len(pos),
+        "n_dsp": len(dsp),
+        "engine_wall_s": round(engine_s, 3),
+        "all_pairs_loop_wall_s": round(loop_s, 3),
+        "loop_over_engine": round(loop_s / engine_s, 1),
+        "engine_auto_review": accuracy(result.pairs, true_pairs)["auto_review"],  # type: ignore[attr-defined]
+        "loop_best_match_at_70": accuracy(loop_pairs, true_pairs)["auto"],  # type: ignore[arg-type]
+    }
+
+
+def load_fodors(directory: Path = FODORS_DIR) -> tuple[pd.DataFrame, pd.DataFrame, set[tuple[str, str]]]:
+    """(pos, dsp, true pairs) of the Fodor's/Zagat benchmark."""
+    read = {"dtype": str, "keep_default_na": False}
+    pos = pd.read_csv(directory / "pos.csv", **read)
+    dsp = pd.read_csv(directory / "dsp.csv", **read)
+    truth = pd.read_csv(directory / "truth.csv", **read)
+    return pos, dsp, set(zip(truth["pos_provider_id"], truth["dsp_provider_id"], strict=True))
+
+
+def fodors_result() -> dict[str, object]:
+    """Accuracy and time on Fodor's (POS) vs Zagat (DSP)."""
+    if not FODORS_DIR.is_dir():
+        return {"error": f"{FODORS_DIR} not found"}
+    pos, dsp, true_pairs = load_fodors()
+    wall, result = _timed(lambda: propose_pairs(pos, dsp))
+    return {
+        "n_pos": len(pos),
+        "n_dsp": len(dsp),
+        "wall_s": round(wall, 3),
+        **accuracy(result.pairs, true_pairs),
+    }  # type: ignore[attr-defined]
+
+
+def usaddress_parse(line1: object, line2: object = None) -> AddressParts:
+    """parse_street built on usaddress's CRF tagger plus the same Pub-28 tables (for the comparison)."""
+    import usaddress
+
+    text = " ".join(s for s in (fold(line1), fold(line2)) if s).replace(".", " ")
+    try:
+        tokens = usaddress.parse(text)
+    except Exception:  # usaddress raises on odd input; treat as unparsed
+        tokens = []
+    parts: dict[str, list[str]] = {}
+    for token, label in tokens:
+        parts.setdefault(label, []).append(token.strip(",#").lower())
+    number = "".join(c for c in "".join(parts.get("AddressNumber", [""])[:1]) if c.isdigit()).lstrip("0")
+    name = [ORDINALS.get(t, t) for t in parts.get("StreetNamePreType", []) + parts.get("StreetName", [])]
+    name = [normalize._street_word(t) for t in name if t]
+    pre = DIRECTIONALS.get(" ".join(parts.get("StreetNamePreDirectional", [])), "")
+    post = DIRECTIONALS.get(" ".join(parts.get("StreetNamePostDirectional", [])), "")
+    suffix_raw = " ".join(parts.get("StreetNamePostType", []))
+    unit = "".join(parts.get("OccupancyIdentifier", [])).replace("-", "").lstrip("0")
+    return AddressParts(number, pre, " ".join(name), STREET_SUFFIXES.get(suffix_raw, suffix_raw), post, unit)
+
+
+def parser_comparison(seed: int) -> dict[str, object]:
+    """Own Pub-28 parser vs usaddress: microseconds per address and the accuracy each one gives."""
+    try:
+        import usaddress  # noqa: F401
+    except ImportError:
+        return {"usaddress": "not installed"}
+    from lib.synthetic.merchants import synthetic_case
+
+    pos, dsp, truth = synthetic_case(1_000, seed)
+    lines = pd.concat([pos, dsp])[["address_line_1", "address_line_2"]].to_numpy().tolist()
+    fod = load_fodors() if FODORS_DIR.is_dir() else None
+    out: dict[str, object] = {"addresses_timed": len(lines)}
+    original = normalize.parse_street
+    for label, parser in (("own_pub28", original), ("usaddress", usaddress_parse)):
+        t0 = time.perf_counter()
+        for a, b in lines:
+            parser(a, b)
+        per = (time.perf_counter() - t0) / len(lines) * 1e6
+        normalize.parse_street = parser  # normalize_frame looks the parser up at call time
+        try:
+            syn = accuracy(propose_pairs(pos, dsp).pairs, synthetic_truth(truth))
+            entry: dict[str, object] = {"us_per_address": round(per, 1), "synthetic_1000": syn}
+            if fod is not None:
+                entry["fodors_zagats"] = accuracy(propose_pairs(fod[0], fod[1]).pairs, fod[2])
+        finally:
+            normalize.parse_street = original
+        out[label] = entry
+    return out
+
+
+def run_bench(
+    sizes: tuple[int, ...] | None = None, seed: int = 0, with_baseline: bool = True
+) -> dict[str, object]:
+    """Everything `python -m lib.matching bench` prints."""
+    sizes = sizes or DEFAULT_SIZES
+    result: dict[str, object] = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "rapidfuzz": rapidfuzz.__version__,
+            "numpy": np.__version__,
+            "pandas": pd.__version__,
+        },
+        "memory": "peak_rss_mb: ru_maxrss of a fresh process per case (whole process); "
+        "traced_peak_mb: tracemalloc peak during one propose_pairs call",
+        "synthetic": [_in_fresh_process(measure_case, n, seed) for n in sizes],
+        "bind_screen_2000": _in_fresh_process(measure_case, 2_000, seed),
+        "fodors_zagats": fodors_result(),
+    }
+    if with_baseline:
+        result["all_pairs_loop_1000"] = baseline_comparison(1_000, seed)
+        result["address_parser"] = parser_comparison(seed)
+    return result
