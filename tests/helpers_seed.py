@@ -31,6 +31,17 @@ class SeededOrg:
     dsp_onboarding_id: str | None
     ingested: list[str]  # POS provider ids
     bound: dict[str, str] = field(default_factory=dict)  # POS provider id -> DSP store id
+    provider_id: str = ""
+    dsp_source: str | None = None
+
+    def record(self, records: Any, actor: str = "seed@example.com") -> None:
+        """Record the org and its (active) integrations in a lib.store Records, as the console would."""
+        records.add_org(self.org_id, self.name, self.provider_id, "owner@example.com", actor)
+        records.add_onboarding(self.pos_onboarding_id, self.org_id, "pos", POS_SOURCE, "active", None, actor)
+        if self.dsp_onboarding_id and self.dsp_source:
+            records.add_onboarding(
+                self.dsp_onboarding_id, self.org_id, "dsp", self.dsp_source, "active", None, actor
+            )
 
 
 @lru_cache(maxsize=16)
@@ -80,11 +91,10 @@ def seed_org(
     chosen = listed if ingest is None else listed[:ingest]
     if chosen:
         client.ingest_locations(pos.id, chosen)
-    seeded = SeededOrg(org_id, name, merchant, pos.id, None, chosen)
-    if records is not None:
-        records.add_org(org_id, name, provider_id, "owner@example.com", actor)
-        records.add_onboarding(pos.id, org_id, "pos", POS_SOURCE, str(pos.status), None, actor)
+    seeded = SeededOrg(org_id, name, merchant, pos.id, None, chosen, provider_id=provider_id)
     if dsp is None:
+        if records is not None:
+            seeded.record(records, actor)
         return seeded
 
     onboarding = client.create_integration(
@@ -94,8 +104,7 @@ def seed_org(
     onboarding = client.exchange_code(onboarding.id, code)
     assert onboarding.id is not None
     seeded.dsp_onboarding_id = onboarding.id
-    if records is not None:
-        records.add_onboarding(onboarding.id, org_id, "dsp", dsp, str(onboarding.status), None, actor)
+    seeded.dsp_source = dsp
     stores = {store.provider_id: store.name for store in client.list_locations(onboarding.id)}
     ingested = set(chosen)
     pairs = [(p, d) for p, d in true_pairs(merchant, dsp) if p in ingested and d in stores]
@@ -106,4 +115,6 @@ def seed_org(
             [BindPair(pos_location_id=p, dsp_provider_id=d, dsp_store_name=stores[d]) for p, d in pairs],
         )
         seeded.bound = dict(pairs)
+    if records is not None:
+        seeded.record(records, actor)
     return seeded

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lib.sandbox.embed import EmbeddedSandbox, start_background
+from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import Records
 from lib.stream.client import StreamClient
 from tests.helpers_seed import SeededOrg, seed_org
@@ -23,14 +23,6 @@ class World:
     records: Records
     database_url: str
     orgs: list[SeededOrg]
-
-
-@pytest.fixture(scope="session")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedSandbox]:
-    """Stand-in until tests/conftest.py provides the shared session sandbox."""
-    running = start_background(tmp_path_factory.mktemp("sandbox"))
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +44,6 @@ def world(sandbox: EmbeddedSandbox, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture
 def no_faults(sandbox: EmbeddedSandbox) -> Iterator[EmbeddedSandbox]:
-    """The sandbox, with its fault knobs cleared again after the test whatever happens."""
+    """The shared sandbox, with the fault knobs these tests touch put back to off afterwards."""
     yield sandbox
     sandbox.set_faults(fail_org_ids=[], fail_next=0, error_rate=0.0, latency_ms=0.0)

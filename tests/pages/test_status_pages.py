@@ -4,77 +4,69 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from lib.sandbox.embed import EmbeddedSandbox, start_background
-from lib.store import Records
+from lib.sandbox.embed import EmbeddedSandbox
 from lib.stream.client import StreamClient
 from lib.stream.models import BindPair
 from tests.helpers_seed import SeededOrg, seed_org, true_pairs
+from tests.pages.conftest import ConsoleEnv
 
-REPO = Path(__file__).resolve().parents[2]
-ORG_STATUS = str(REPO / "pages" / "6_Org_status.py")
-PORTFOLIO = str(REPO / "pages" / "7_Portfolio.py")
+ORG_STATUS = "6_Org_status.py"
+PORTFOLIO = "7_Portfolio.py"
 
 
 @dataclass
 class Seeded:
-    sandbox: EmbeddedSandbox
-    client: StreamClient
-    records_url: str
+    """Orgs onboarded once per module on the shared sandbox (recorded per test in fresh records)."""
+
     taco: SeededOrg  # 40 locations, 20 bound to Grubhub
     cantina: SeededOrg  # 3 locations, no DSP
     lumiere: SeededOrg  # 8 locations, every one with a true Grubhub store bound
 
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedSandbox]:
-    """Stand-in until the shared session sandbox lands in tests/conftest.py."""
-    running = start_background(tmp_path_factory.mktemp("sandbox"))
-    yield running
-    running.stop()
+    @property
+    def all(self) -> list[SeededOrg]:
+        return [self.taco, self.cantina, self.lumiere]
 
 
 @pytest.fixture(scope="module")
-def seeded(sandbox: EmbeddedSandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('status-pages') / 'console.db'}"
-    client = StreamClient(sandbox.base_url, sandbox.client_id, sandbox.client_secret)
-    with Records(url) as records:
-        taco = seed_org(client, "taco-tres", name="Taco Tres", bind=20, records=records)
-        cantina = seed_org(client, "rosas-cantina", name="Rosa's Cantina", dsp=None, records=records)
-        lumiere = seed_org(client, "cafe-lumiere", name="Café Lumière", records=records)
-    yield Seeded(sandbox, client, url, taco, cantina, lumiere)
-    client.close()
+def seeded(sandbox: EmbeddedSandbox) -> Iterator[Seeded]:
+    with StreamClient(sandbox.base_url, sandbox.client_id, sandbox.client_secret) as client:
+        yield Seeded(
+            seed_org(client, "taco-tres", name="Taco Tres", bind=20),
+            seed_org(client, "rosas-cantina", name="Rosa's Cantina", dsp=None),
+            seed_org(client, "cafe-lumiere", name="Café Lumière"),
+        )
+
+
+@dataclass
+class Env:
+    console: ConsoleEnv
+    client: StreamClient
+    faults: EmbeddedSandbox
+    taco: SeededOrg
+    cantina: SeededOrg
+    lumiere: SeededOrg
+
+    def open(self, page: str, org_id: str | None = None) -> AppTest:
+        """Run the page once (as the current org when given) and check it did not raise."""
+        at = self.console.page(page)
+        if org_id:
+            at.session_state["current_org_id"] = org_id
+        at.run()
+        assert not at.exception, at.exception
+        return at
 
 
 @pytest.fixture
-def env(seeded: Seeded, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Seeded]:
-    """The console pointed at the test sandbox and records; caches emptied; faults cleared afterwards."""
-    monkeypatch.setenv("STREAM_API_URL", seeded.sandbox.base_url)
-    monkeypatch.setenv("STREAM_CLIENT_ID", seeded.sandbox.client_id)
-    monkeypatch.setenv("STREAM_CLIENT_SECRET", seeded.sandbox.client_secret)
-    monkeypatch.setenv("DATABASE_URL", seeded.records_url)
-    monkeypatch.setenv("CONSOLE_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("CONSOLE_REQUIRE_LOGIN", raising=False)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield seeded
-    seeded.sandbox.set_faults(fail_org_ids=[])
-    st.cache_data.clear()
-
-
-def open_page(path: str, org_id: str | None = None) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=60)
-    if org_id:
-        at.session_state["current_org_id"] = org_id
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def env(console_env: ConsoleEnv, faults: EmbeddedSandbox, seeded: Seeded) -> Env:
+    """The console on the shared sandbox with the three seeded orgs in its (fresh) records."""
+    for org in seeded.all:
+        org.record(console_env.records)
+    return Env(console_env, console_env.client(), faults, seeded.taco, seeded.cantina, seeded.lumiere)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -100,8 +92,8 @@ def texts(at: AppTest) -> str:
 # --- Org status ------------------------------------------------------------------------------------------
 
 
-def test_org_status_counts_match_the_sandbox(env: Seeded) -> None:
-    at = open_page(ORG_STATUS, env.taco.org_id)
+def test_org_status_counts_match_the_sandbox(env: Env) -> None:
+    at = env.open(ORG_STATUS, env.taco.org_id)
     answer = env.client.org_locations(env.taco.org_id)
     shown = metrics(at)
     assert shown["Locations"] == str(len(answer)) == "40"
@@ -120,8 +112,8 @@ def test_org_status_counts_match_the_sandbox(env: Seeded) -> None:
     assert any("**grubhub**" in m.value for m in at.markdown)
 
 
-def test_org_status_filters_change_the_table(env: Seeded) -> None:
-    at = open_page(ORG_STATUS, env.taco.org_id)
+def test_org_status_filters_change_the_table(env: Env) -> None:
+    at = env.open(ORG_STATUS, env.taco.org_id)
     widget(at.multiselect, "DSP status").set_value(["not bound"]).run()
     table = main_table(at)
     assert len(table) == 20
@@ -138,18 +130,17 @@ def test_org_status_filters_change_the_table(env: Seeded) -> None:
     assert main_table(at)["provider_id"].tolist() == [first]
 
 
-def test_org_without_dsp(env: Seeded) -> None:
-    at = open_page(ORG_STATUS, env.cantina.org_id)
+def test_org_without_dsp(env: Env) -> None:
+    at = env.open(ORG_STATUS, env.cantina.org_id)
     shown = metrics(at)
     assert shown["Locations"] == "3"
     assert shown["Bound to no DSP"] == "3"
     assert shown["Bound to every connected DSP"] == "0"
 
 
-def test_refresh_fetches_again_while_a_rerun_uses_the_cache(env: Seeded) -> None:
-    with Records(env.records_url) as records:
-        fresh = seed_org(env.client, "cafe-lumiere", name="Lumière Two", bind=0, records=records)
-    at = open_page(ORG_STATUS, fresh.org_id)
+def test_refresh_fetches_again_while_a_rerun_uses_the_cache(env: Env) -> None:
+    fresh = seed_org(env.client, "cafe-lumiere", name="Lumière Two", bind=0, records=env.console.records)
+    at = env.open(ORG_STATUS, fresh.org_id)
     assert metrics(at)["Bound to no DSP"] == "8"
     pos, store = true_pairs("cafe-lumiere", "grubhub")[0]
     assert fresh.dsp_onboarding_id is not None
@@ -161,9 +152,9 @@ def test_refresh_fetches_again_while_a_rerun_uses_the_cache(env: Seeded) -> None
     assert metrics(at)["Bound to no DSP"] == "7"
 
 
-def test_org_status_failure_shows_the_sentence(env: Seeded) -> None:
-    env.sandbox.set_faults(fail_org_ids=[env.cantina.org_id])
-    at = open_page(ORG_STATUS, env.cantina.org_id)
+def test_org_status_failure_shows_the_sentence(env: Env) -> None:
+    env.faults.set_faults(fail_org_ids=[env.cantina.org_id])
+    at = env.open(ORG_STATUS, env.cantina.org_id)
     assert at.error, "expected an error message"
     assert "HTTP 500" in at.error[0].value
     assert not at.metric
@@ -172,10 +163,10 @@ def test_org_status_failure_shows_the_sentence(env: Seeded) -> None:
 # --- Portfolio -------------------------------------------------------------------------------------------
 
 
-def test_portfolio_counts_every_org(env: Seeded) -> None:
-    at = open_page(PORTFOLIO)
+def test_portfolio_counts_every_org(env: Env) -> None:
+    at = env.open(PORTFOLIO)
     shown = metrics(at)
-    orgs = Records(env.records_url).list_orgs()
+    orgs = env.console.records.list_orgs()
     total = sum(len(env.client.org_locations(o.org_id)) for o in orgs)
     assert shown["Organizations"] == str(len(orgs))
     assert shown["Locations"] == f"{total:,}"
@@ -185,8 +176,8 @@ def test_portfolio_counts_every_org(env: Seeded) -> None:
     assert set(table["org_id"]) == {o.org_id for o in orgs}
 
 
-def test_portfolio_filters(env: Seeded) -> None:
-    at = open_page(PORTFOLIO)
+def test_portfolio_filters(env: Env) -> None:
+    at = env.open(PORTFOLIO)
     widget(at.text_input, "Organization").input("taco").run()
     assert metrics(at)["Locations"] == "40"
     assert set(main_table(at)["org_name"]) == {"Taco Tres"}
@@ -195,10 +186,10 @@ def test_portfolio_filters(env: Seeded) -> None:
     assert metrics(at)["Orgs with unbound locations"] == "1"
 
 
-def test_portfolio_lists_a_failing_org_and_shows_the_rest(env: Seeded) -> None:
-    env.sandbox.set_faults(fail_org_ids=[env.cantina.org_id])
-    at = open_page(PORTFOLIO)
-    orgs = Records(env.records_url).list_orgs()
+def test_portfolio_lists_a_failing_org_and_shows_the_rest(env: Env) -> None:
+    env.faults.set_faults(fail_org_ids=[env.cantina.org_id])
+    at = env.open(PORTFOLIO)
+    orgs = env.console.records.list_orgs()
     warnings = [w.value for w in at.warning if "could not be fetched" in w.value]
     assert warnings and f"1 of {len(orgs)} organizations could not be fetched" in warnings[0]
     failed = at.dataframe[0].value
@@ -211,8 +202,9 @@ def test_portfolio_lists_a_failing_org_and_shows_the_rest(env: Seeded) -> None:
     assert metrics(at)["Organizations"] == str(len(orgs) - 1)
 
 
-def test_portfolio_without_orgs(env: Seeded, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'empty.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = open_page(PORTFOLIO)
-    assert "no organizations yet" in texts(at)
+def test_status_screens_without_orgs(console_env: ConsoleEnv) -> None:
+    for page, sentence in ((PORTFOLIO, "no organizations yet"), (ORG_STATUS, "No organization yet")):
+        at = console_env.page(page)
+        at.run()
+        assert not at.exception
+        assert sentence in texts(at)
