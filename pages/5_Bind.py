@@ -105,7 +105,7 @@ if check.flagged and not check.blocked:
     st.warning(
         f"{len(check.flagged)} of the {len(check.pairs)} ticked pairs need a second look (below the auto "
         "band, changed by you, or replacing a binding): the confirmation lists them first.",
-        icon="⚑",
+        icon="🚩",
     )
 n = len(check.pairs)
 reason = None

@@ -1,0 +1,265 @@
+"""The Bind screen in AppTest against the sandbox: bands, edits, the duplicate block, Cancel, Confirm, a 5xx.
+
+Edits are made the way the browser reports them: the editor's session-state key (its current key is kept in
+session_state["bind_editor_key"]) set to {"edited_rows": {position: {column: value}}, ...}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.binding import NO_STORE, bound_stores, locations_frame, matching_runs, store_labels
+from lib.sandbox.embed import EmbeddedSandbox
+from lib.store import LOCATIONS_BOUND
+from lib.stream.client import StreamClient
+from lib.stream.models import CreateIntegrationRequest
+from tests.helpers import follow_consent
+from tests.helpers_seed import RETURN_URL, SeededOrg, seed_org, true_pairs
+from tests.pages.conftest import ConsoleEnv
+
+MERCHANT = "taco-tres"  # 40 locations; on DoorDash: 37 auto, 1 review (a closed store nearby), 2 absent
+DSP = "doordash"
+REVIEW_ROW = "taco-tres-L0022"
+BIND_PATH = "/onboarding/locations/bind"
+
+
+@dataclass
+class Org:
+    """An org with every Taco Tres location ingested and DoorDash connected (by its OAuth consent)."""
+
+    seeded: SeededOrg
+    dsp_onboarding_id: str
+    client: StreamClient
+
+    def bound(self) -> dict[str, str]:
+        """POS id -> DoorDash store, as the API's org locations show it."""
+        locations = self.client.org_locations(self.seeded.org_id)
+        return {pos: b.dsp_provider_id for pos, b in bound_stores(locations, DSP).items()}
+
+
+def _connect_doordash(console_env: ConsoleEnv, bind: int = 0) -> Org:
+    client = console_env.client()
+    records = console_env.records
+    seeded = seed_org(client, MERCHANT, dsp=None, records=records, actor="am@example.com")
+    started = client.create_integration(
+        CreateIntegrationRequest(org_id=seeded.org_id, source=DSP, type="dsp", return_url=RETURN_URL)
+    )
+    assert started.id is not None and started.entry_url is not None
+    active = client.exchange_code(started.id, follow_consent(started.entry_url)["code"])
+    records.add_onboarding(started.id, seeded.org_id, "dsp", DSP, str(active.status), None, "am@example.com")
+    if bind:
+        from lib.stream.models import BindPair
+
+        pairs = [p for p in true_pairs(MERCHANT, DSP)][:bind]
+        client.bind_locations(
+            started.id, [BindPair(pos_location_id=p, dsp_provider_id=d, dsp_store_name="x") for p, d in pairs]
+        )
+    return Org(seeded, started.id, client)
+
+
+@pytest.fixture
+def org(console_env: ConsoleEnv) -> Org:
+    """Taco Tres with DoorDash connected and nothing bound."""
+    return _connect_doordash(console_env)
+
+
+def _open(console_env: ConsoleEnv) -> AppTest:
+    at = console_env.page("5_Bind.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _table(at: AppTest) -> pd.DataFrame:
+    """The rows the editor shows (what the page passed to st.data_editor)."""
+    return at.dataframe[0].value
+
+
+def _edit(at: AppTest, rows: dict[str, dict[str, Any]]) -> AppTest:
+    """Make edits by POS id, as the browser's editor reports them (by position among the shown rows)."""
+    shown = list(_table(at).index)
+    key = at.session_state["bind_editor_key"]
+    at.session_state[key] = {
+        "edited_rows": {shown.index(pos): change for pos, change in rows.items()},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The one shown table (st.dataframe) that has these columns."""
+    (found,) = [d.value for d in at.dataframe if set(columns) <= set(d.value.columns)]
+    return found
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _review_label(at: AppTest) -> str:
+    return at.button(key="bind_review").label
+
+
+def test_proposals_appear_with_the_right_bands(console_env: ConsoleEnv, org: Org) -> None:
+    at = _open(console_env)
+    truth = dict(true_pairs(MERCHANT, DSP))
+    table = _table(at)
+    assert list(table.index) == org.seeded.ingested  # one row per ingested POS location, by its id
+    auto = table[table["band"] == "auto"]
+    assert len(auto) == 37 and auto["bind"].all()  # confident pairs are ticked in advance...
+    assert all(auto.at[pos, "dsp_store"] == truth[pos] for pos in auto.index)  # ...and every one is right
+    assert list(table.index[table["band"] == "review"]) == [REVIEW_ROW]
+    assert not table.at[REVIEW_ROW, "bind"]  # a closed store nearby: proposed, not ticked
+    absent = table[table["band"] == "none"]
+    assert len(absent) == 2 and (absent["dsp_store"] == NO_STORE).all() and not absent["bind"].any()
+    assert set(absent.index).isdisjoint(truth)  # the two locations DoorDash does not list
+    metrics = _metrics(at)
+    assert metrics["POS locations"] == "40" and metrics["Proposed · auto"] == "37"
+    assert metrics["Proposed · review"] == "1" and metrics["No proposal"] == "2"
+    assert metrics["Left without a store"] == "2" and metrics["Already bound"] == "0"
+    assert _review_label(at) == "Review and bind 37 pairs"
+
+    at.button_group[0].set_value(["review"]).run()  # the band filter
+    assert list(_table(at).index) == [REVIEW_ROW]
+    at.button_group[0].set_value([]).run()
+    at.text_input(key=f"bind_search:{org.dsp_onboarding_id}").input(REVIEW_ROW).run()
+    assert list(_table(at).index) == [REVIEW_ROW]
+
+
+def test_tick_untick_and_repair_without_rerunning_matching(console_env: ConsoleEnv, org: Org) -> None:
+    at = _open(console_env)
+    runs = matching_runs()
+    table = _table(at)
+    first, second, third = table.index[0], table.index[1], table.index[2]
+    other_store = table.at[second, "dsp_store"]
+    at = _edit(at, {first: {"bind": False}, REVIEW_ROW: {"bind": True}})
+    table = _table(at)
+    assert not table.at[first, "bind"] and table.at[REVIEW_ROW, "bind"]
+    assert table.at[REVIEW_ROW, "flag"] == "review band; changed by you"
+    assert _review_label(at) == "Review and bind 37 pairs"  # 37 - 1 + 1
+
+    # Re-pair: the second row's store for the third row, and "no store" for the second row.
+    at = _edit(at, {third: {"dsp_store": other_store}, second: {"dsp_store": NO_STORE}})
+    table = _table(at)
+    assert not table.at[first, "bind"]  # the earlier edit is kept
+    assert table.at[third, "dsp_store"] == other_store and table.at[third, "bind"]  # picking ticks it
+    assert table.at[third, "status"] == "picked by you" and "changed by you" in table.at[third, "flag"]
+    assert table.at[third, "score"] < 90 and table.at[third, "band"] != "auto"  # scored as the new pair
+    assert table.at[second, "dsp_store"] == NO_STORE and not table.at[second, "bind"]
+    assert _metrics(at)["Left without a store"] == "3"
+    # The detail panel pairs the third row back with its own store (best candidates first in its picker).
+    oid = org.dsp_onboarding_id
+    at.selectbox(key=f"bind_detail_row:{oid}").set_value(third).run()
+    picker = next(s for s in at.selectbox if (s.key or "").startswith(f"bind_detail_store:{oid}:{third}:"))
+    truth = dict(true_pairs(MERCHANT, DSP))
+    labels = store_labels(locations_frame(org.client.list_locations(oid)))
+    assert picker.options[:2] == [labels[other_store], labels[truth[third]]]  # current pick, then proposal
+    assert picker.options[-1] == "— no store —" and len(picker.options) == len(labels) + 1
+    picker.set_value(truth[third]).run()
+    table = _table(at)
+    assert table.at[third, "dsp_store"] == truth[third] and table.at[third, "bind"]
+    assert table.at[third, "status"] == "proposed"
+    assert matching_runs() == runs  # no edit re-ran matching
+    assert not at.exception
+
+
+def test_a_store_picked_for_two_locations_blocks_confirmation(console_env: ConsoleEnv, org: Org) -> None:
+    at = _open(console_env)
+    table = _table(at)
+    first, second = table.index[0], table.index[1]
+    at = _edit(at, {first: {"dsp_store": table.at[second, "dsp_store"]}})
+    (error,) = at.error
+    for pos in (first, second):
+        assert pos in error.value and table.at[pos, "pos_name"] in error.value
+    assert at.button(key="bind_review").disabled
+    at = _edit(at, {second: {"bind": False}})  # give it up on the second row: allowed again
+    assert not at.error and not at.button(key="bind_review").disabled
+
+
+def test_cancel_in_the_dialog_binds_nothing(console_env: ConsoleEnv, org: Org) -> None:
+    at = _open(console_env)
+    at.button(key="bind_review").click().run()
+    assert at.button(key="bind_confirm").label == "Confirm: bind 37 pairs"
+    at.button(key="bind_cancel").click().run()
+    assert not at.exception
+    assert "bind_confirm" not in [b.key for b in at.button]  # the dialog is closed
+    assert org.bound() == {}
+    assert console_env.records.list_audit(action=LOCATIONS_BOUND) == []
+
+
+def test_confirm_binds_exactly_the_ticked_pairs(console_env: ConsoleEnv, org: Org) -> None:
+    at = _open(console_env)
+    table = _table(at)
+    left_out = table.index[3]
+    at = _edit(at, {left_out: {"bind": False}, REVIEW_ROW: {"bind": True}})
+    expected = {
+        pos: table.at[pos, "dsp_store"]
+        for pos in table.index
+        if pos == REVIEW_ROW or table.at[pos, "band"] == "auto"
+    }
+    expected.pop(left_out)
+    at.button(key="bind_review").click().run()
+    listed = _frame_with(at, "check", "POS location", "band")
+    assert len(listed) == 37
+    assert REVIEW_ROW in listed.iloc[0]["POS location"] and listed.iloc[0]["check"].startswith("⚑")
+    assert (listed.iloc[1:]["check"] == "").all()  # only the flagged pair is marked, and it comes first
+    at.button(key="bind_confirm").click().run()
+    assert not at.exception
+    assert org.bound() == expected
+    assert at.success[0].value == "All 37 pairs bound."
+    table = _table(at)
+    assert table.loc[list(expected), "status"].str.startswith("bound · ").all()  # statuses re-read
+    assert not table.at[left_out, "bind"] and _metrics(at)["Already bound"] == "37"
+    (entry,) = console_env.records.list_audit(action=LOCATIONS_BOUND)
+    assert entry.outcome == "ok" and entry.request["confirmed_by"] == entry.actor
+    assert {p["pos_location_id"]: p["dsp_provider_id"] for p in entry.request["pairs"]} == expected
+    review = next(p for p in entry.request["pairs"] if p["pos_location_id"] == REVIEW_ROW)
+    assert review["band"] == "review" and review["flagged"] and 0 < review["score"] < 90
+
+
+def test_bound_locations_show_as_bound_and_repair_proposes_again(console_env: ConsoleEnv) -> None:
+    org = _connect_doordash(console_env, bind=3)
+    at = _open(console_env)
+    bound = list(org.bound())
+    table = _table(at)
+    assert table.loc[bound, "status"].str.startswith("bound · PENDING").all()
+    assert not table.loc[bound, "bind"].any()
+    assert _metrics(at)["Already bound"] == "3" and _review_label(at) == "Review and bind 34 pairs"
+    at = _edit(at, {bound[0]: {"re_pair": True}})
+    assert _table(at).at[bound[0], "status"].endswith("re-pair asked")  # same store proposed: nothing to bind
+    assert _review_label(at) == "Review and bind 34 pairs"
+
+
+def test_a_5xx_during_bind_shows_the_failed_pairs_and_retry_binds_only_those(
+    console_env: ConsoleEnv, org: Org, faults: EmbeddedSandbox
+) -> None:
+    at = _open(console_env)
+    at.session_state["bind_batch_size"] = 10
+    at.button(key="bind_review").click().run()
+    order = [label for label in _frame_with(at, "check", "POS location", "band")["POS location"]]
+    faults.set_faults(fail_next=3, fail_path=BIND_PATH)  # the first request and both of the client's retries
+    at.button(key="bind_confirm").click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith("27 of 37 pairs bound, 10 failed") and "503" in error.value
+    outcomes = _frame_with(at, "outcome", "message")
+    failed = outcomes[outcomes["outcome"] == "failed"]
+    assert list(failed["POS location"]) == order[:10]  # the first batch
+    failed_ids = {label.rsplit("(", 1)[1].rstrip(")") for label in failed["POS location"]}
+    assert set(org.bound()).isdisjoint(failed_ids) and len(org.bound()) == 27
+    assert _table(at).loc[sorted(failed_ids), "status"].str.startswith("failed").all()
+
+    at.button(key="bind_retry_failed").click().run()
+    assert not at.exception
+    assert at.success[0].value == "All 10 pairs bound."
+    assert len(org.bound()) == 37
+    retry, first = console_env.records.list_audit(action=LOCATIONS_BOUND)  # newest first
+    assert first.outcome == "error" and len(first.detail["failed"]) == 10
+    assert retry.request["retry"] and {p["pos_location_id"] for p in retry.request["pairs"]} == failed_ids
