@@ -183,7 +183,8 @@ class StreamClient:
     def get_integration(self, onboarding_id: str) -> Onboarding:
         """GET /onboarding/integrations/{id}: an onboarding's current state.
 
-        Not in the guide: a convenience the sandbox serves, for polling an OAuth onboarding's status.
+        Not in the guide: a convenience for polling an OAuth onboarding's status. An API without it
+        answers 404 or 405, raised as NotFoundError or StreamError.
         """
         answer = self._call(
             "GET",

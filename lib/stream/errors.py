@@ -57,7 +57,7 @@ class StreamError(Exception):
         self.message = redact(message)
         self.status_code = status_code if status_code is not None else self.default_status
         self.endpoint = endpoint
-        self.details = list(details)
+        self.details = [FieldError(detail.field, redact(detail.message)) for detail in details]
         self.operation = operation
         # True when a non-repeatable request failed after it may have reached the server (a 5xx, a read
         # timeout): the change may have happened, so the person should look before repeating it.

@@ -206,7 +206,7 @@ class IngestRequest(ApiModel):
 
 
 class IngestResult(ApiModel):
-    """Per-location outcome of an ingest (the guide shows no body; the sandbox answers this shape)."""
+    """Per-location outcome of an ingest (the guide shows no answer body; an empty one is accepted too)."""
 
     provider_id: str
     id: str | None = Field(default=None, alias="_id")

@@ -7,6 +7,7 @@ import logging
 import socket
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -273,3 +274,13 @@ def test_no_secret_or_token_in_debug_logs_or_reprs_of_a_full_flow(
     for secret in tokens:
         assert secret not in logged
         assert secret not in shown
+
+
+def test_one_client_shared_by_many_threads_gets_one_token(sandbox: EmbeddedSandbox) -> None:
+    with StreamClient(sandbox.base_url, sandbox.client_id, sandbox.client_secret) as client:
+        org_id = new_org(client)
+        client.auth.invalidate()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(lambda _: client.org_locations(org_id), range(32)))
+        assert results == [[]] * 32
+        assert client.auth.grants == {"client_credentials": 2, "refresh_token": 0}
