@@ -21,6 +21,7 @@ from lib.export import (
     summarize,
     to_bytes,
 )
+from lib.export.charts import dsp_status_chart
 from lib.export.writers import MIME_TYPES
 from lib.stream.client import StreamClient
 from lib.ui.access import button_state
@@ -100,14 +101,8 @@ row2[3].metric("DSPs", f"{len(dsp_columns(table))}")
 counts = dsp_status_counts(table)
 if not counts.empty:
     st.markdown("**Locations by DSP status**")
-    st.bar_chart(
-        counts,
-        x="dsp",
-        y="locations",
-        color="status",
-        horizontal=True,
-        height=80 + 40 * counts["dsp"].nunique(),
-    )
+    chart = dsp_status_chart(counts).properties(height=60 + 40 * counts["dsp"].nunique())
+    st.altair_chart(chart)
 
 st.markdown("**Locations**")
 dsp_cols = dsp_columns(table)

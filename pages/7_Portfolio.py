@@ -12,6 +12,7 @@ from lib.export import (
     NOT_BOUND,
     OrgRef,
     Portfolio,
+    connected_dsps_by_org,
     dsp_columns,
     dsp_name,
     dsp_status_counts,
@@ -22,6 +23,7 @@ from lib.export import (
     summarize,
     to_bytes,
 )
+from lib.export.charts import dsp_status_chart, unbound_by_org_chart
 from lib.export.writers import MIME_TYPES
 from lib.stream.client import StreamClient
 from lib.ui.access import button_state
@@ -102,7 +104,8 @@ view = filter_table(
     view, statuses=statuses, sources=sources, dsps=chosen_dsps, dsp_statuses=dsp_statuses, search=search
 )
 
-summary = summarize(view)
+# Connected DSPs per org from the console's records: an active DSP with nothing bound yet still counts.
+summary = summarize(view, connected_dsps_by_org(console.records.list_onboardings()))
 row = st.columns(4)
 row[0].metric("Organizations", f"{summary.orgs:,}")
 row[1].metric("Locations", f"{summary.locations:,}")
@@ -121,7 +124,7 @@ with left:
     if counts.empty:
         st.caption("No DSP is bound in this selection.")
     else:
-        st.bar_chart(counts, x="dsp", y="locations", color="status", horizontal=True)
+        st.altair_chart(dsp_status_chart(counts))
 overview = org_overview(view) if not view.empty else None
 with right:
     st.markdown("**Organizations with unbound locations**")
@@ -129,9 +132,7 @@ with right:
     if unbound is None or unbound.empty:
         st.caption("Every location in this selection is bound to a DSP.")
     else:
-        top = unbound.sort_values("unbound", ascending=False).head(25)
-        top = top.assign(organization=top["org_name"].fillna(top["org_id"]))
-        st.bar_chart(top, x="organization", y="unbound", horizontal=True, sort="-unbound")
+        st.altair_chart(unbound_by_org_chart(unbound, top=25))
 
 if overview is not None:
     with st.expander("Per organization", expanded=False):

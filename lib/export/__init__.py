@@ -12,6 +12,9 @@ From a notebook or script::
     summarize(result.table)          # counts: locations, active, bound to every DSP / to none, approvals...
     dsp_status_counts(result.table)  # long table dsp, status, locations: ready for a bar chart
 
+    from lib.export.charts import dsp_status_chart        # the screens' Altair chart of those counts
+    dsp_status_chart(dsp_status_counts(result.table))
+
     table = org_status_table(client.org_locations("org_1"))   # one org, same columns minus org_id/org_name
 
 From a shell: ``python -m lib.export --org ORG_ID | --all --format csv|xlsx|parquet --out FILE``.
@@ -28,6 +31,7 @@ from lib.export.tables import (
     Portfolio,
     StatusSummary,
     connected_dsps,
+    connected_dsps_by_org,
     dsp_column,
     dsp_columns,
     dsp_name,
@@ -58,6 +62,7 @@ __all__ = [
     "StatusSummary",
     "check_format",
     "connected_dsps",
+    "connected_dsps_by_org",
     "dsp_column",
     "dsp_columns",
     "dsp_name",

@@ -7,7 +7,7 @@ build exactly the same tables.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -126,6 +126,14 @@ def connected_dsps(onboardings: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def connected_dsps_by_org(onboardings: Iterable[Any]) -> dict[str, list[str]]:
+    """org_id -> sources of its active DSP integrations, for summarizing a portfolio table."""
+    by_org: dict[str, list[Any]] = {}
+    for onboarding in onboardings:
+        by_org.setdefault(str(onboarding.org_id), []).append(onboarding)
+    return {org_id: connected_dsps(items) for org_id, items in by_org.items()}
+
+
 @dataclass(frozen=True)
 class OrgTable:
     """One org's status table and when it was fetched (UTC)."""
@@ -179,25 +187,31 @@ def _bound_mask(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return table[list(columns)].notna()
 
 
-def summarize(table: pd.DataFrame, connected: Iterable[str] = ()) -> StatusSummary:
+def summarize(
+    table: pd.DataFrame, connected: Iterable[str] | Mapping[str, Iterable[str]] = ()
+) -> StatusSummary:
     """Counts for an org or portfolio table.
 
-    "Connected" DSPs of an org are those any of its locations is bound to, plus ``connected``
-    (e.g. DSP integrations that are active but have nothing bound yet).
+    "Connected" DSPs of an org are those any of its locations is bound to, plus ``connected``: DSP
+    integrations that are active but may have nothing bound yet. Give a list for an org table, or a
+    mapping org_id -> list for a portfolio table (see ``connected_dsps_by_org``).
     """
     cols = dsp_columns(table)
-    extra = {dsp_column(d) for d in connected}
+    by_org = connected if isinstance(connected, Mapping) else None
+    shared = set() if by_org is not None else {dsp_column(d) for d in connected}
     bound = _bound_mask(table, cols)
     status = table["status"].str.lower() if len(table) else pd.Series([], dtype="str")
     has_orgs = "org_id" in table.columns
     groups = table["org_id"] if has_orgs else pd.Series(0, index=table.index)
 
     bound_all = pd.Series(False, index=table.index)
-    for _, idx in table.groupby(groups, sort=False).groups.items():
+    for key, idx in table.groupby(groups, sort=False).groups.items():
         org_bound = bound.loc[idx]
-        used = [c for c in cols if org_bound[c].any() or c in extra]
-        if used:
-            bound_all.loc[idx] = org_bound[used].all(axis=1)
+        wanted = shared if by_org is None else {dsp_column(d) for d in by_org.get(str(key), ())}
+        used = {c for c in cols if org_bound[c].any()} | wanted
+        # A connected DSP no location of the whole table is bound to has no column: nobody is bound to all.
+        if used and used <= set(cols):
+            bound_all.loc[idx] = org_bound[sorted(used)].all(axis=1)
     none = ~bound.any(axis=1) if cols else pd.Series(True, index=table.index)
 
     categories = pd.Series(dtype="str")

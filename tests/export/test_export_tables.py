@@ -12,6 +12,7 @@ from lib.export import (
     NOT_BOUND,
     OrgRef,
     connected_dsps,
+    connected_dsps_by_org,
     dsp_status_counts,
     filter_table,
     org_overview,
@@ -19,6 +20,7 @@ from lib.export import (
     portfolio_table,
     summarize,
 )
+from lib.export.charts import STATUS_COLOURS, dsp_status_chart
 from lib.stream.errors import NotFoundError
 from lib.stream.models import OrgLocation
 
@@ -136,10 +138,6 @@ def test_filters_change_the_rows() -> None:
 
 
 def test_connected_dsps_are_the_active_dsp_integrations() -> None:
-    class Rec:
-        def __init__(self, type: str, source: str, status: str) -> None:
-            self.type, self.source, self.status = type, source, status
-
     records = [
         Rec("pos", "clover", "active"),
         Rec("dsp", "grubhub", "active"),
@@ -206,3 +204,31 @@ def test_portfolio_summary_and_overview_per_org() -> None:
 def test_max_in_flight_must_be_positive() -> None:
     with pytest.raises(ValueError):
         portfolio_table(FakeClient({}), ["a"], max_in_flight=0)
+
+
+def test_portfolio_summary_counts_connected_dsps_per_org() -> None:
+    data = {"a": [loc(1, grubhub="APPROVED")], "b": [loc(2, grubhub="APPROVED")]}
+    table = portfolio_table(FakeClient(data), ["a", "b"]).table
+    assert summarize(table).bound_to_all == 2
+    # Org b has also connected Uber Eats (nothing bound yet): its location is no longer bound to every DSP.
+    assert summarize(table, {"b": ["grubhub", "ubereats"]}).bound_to_all == 1
+    records = [Rec("dsp", "ubereats", "active", "b"), Rec("dsp", "grubhub", "active", "a")]
+    assert connected_dsps_by_org(records) == {"b": ["ubereats"], "a": ["grubhub"]}
+
+
+class Rec:
+    """An onboarding record as lib.store hands it out (only the fields the tables read)."""
+
+    def __init__(self, type: str, source: str, status: str, org_id: str = "org") -> None:
+        self.type, self.source, self.status, self.org_id = type, source, status, org_id
+
+
+def test_chart_colours_follow_the_badges() -> None:
+    counts = dsp_status_counts(org_status_table([*SAMPLE, loc(9, grubhub="ON_HOLD")]))
+    spec = dsp_status_chart(counts).to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    colours = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colours["APPROVED"] == STATUS_COLOURS["APPROVED"]
+    assert colours["REJECTED"] == STATUS_COLOURS["REJECTED"]
+    assert colours[NOT_BOUND] == STATUS_COLOURS[NOT_BOUND]
+    assert colours["ON_HOLD"] not in STATUS_COLOURS.values()  # unknown statuses still get their own colour

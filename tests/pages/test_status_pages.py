@@ -106,6 +106,7 @@ def test_org_status_counts_match_the_sandbox(env: Env) -> None:
     assert len(table) == 40
     assert table["location_id"].tolist() == [loc.id for loc in answer]
     assert "As of " in texts(at)
+    assert len(at.get("vega_lite_chart")) == 1  # locations by DSP status
     assert "Taco Tres" in [h.value for h in at.subheader]
     # The org's integrations with their statuses.
     assert any("**clover**" in m.value for m in at.markdown)
@@ -173,6 +174,7 @@ def test_portfolio_counts_every_org(env: Env) -> None:
     assert not [w for w in at.warning if "could not be fetched" in w.value]
     table = main_table(at)
     assert len(table) == total
+    assert len(at.get("vega_lite_chart")) == 2  # by DSP status, and orgs with unbound locations
     assert set(table["org_id"]) == {o.org_id for o in orgs}
 
 
