@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -85,15 +85,15 @@ def check_table(table: pd.DataFrame, base: pd.DataFrame, labels: Mapping[str, st
     claims: dict[str, list[tuple[str, str, bool]]] = {}
     pairs: list[PlannedPair] = []
     columns = zip(
-        table.index,
-        ticked,
-        table["dsp_store"],
-        bound,
-        table["pos_name"],
-        table["flag"],
-        table["score"],
-        table["band"],
-        table["changed"],
+        table.index.tolist(),
+        ticked.tolist(),
+        table["dsp_store"].tolist(),
+        bound.tolist(),
+        table["pos_name"].tolist(),
+        table["flag"].tolist(),
+        table["score"].tolist(),
+        table["band"].tolist(),
+        table["changed"].tolist(),
         strict=True,
     )
     for pos_id, tick, store, held, name, flag, score, band, changed in columns:
@@ -135,7 +135,9 @@ def _order_waves(pairs: list[PlannedPair], bound: pd.Series) -> tuple[list[Plann
     The API refuses a store still bound elsewhere, so the releasing pair must be bound first. A cycle
     (two locations swapping stores) cannot be done in any order and is reported instead.
     """
-    holder = {str(store): str(pos) for pos, store in bound.items() if store}
+    holder = {
+        str(store): str(pos) for pos, store in zip(bound.index.tolist(), bound.tolist(), strict=True) if store
+    }
     moving = {p.pos_location_id: p for p in pairs}
     waves: dict[str, int] = {}
     problems: list[str] = []
@@ -168,7 +170,9 @@ def _order_waves(pairs: list[PlannedPair], bound: pd.Series) -> tuple[list[Plann
                     "elsewhere, so a swap cannot be done in one go: bind one of them to another store (or "
                     "leave it out) first."
                 )
-    ordered = [PlannedPair(**{**p.to_dict(), "wave": waves.get(p.pos_location_id, 0)}) for p in pairs]
+    ordered = [
+        replace(p, wave=waves[p.pos_location_id]) if waves.get(p.pos_location_id) else p for p in pairs
+    ]
     return ordered, problems
 
 

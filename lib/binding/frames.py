@@ -112,6 +112,32 @@ def load_inputs(client: LocationSource, org_id: str, dsp_onboarding_id: str, dsp
     )
 
 
+def format_addresses(frame: pd.DataFrame) -> list[str]:
+    """format_address for every row of a location table (column by column: fast on thousands of rows)."""
+    columns = [
+        frame[c].tolist() if c in frame.columns else [None] * len(frame)
+        for c in (
+            "address_line_1",
+            "address_line_2",
+            "locality",
+            "administrative_district_level_1",
+            "postal_code",
+        )
+    ]
+    return [
+        format_address(
+            {
+                "address_line_1": a1,
+                "address_line_2": a2,
+                "locality": city,
+                "administrative_district_level_1": state,
+                "postal_code": zip_code,
+            }
+        )
+        for a1, a2, city, state, zip_code in zip(*columns, strict=True)
+    ]
+
+
 def format_address(row: Mapping[str, Any]) -> str:
     """'1520 Oak Ave, Ste 4, Oakland, CA 94612' from a location row (blank parts left out)."""
     street = ", ".join(p for p in (_text(row.get("address_line_1")), _text(row.get("address_line_2"))) if p)

@@ -44,29 +44,30 @@ class PairScorer:
 
     def __init__(self, proposals: Proposals, pos: pd.DataFrame, dsp: pd.DataFrame) -> None:
         self.proposals = proposals
-        self._pos = {str(r["provider_id"]): r for r in pos.to_dict("records")}
-        self._dsp = {str(r["provider_id"]): r for r in dsp.to_dict("records")}
+        # Rows are looked up one at a time (the detail panel, a re-paired row): index now, convert on demand.
+        self._pos = pos.set_index(pos["provider_id"].astype(str), drop=False)
+        self._dsp = dsp.set_index(dsp["provider_id"].astype(str), drop=False)
         self._known: dict[tuple[str, str], PairScore] = {}
         pairs = proposals.pairs
         for pos_id, dsp_id, score, band, reason in zip(
-            pairs["pos_provider_id"],
-            pairs["dsp_provider_id"],
-            pairs["score"],
-            pairs["band"],
-            pairs["reason"],
+            pairs["pos_provider_id"].tolist(),
+            pairs["dsp_provider_id"].tolist(),
+            pairs["score"].tolist(),
+            pairs["band"].tolist(),
+            pairs["reason"].tolist(),
             strict=True,
         ):
-            if isinstance(dsp_id, str) and dsp_id:
+            if isinstance(dsp_id, str) and dsp_id:  # no proposal: None/NaN
                 self._known[(str(pos_id), dsp_id)] = PairScore(float(score), str(band), str(reason))
         self._alternatives: dict[str, list[tuple[str, PairScore, str | None]]] = {}
         alts = proposals.alternatives.sort_values(["pos_provider_id", "rank"], kind="stable")
         for pos_id, dsp_id, score, band, reason, taken in zip(
-            alts["pos_provider_id"].astype(str),
-            alts["dsp_provider_id"].astype(str),
-            alts["score"],
-            alts["band"],
-            alts["reason"],
-            alts["taken_by"],
+            alts["pos_provider_id"].astype(str).tolist(),
+            alts["dsp_provider_id"].astype(str).tolist(),
+            alts["score"].tolist(),
+            alts["band"].tolist(),
+            alts["reason"].tolist(),
+            alts["taken_by"].tolist(),
             strict=True,
         ):
             scored = PairScore(float(score), str(band), str(reason))
@@ -95,12 +96,12 @@ class PairScorer:
 
     def pos_row(self, pos_id: str) -> Mapping[str, Any]:
         """The POS location's input row."""
-        return self._pos[pos_id]
+        return self._pos.loc[pos_id].to_dict()
 
     def dsp_row(self, dsp_id: str) -> Mapping[str, Any]:
         """The DSP store's input row."""
-        return self._dsp[dsp_id]
+        return self._dsp.loc[dsp_id].to_dict()
 
     def has_store(self, dsp_id: str) -> bool:
         """True when the DSP lists this store."""
-        return dsp_id in self._dsp
+        return dsp_id in self._dsp.index

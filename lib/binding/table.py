@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.binding.frames import BoundStore, format_address
+from lib.binding.frames import BoundStore, format_addresses
 from lib.binding.propose import PairScorer
 from lib.matching.propose import Proposals
 
@@ -40,8 +40,10 @@ Edits = dict[str, dict[str, Any]]
 def store_labels(dsp: pd.DataFrame) -> dict[str, str]:
     """DSP store id -> 'Name — address', ordered by name then address (the every-store part of a picker)."""
     labels = {
-        str(r["provider_id"]): f"{r['name']} — {format_address(r)}".rstrip(" —")
-        for r in dsp.to_dict("records")
+        str(pid): f"{name} — {address}".rstrip(" —")
+        for pid, name, address in zip(
+            dsp["provider_id"].tolist(), dsp["name"].tolist(), format_addresses(dsp), strict=True
+        )
     }
     return dict(sorted(labels.items(), key=lambda kv: (kv[1].casefold(), kv[0])))
 
@@ -51,14 +53,13 @@ def build_base(
 ) -> pd.DataFrame:
     """One row per POS location (index pos_id): the proposal and the current binding, before any edit."""
     pairs = proposals.pairs.set_index("pos_provider_id", drop=False)
-    ids = [str(p) for p in pos["provider_id"]]
-    records = pos.to_dict("records")
+    ids = [str(p) for p in pos["provider_id"].tolist()]
     proposed = pairs.reindex(ids)
-    proposed_dsp = [d if isinstance(d, str) and d else NO_STORE for d in proposed["dsp_provider_id"]]
+    proposed_dsp = [d if isinstance(d, str) and d else NO_STORE for d in proposed["dsp_provider_id"].tolist()]
     base = pd.DataFrame(
         {
-            "pos_name": [str(r["name"]) for r in records],
-            "pos_address": [format_address(r) for r in records],
+            "pos_name": [str(n) for n in pos["name"].tolist()],
+            "pos_address": format_addresses(pos),
             "proposed_dsp": proposed_dsp,
             "proposed_score": proposed["score"].fillna(0.0).astype(float).to_numpy(),
             "proposed_band": proposed["band"].fillna("none").astype(str).to_numpy(),
@@ -69,10 +70,10 @@ def build_base(
     bound_dsp, bound_status, bound_score, bound_band, bound_reason = [], [], [], [], []
     for pos_id, prop_dsp, prop_score, prop_band, prop_reason in zip(
         ids,
-        base["proposed_dsp"],
-        base["proposed_score"],
-        base["proposed_band"],
-        base["proposed_reason"],
+        base["proposed_dsp"].tolist(),
+        base["proposed_score"].tolist(),
+        base["proposed_band"].tolist(),
+        base["proposed_reason"].tolist(),
         strict=True,
     ):
         held = bound.get(pos_id)
@@ -177,10 +178,14 @@ def compose(
             i = table.index.get_loc(pos_id)
             table.iat[i, col["status"]] = f"failed: {message}" if message else "failed"
 
-    table["dsp_address"] = [labels.get(s, "").partition(" — ")[2] for s in table["dsp_store"]]
+    table["dsp_address"] = [labels.get(s, "").partition(" — ")[2] for s in table["dsp_store"].tolist()]
     flags: list[str] = []
     for tick, band, changed, flag in zip(
-        table["bind"].to_numpy(), table["band"], table["changed"], table["flag"], strict=True
+        table["bind"].tolist(),
+        table["band"].tolist(),
+        table["changed"].tolist(),
+        table["flag"].tolist(),
+        strict=True,
     ):
         parts: list[str] = []
         if tick:
