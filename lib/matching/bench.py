@@ -236,7 +236,7 @@ def parser_comparison(seed: int) -> dict[str, object]:
 
 
 def run_bench(
-    sizes: tuple[int, ...] | None = None, seed: int = 0, with_baseline: bool = True
+    sizes: tuple[int, ...] | None = None, seed: int = 0, with_baseline: bool = True, bind_size: int = 2_000
 ) -> dict[str, object]:
     """Everything `python -m lib.matching bench` prints."""
     sizes = sizes or DEFAULT_SIZES
@@ -251,7 +251,7 @@ def run_bench(
         "memory": "peak_rss_mb: ru_maxrss of a fresh process per case (whole process); "
         "traced_peak_mb: tracemalloc peak during one propose_pairs call",
         "synthetic": [_in_fresh_process(measure_case, n, seed) for n in sizes],
-        "bind_screen_2000": _in_fresh_process(measure_case, 2_000, seed),
+        f"bind_screen_{bind_size}": _in_fresh_process(measure_case, bind_size, seed),
         "fodors_zagats": fodors_result(),
     }
     if with_baseline:

@@ -81,7 +81,9 @@ def _bench(args: argparse.Namespace) -> int:
     from lib.matching.bench import run_bench  # imports the synthetic generator only when asked
 
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
-    result = run_bench(sizes=sizes, seed=args.seed, with_baseline=not args.no_baseline)
+    result = run_bench(
+        sizes=sizes, seed=args.seed, with_baseline=not args.no_baseline, bind_size=args.bind_size
+    )
     print(json.dumps(result, indent=2))
     return 0
 
@@ -98,7 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="speed, memory and accuracy on synthetic merchants (prints JSON)")
     b.add_argument("--sizes", help="comma-separated merchant sizes (default 100,1000,10000)")
     b.add_argument("--seed", type=int, default=0)
-    b.add_argument("--no-baseline", action="store_true", help="skip the slow all-pairs loop comparison")
+    b.add_argument(
+        "--no-baseline", action="store_true", help="skip the all-pairs loop and parser comparisons"
+    )
+    b.add_argument("--bind-size", type=int, default=2_000, help="locations in the bind_screen case (2000)")
     b.set_defaults(func=_bench)
     return parser
 

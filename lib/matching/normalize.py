@@ -202,6 +202,9 @@ def _join_ordinals(tokens: list[str]) -> list[str]:
     return out
 
 
+_DIRECTION_WORDS = {abbr: word for word, abbr in DIRECTIONALS.items() if len(word) > 2}
+
+
 def _street_word(token: str) -> str:
     if token == "st":
         return "saint"
@@ -233,9 +236,18 @@ def parse_street(line1: object, line2: object = None) -> AddressParts:
         s = s[m.end() :]
     tokens = _join_ordinals(_clean(s).split())
     pre = post = suffix = ""
-    if len(tokens) > 1 and tokens[0] in DIRECTIONALS:
+    # A directional is a prefix/suffix only when a real name is left: "North St" is a street called North.
+    if (
+        tokens
+        and tokens[0] in DIRECTIONALS
+        and (len(tokens) > 2 or (len(tokens) == 2 and tokens[1] not in STREET_SUFFIXES))
+    ):
         pre = DIRECTIONALS[tokens.pop(0)]
-    if len(tokens) > 1 and tokens[-1] in DIRECTIONALS:
+    if (
+        tokens
+        and tokens[-1] in DIRECTIONALS
+        and (len(tokens) > 2 or (len(tokens) == 2 and tokens[0] not in STREET_SUFFIXES))
+    ):
         post = DIRECTIONALS[tokens.pop()]
     # The suffix is the last Pub-28 street type after the first word; words after it are a landmark tail.
     for i in range(len(tokens) - 1, 0, -1):
@@ -249,6 +261,8 @@ def parse_street(line1: object, line2: object = None) -> AddressParts:
     # Street-name words are spelled out ("Bch" -> "beach", "Mt" -> "mount", "St Charles" -> "saint charles"):
     # the same on both sides after folding, and a typo in a long word stays a small edit.
     name_tokens = [_street_word(t) for t in tokens]
+    if len(name_tokens) == 1 and name_tokens[0] in DIRECTIONALS:
+        name_tokens = [_DIRECTION_WORDS[DIRECTIONALS[name_tokens[0]]]]  # "N St" is North St
     return AddressParts(number, pre, " ".join(name_tokens), suffix, post, unit)
 
 

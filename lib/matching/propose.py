@@ -147,6 +147,8 @@ def _runner_up(keys: np.ndarray, score: np.ndarray, size: int) -> tuple[np.ndarr
     """Per key: the best and second-best score among its edges (-inf when absent)."""
     best = np.full(size, -np.inf)
     second = np.full(size, -np.inf)
+    if keys.size == 0:
+        return best, second
     order = np.lexsort((-score, keys))
     k, s = keys[order], score[order]
     first = np.r_[True, k[1:] != k[:-1]]
@@ -181,7 +183,9 @@ def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | No
     i, j = candidate_pairs(pos_n, dsp_n, cfg)
     scored = score_pairs(pos_n, dsp_n, i, j, cfg)
     score = scored["rank_score"].to_numpy()
-    chosen = assign_one_to_one(i, j, score, n_pos, n_dsp, cfg.review_threshold)
+    # Eligibility on the shown score (what the bands are cut on); the solver weighs the unclipped one.
+    eligible = np.where(scored["score"].to_numpy() >= cfg.review_threshold, score, -np.inf)
+    chosen = assign_one_to_one(i, j, eligible, n_pos, n_dsp, cfg.review_threshold)
 
     # Ambiguity: a runner-up (for the same POS location or the same DSP store) nearly as good as the pick.
     _, pos_second = _runner_up(i, score, n_pos)

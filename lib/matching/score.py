@@ -166,28 +166,29 @@ def score_pairs(
     out["store_number_differs"] = out["store_number_match"] == 0
     out["far_apart"] = out["distance_km"] > cfg.far_km
 
-    # Caps, strongest first. Below review: never proposed (still listed as an alternative).
-    below_review = cfg.review_threshold - 10.0
-    below_auto = cfg.auto_threshold - 0.5
-    # A different house number or street is a different place, unless the phone says it is the same
-    # store under another address (moved, or a second entrance): then a person decides.
+    # Red flags. A different house number or street is a different place, unless the phone says it is
+    # the same store under another address (moved, or a second entrance): then a person decides.
     elsewhere = out["number_differs"] | out["street_differs"]
-    cap = np.full(len(i), np.inf)
-    cap = np.where(elsewhere & ~same_phone, np.minimum(cap, below_review), cap)
-    cap = np.where(out["other_brand"], np.minimum(cap, below_review), cap)
     doubts = np.zeros(len(i))
     for flag in DOUBTS:
         doubts += out[flag]
-    doubtful = elsewhere | (doubts > 0) | np.isnan(out["street_score"])
-    cap = np.where(doubtful, np.minimum(cap, below_auto), cap)
-    # One doubt costs a pre-tick; several together (other ZIP, other street type, pins apart...) mean
+    # One doubt costs the pre-tick; several together (other ZIP, other street type, pins apart...) mean
     # another place, so the pair sinks towards no proposal.
     score = score - cfg.doubt_penalty * np.maximum(doubts - 1, 0)
     # Same phone and same name at another address: a moved store or a second listing. Never auto, but
     # worth a look rather than silently dropped.
     moved = same_phone & elsewhere & (out["name_score"] >= cfg.moved_name_min)
     score = np.where(moved, np.maximum(score, cfg.review_threshold + 5.0), score)
+
+    # Never proposed: squeezed below the review band, keeping their order (a virtual brand at the same
+    # address or the store two doors down still outranks a store across town among the alternatives).
+    below_review = cfg.review_threshold - 10.0
+    never = (elsewhere & ~same_phone) | out["other_brand"]
+    score = np.where(never, np.clip(score, 0.0, 100.0) * below_review / 100.0, score)
+    # Proposed at most for review.
+    doubtful = elsewhere | (doubts > 0) | np.isnan(out["street_score"])
+    score = np.where(doubtful, np.minimum(score, cfg.auto_threshold - 0.5), score)
     # rank_score may exceed 100 (bonuses): it orders candidates and measures ambiguity; score is shown.
-    out["rank_score"] = np.minimum(score, cap)
-    out["score"] = np.round(np.clip(out["rank_score"], 0.0, 100.0), 1)
+    out["rank_score"] = score
+    out["score"] = np.round(np.clip(score, 0.0, 100.0), 1)
     return pd.DataFrame(out)

@@ -1,0 +1,48 @@
+"""Fixtures for the matching tests: the Fodor's/Zagat benchmark and synthetic merchants, matched once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lib.matching import Proposals, propose_pairs
+from lib.synthetic import synthetic_case
+from tests.matching.cases import Case
+
+# The repo is cloned with ../shared beside it (here and in CI).
+FODORS_DIR = Path(__file__).resolve().parents[2].parent / "shared/data/fodors_zagats"
+
+
+@pytest.fixture(scope="session")
+def fodors_dir() -> Path:
+    if not (FODORS_DIR / "pos.csv").is_file():
+        pytest.fail(
+            f"Fodor's/Zagat test data missing: expected {FODORS_DIR}/pos.csv, dsp.csv, truth.csv "
+            "(the repo must be cloned with ../shared beside it)"
+        )
+    return FODORS_DIR
+
+
+@pytest.fixture(scope="session")
+def fodors(fodors_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Proposals]:
+    read = {"dtype": str, "keep_default_na": False}
+    pos = pd.read_csv(fodors_dir / "pos.csv", **read)
+    dsp = pd.read_csv(fodors_dir / "dsp.csv", **read)
+    truth = pd.read_csv(fodors_dir / "truth.csv", **read)
+    return pos, dsp, truth, propose_pairs(pos, dsp)
+
+
+@pytest.fixture(scope="session")
+def merchant() -> Case:
+    """A 1,000-location chain on DoorDash with every hard case present."""
+    pos, dsp, truth = synthetic_case(1_000, seed=0)
+    return Case(pos, dsp, truth, propose_pairs(pos, dsp))
+
+
+@pytest.fixture(scope="session")
+def grubhub_merchant() -> Case:
+    """Another brand and marketplace (typos and missing ZIPs weigh more there), to avoid tuning to one."""
+    pos, dsp, truth = synthetic_case(400, seed=7, dsp="grubhub")
+    return Case(pos, dsp, truth, propose_pairs(pos, dsp))
