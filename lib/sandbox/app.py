@@ -122,8 +122,8 @@ def create_app(settings: SandboxSettings) -> FastAPI:
         return JSONResponse(service.bind(body))
 
     @app.get("/onboarding/org/{org_id}/locations", dependencies=auth)
-    def org_locations(org_id: str) -> JSONResponse:
-        return JSONResponse(service.org_locations(org_id))
+    def org_locations(org_id: str) -> Response:
+        return Response(service.org_locations_body(org_id), media_type="application/json")
 
     # --- sandbox administration (no auth, no faults) ----------------------------------------------
 

@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS locations (
     provider_id TEXT NOT NULL,
     source TEXT NOT NULL,
     name TEXT NOT NULL,
-    address TEXT NOT NULL,          -- JSON object
+    doc TEXT NOT NULL,              -- the location's JSON in the org view, without "dsps" (pre-rendered)
     status TEXT NOT NULL DEFAULT 'active',
     ingested_at REAL NOT NULL,
     synced_at REAL NOT NULL,
@@ -67,12 +67,16 @@ CREATE TABLE IF NOT EXISTS bindings (
     pos_provider_id TEXT NOT NULL,
     dsp_source TEXT NOT NULL,
     dsp_store_name TEXT,
+    doc TEXT NOT NULL,              -- the binding's JSON in the org view without its closing "status"
     bound_at REAL NOT NULL,
     PRIMARY KEY (dsp_onboarding_id, dsp_provider_id),
     UNIQUE (dsp_onboarding_id, pos_provider_id)
 );
 CREATE INDEX IF NOT EXISTS bindings_org ON bindings(org_id);
 """
+
+# Bumped whenever SCHEMA changes: sandbox state is disposable, so an old file is simply recreated.
+SCHEMA_VERSION = 3
 
 TABLES = ("bindings", "locations", "oauth_codes", "onboardings", "orgs", "tokens")
 
@@ -89,6 +93,10 @@ class Database:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
+        if self._conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            for table in TABLES:
+                self._conn.execute(f"DROP TABLE IF EXISTS {table}")
+            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._conn.executescript(SCHEMA)
 
     @contextmanager

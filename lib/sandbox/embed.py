@@ -53,7 +53,9 @@ def start_background(data_dir: Path | None = None, port: int = 0, **overrides: A
     """
     settings = SandboxSettings.from_env(data_dir=data_dir, **overrides)
     app = create_app(settings)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # proto must say TCP explicitly: asyncio only sets TCP_NODELAY on sockets whose proto is IPPROTO_TCP, and
+    # without it Nagle + delayed ACKs add ~40 ms to every keep-alive request.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((HOST, port))
     sock.listen(2048)

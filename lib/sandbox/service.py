@@ -302,7 +302,7 @@ class SandboxService:
                     for i, pid in unknown
                 ],
             )
-        org_id = row["org_id"]
+        org_id, source = row["org_id"], row["source"]
         with self.db.transaction() as conn:
             existing = {
                 r["provider_id"]: r["id"]
@@ -311,33 +311,22 @@ class SandboxService:
             inserts, updates, result = [], [], []
             for pid in wanted:
                 loc = index[pid]
-                address = json.dumps(loc["address"])
+                loc_id = existing.get(pid) or new_id()
+                doc = _location_doc(loc_id, loc, source)
                 if pid in existing:
-                    loc_id = existing[pid]
-                    updates.append((body.onboarding_id, row["source"], loc["name"], address, now, loc_id))
+                    updates.append((body.onboarding_id, source, loc["name"], doc, now, loc_id))
                 else:
-                    loc_id = new_id()
                     inserts.append(
-                        (
-                            loc_id,
-                            org_id,
-                            body.onboarding_id,
-                            pid,
-                            row["source"],
-                            loc["name"],
-                            address,
-                            now,
-                            now,
-                        )
+                        (loc_id, org_id, body.onboarding_id, pid, source, loc["name"], doc, now, now)
                     )
                 result.append({"provider_id": pid, "_id": loc_id, "status": "ingested"})
             conn.executemany(
-                "INSERT INTO locations (id, org_id, onboarding_id, provider_id, source, name, address,"
+                "INSERT INTO locations (id, org_id, onboarding_id, provider_id, source, name, doc,"
                 " ingested_at, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 inserts,
             )
             conn.executemany(
-                "UPDATE locations SET onboarding_id = ?, source = ?, name = ?, address = ?, synced_at = ?,"
+                "UPDATE locations SET onboarding_id = ?, source = ?, name = ?, doc = ?, synced_at = ?,"
                 " status = 'active' WHERE id = ?",
                 updates,
             )
@@ -404,11 +393,12 @@ class SandboxService:
             for item in body.locations:
                 name = item.dsp_store_name or stores[item.dsp_provider_id]["name"]
                 same = bound.get(item.dsp_provider_id)
+                doc = _binding_doc(row["source"], item.dsp_provider_id, name)
                 if same is not None:  # the same pair again: harmless, its status carries on
                     conn.execute(
-                        "UPDATE bindings SET dsp_store_name = ?"
+                        "UPDATE bindings SET dsp_store_name = ?, doc = ?"
                         " WHERE dsp_onboarding_id = ? AND dsp_provider_id = ?",
-                        (name, dsp_id, item.dsp_provider_id),
+                        (name, doc, dsp_id, item.dsp_provider_id),
                     )
                     bound_at = same["bound_at"]
                 else:
@@ -419,7 +409,7 @@ class SandboxService:
                     )
                     conn.execute(
                         "INSERT INTO bindings (dsp_onboarding_id, dsp_provider_id, org_id, pos_provider_id,"
-                        " dsp_source, dsp_store_name, bound_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        " dsp_source, dsp_store_name, doc, bound_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             dsp_id,
                             item.dsp_provider_id,
@@ -427,6 +417,7 @@ class SandboxService:
                             item.pos_location_id,
                             row["source"],
                             name,
+                            doc,
                             now,
                         ),
                     )
@@ -462,43 +453,48 @@ class SandboxService:
                     [{"field": "locations", "message": "a POS location may appear with one DSP store only"}],
                 )
 
-    def org_locations(self, org_id: str) -> dict[str, Any]:
-        """GET /onboarding/org/{org_id}/locations: ingested locations with their DSP bindings."""
+    def org_locations_body(self, org_id: str) -> bytes:
+        """GET /onboarding/org/{org_id}/locations: ingested locations with their DSP bindings, as JSON bytes.
+
+        Each location's JSON is stored pre-rendered at ingest, so 5,000 locations cost string joins, not
+        5,000 decode/encode round trips.
+        """
         now = time.time()
         with self.db.read() as conn:
             self._org(conn, org_id)
             locs = conn.execute(
-                "SELECT id, provider_id, name, source, status, address FROM locations"
-                " WHERE org_id = ? ORDER BY rowid",
-                (org_id,),
+                "SELECT provider_id, doc FROM locations WHERE org_id = ? ORDER BY rowid", (org_id,)
             ).fetchall()
             binds = conn.execute(
-                "SELECT pos_provider_id, dsp_source, dsp_provider_id, dsp_store_name, bound_at FROM bindings"
-                " WHERE org_id = ? ORDER BY dsp_source",
+                "SELECT pos_provider_id, doc, bound_at FROM bindings WHERE org_id = ? ORDER BY dsp_source",
                 (org_id,),
             ).fetchall()
-        dsps: dict[str, list[dict[str, Any]]] = {}
-        for b in binds:
-            dsps.setdefault(b["pos_provider_id"], []).append(
-                {
-                    "name": SOURCES[b["dsp_source"]].label,
-                    "source": b["dsp_source"],
-                    "status": self._dsp_status(b["bound_at"], now),
-                    "provider_id": b["dsp_provider_id"],
-                    "store_name": b["dsp_store_name"],
-                }
-            )
-        return {
-            "locations": [
-                {
-                    "_id": r["id"],
-                    "provider_id": r["provider_id"],
-                    "name": r["name"],
-                    "source": r["source"],
-                    "status": r["status"],
-                    "address": json.loads(r["address"]),
-                    "dsps": dsps.get(r["provider_id"], []),
-                }
-                for r in locs
-            ]
+        approved_before = now - self.settings.approve_after_seconds
+        dsps: dict[str, list[str]] = {}
+        for pos_id, doc, bound_at in binds:
+            status = "APPROVED" if bound_at <= approved_before else "PENDING"
+            dsps.setdefault(pos_id, []).append(f'{doc},"status":"{status}"}}')
+        parts = [f'{doc[:-1]},"dsps":[{",".join(dsps.get(pid, ()))}]}}' for pid, doc in locs]
+        return ('{"locations":[' + ",".join(parts) + "]}").encode()
+
+
+def _binding_doc(source: str, store_id: str, store_name: str) -> str:
+    """A binding's JSON object in the org view, open-ended: the status is appended when served."""
+    doc = json.dumps(
+        {"name": SOURCES[source].label, "source": source, "provider_id": store_id, "store_name": store_name}
+    )
+    return doc[:-1]
+
+
+def _location_doc(loc_id: str, loc: dict[str, Any], source: str) -> str:
+    """A location's JSON object in the org view, without its "dsps" (added when the view is served)."""
+    return json.dumps(
+        {
+            "_id": loc_id,
+            "provider_id": loc["provider_id"],
+            "name": loc["name"],
+            "source": source,
+            "status": "active",
+            "address": loc["address"],
         }
+    )
