@@ -29,7 +29,11 @@ from lib.connect import ApiTarget
 
 log = logging.getLogger(__name__)
 
-HIDE_NAV_CSS = "<style>[data-testid='stSidebarNav'],[data-testid='stSidebarNavItems']{display:none}</style>"
+# Sign-in and refusal pages show nothing but themselves: no page navigation, no sidebar.
+HIDE_NAV_CSS = (
+    "<style>[data-testid='stSidebar'],[data-testid='stSidebarNav'],[data-testid='stSidebarCollapsedControl'],"
+    "[data-testid='stExpandSidebarButton']{display:none}</style>"
+)
 OPEN_CONSOLE_WARNING = (
     "Sign-in is not configured, so this console — and the partner credentials it holds for {api} — "
     "is open to anyone who can reach it. Configure sign-in ([auth] in .streamlit/secrets.toml) before "
