@@ -99,7 +99,7 @@ def create_app(settings: SandboxSettings) -> FastAPI:
 
     @app.post("/onboarding/integrations", status_code=201, dependencies=auth)
     def create_integration(body: IntegrationIn, request: Request) -> dict[str, Any]:
-        return service.create_integration(body, str(request.base_url))
+        return service.create_integration(body, settings.public_url or str(request.base_url))
 
     @app.get("/onboarding/integrations/{onboarding_id}", dependencies=auth)
     def get_integration(onboarding_id: str) -> dict[str, Any]:

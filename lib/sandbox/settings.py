@@ -40,6 +40,7 @@ class SandboxSettings:
     refresh_ttl: float = 7200
     approve_after_seconds: float = 5.0
     code_ttl: float = 600  # lifetime of a one-time OAuth code
+    public_url: str | None = None  # base of consent entry_urls; None = the URL the request came in on
     faults: FaultSettings = field(default_factory=FaultSettings)
 
     @property
@@ -58,6 +59,8 @@ class SandboxSettings:
         faults = FaultSettings()
         if env.get("SANDBOX_DATA_DIR"):
             settings.data_dir = Path(env["SANDBOX_DATA_DIR"])
+        if env.get("SANDBOX_PUBLIC_URL"):
+            settings.public_url = env["SANDBOX_PUBLIC_URL"]
         for name, attr in (
             ("SANDBOX_TOKEN_TTL", "token_ttl"),
             ("SANDBOX_REFRESH_TTL", "refresh_ttl"),

@@ -162,3 +162,9 @@ def test_unknown_org_and_onboarding_are_404(api: Api) -> None:
     assert "000000000000000000000000" in response.json()["message"]
     assert api.call("GET", "/onboarding/integrations/nope").status_code == 404
     assert api.exchange("nope", "SANDBOX-taco-tres").status_code == 404
+
+
+def test_public_url_sets_the_consent_base(start_sandbox) -> None:
+    api = Api(start_sandbox(public_url="https://sandbox.example.test/"))
+    onboarding = api.start(api.create_org(), "toast", "pos")
+    assert onboarding["entry_url"] == f"https://sandbox.example.test/sandbox/consent/{onboarding['_id']}"
