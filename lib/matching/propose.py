@@ -158,23 +158,165 @@ def _runner_up(keys: np.ndarray, score: np.ndarray, size: int) -> tuple[np.ndarr
     return best, second
 
 
+@dataclass
+class _Run:
+    """The arrays of one matching run that the output builders share."""
+
+    cfg: MatchConfig
+    scored: pd.DataFrame  # one row per candidate pair
+    pos_ids: np.ndarray
+    dsp_ids: np.ndarray
+    pos_rec: _RowView
+    dsp_rec: _RowView
+    pick: np.ndarray  # per POS row: the row in `scored` of its proposal, -1 for none
+    band_of: dict[int, str]  # proposal edge -> band
+    amb_of: dict[int, bool]  # proposal edge -> a runner-up is nearly as good
+    taken_by: np.ndarray  # per DSP row: the POS id it is proposed for, or None
+    by_pos: dict[int, list[int]]  # per POS row: its best few candidate edges, best first
+    records: dict[int, dict[str, object]]  # plain dicts of the edges that get a reason
+
+    def reason(self, e: int) -> str:
+        r = self.records[e]
+        return pair_reason(
+            r, self.pos_rec[r["i"]], self.dsp_rec[r["j"]], self.cfg, ambiguous=self.amb_of.get(e, False)
+        )
+
+
+def _assign(
+    i: np.ndarray, j: np.ndarray, scored: pd.DataFrame, n_pos: int, n_dsp: int, cfg: MatchConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(chosen edges, their bands, ambiguous flags): one-to-one, then demote near ties out of auto."""
+    score = scored["rank_score"].to_numpy()
+    # Eligibility on the shown score (what the bands are cut on); the solver weighs the unclipped one.
+    eligible = np.where(scored["score"].to_numpy() >= cfg.review_threshold, score, -np.inf)
+    chosen = assign_one_to_one(i, j, eligible, n_pos, n_dsp, cfg.review_threshold)
+    # A runner-up (for the same POS location or the same DSP store) nearly as good as the pick.
+    _, pos_second = _runner_up(i, score, n_pos)
+    _, dsp_second = _runner_up(j, score, n_dsp)
+    runner = np.maximum(pos_second[i[chosen]], dsp_second[j[chosen]])
+    ambiguous = runner >= score[chosen] - cfg.ambiguity_margin
+    bands = _band(scored["score"].to_numpy()[chosen], cfg)
+    bands = np.where(ambiguous & (bands == "auto"), "review", bands)
+    return chosen, bands, ambiguous
+
+
+def _top_candidates(i: np.ndarray, score: np.ndarray, keep: int) -> dict[int, list[int]]:
+    """Per POS row, its `keep` best candidate edges, best first."""
+    order = np.lexsort((-score, i))
+    if order.size == 0:
+        return {}
+    starts = np.r_[0, np.flatnonzero(np.diff(i[order])) + 1]
+    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    top = order[rank < keep]
+    by_pos: dict[int, list[int]] = {}
+    for e, p in zip(top.tolist(), i[top].tolist(), strict=True):
+        by_pos.setdefault(p, []).append(e)
+    return by_pos
+
+
+def _records(scored: pd.DataFrame, edges: np.ndarray) -> dict[int, dict[str, object]]:
+    """Plain-Python dicts of just these scored pairs (a few per POS location, not every candidate)."""
+    lists = {c: scored[c].to_numpy()[edges].tolist() for c in scored.columns}
+    names = list(lists)
+    return {
+        e: dict(zip(names, values, strict=True))
+        for e, values in zip(edges.tolist(), zip(*lists.values(), strict=True), strict=True)
+    }
+
+
+def _no_proposal_row(run: _Run, p: int) -> dict[str, object]:
+    cands = run.by_pos.get(p, [])
+    best = run.records[cands[0]] if cands else None
+    # A store on another street, or far down this one, is not worth naming: "no store here" says more.
+    relevant = best is not None and (
+        best["phone_match"] == 1
+        or (not best["street_differs"] and not best["number_differs"])
+        or (
+            not best["street_differs"]
+            and near_numbers(str(run.pos_rec[p]["number"]), str(run.dsp_rec[best["j"]]["number"]))
+        )
+    )
+    why = no_proposal_reason(
+        run.reason(cands[0]) if relevant else None,
+        run.taken_by[best["j"]] if relevant and best is not None else None,
+        relevant,
+    )
+    return {"dsp_provider_id": None, "score": 0.0, "band": "none", "reason": why}
+
+
+def _pairs_frame(run: _Run) -> pd.DataFrame:
+    rows: list[dict[str, object]] = []
+    for p in range(len(run.pos_ids)):
+        e = int(run.pick[p])
+        if e < 0:
+            rows.append(_no_proposal_row(run, p))
+            continue
+        r = run.records[e]
+        rows.append(
+            {
+                "dsp_provider_id": run.dsp_ids[r["j"]],
+                "score": r["score"],
+                "band": run.band_of[e],
+                "reason": run.reason(e),
+            }
+        )
+    pairs = pd.DataFrame(rows, columns=["dsp_provider_id", "score", "band", "reason"])
+    pairs.insert(0, "pos_provider_id", run.pos_ids)
+    has = run.pick >= 0
+    safe = np.where(has, run.pick, 0)
+    empty = len(run.scored) == 0
+    for col in ("name_score", "street_score", "postal_score", "city_score"):
+        vals = np.zeros(len(safe)) if empty else run.scored[col].to_numpy()[safe]
+        pairs[col] = np.where(has, vals, np.nan).round(1)
+    for col in ("number_match", "unit_match", "phone_match"):
+        vals = np.zeros(len(safe)) if empty else run.scored[col].to_numpy()[safe]
+        pairs[col] = _tristate(np.where(has, vals, np.nan))
+    pairs["score"] = pairs["score"].astype(float)
+    pairs["dsp_provider_id"] = pairs["dsp_provider_id"].astype(object)
+    pairs.index = pd.Index(run.pos_ids, dtype=object)
+    return pairs[list(PAIR_COLUMNS)]
+
+
+def _alternatives_frame(run: _Run) -> pd.DataFrame:
+    rows: list[dict[str, object]] = []
+    for p in range(len(run.pos_ids)):
+        others = [e for e in run.by_pos.get(p, []) if e != run.pick[p]][: run.cfg.max_alternatives]
+        for rank, e in enumerate(others, start=1):
+            r = run.records[e]
+            rows.append(
+                {
+                    "pos_provider_id": run.pos_ids[p],
+                    "rank": rank,
+                    "dsp_provider_id": run.dsp_ids[r["j"]],
+                    "score": r["score"],
+                    "band": band_of_score(float(r["score"]), run.cfg),  # type: ignore[arg-type]
+                    "reason": run.reason(e),
+                    "taken_by": run.taken_by[r["j"]],
+                }
+            )
+    alternatives = pd.DataFrame(rows, columns=list(ALTERNATIVE_COLUMNS))
+    alternatives["rank"] = alternatives["rank"].astype("int64")
+    alternatives["score"] = alternatives["score"].astype(float)
+    return alternatives
+
+
 def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | None = None) -> Proposals:
     """Propose one DSP store per POS location (or none), one-to-one, with scores, bands and reasons.
 
     pos, dsp: location tables with columns provider_id, name, address_line_1, locality,
     administrative_district_level_1, postal_code, country; address_line_2, phone, latitude and longitude
     are used when present. Values may be blank; provider_id must be unique and non-blank per table.
-    Candidates come from blocks (ZIP, city, state + house number, phone) pruned with rapidfuzz cdist;
-    each DSP store goes to at most one POS location by optimal assignment over the candidate scores;
-    no pair below config.review_threshold is ever proposed. `auto` needs score >= auto_threshold, no red
-    flag (house number, street, ZIP, unit, brand, distance) and no runner-up within ambiguity_margin.
-    Raises MatchInputError for an unusable table.
+    Candidates come from blocks (ZIP; city for rows without a ZIP; state + house number; phone) pruned
+    with rapidfuzz cdist; each DSP store goes to at most one POS location by optimal assignment
+    (linear_sum_assignment per connected component) over the candidate scores; no pair scoring below
+    config.review_threshold is ever proposed. `auto` needs score >= auto_threshold, no red flag (house
+    number, street, ZIP, unit, brand, distance...) and no runner-up within ambiguity_margin.
+    Returns Proposals (see its docstring for the columns). Raises MatchInputError for an unusable table.
     """
     cfg = config or MatchConfig()
     validate_locations(pos, "POS")
     validate_locations(dsp, "DSP")
-    pos_raw = pos.reset_index(drop=True)
-    dsp_raw = dsp.reset_index(drop=True)
+    pos_raw, dsp_raw = pos.reset_index(drop=True), dsp.reset_index(drop=True)
     pos_n0, dsp_n0 = normalize_frame(pos_raw), normalize_frame(dsp_raw)
     brand = merchant_brand_words(pos_n0, dsp_n0, cfg)
     pos_n, dsp_n = add_keys(pos_n0, brand), add_keys(dsp_n0, brand)
@@ -182,124 +324,35 @@ def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | No
 
     i, j = candidate_pairs(pos_n, dsp_n, cfg)
     scored = score_pairs(pos_n, dsp_n, i, j, cfg)
-    score = scored["rank_score"].to_numpy()
-    # Eligibility on the shown score (what the bands are cut on); the solver weighs the unclipped one.
-    eligible = np.where(scored["score"].to_numpy() >= cfg.review_threshold, score, -np.inf)
-    chosen = assign_one_to_one(i, j, eligible, n_pos, n_dsp, cfg.review_threshold)
-
-    # Ambiguity: a runner-up (for the same POS location or the same DSP store) nearly as good as the pick.
-    _, pos_second = _runner_up(i, score, n_pos)
-    _, dsp_second = _runner_up(j, score, n_dsp)
-    runner = np.maximum(pos_second[i[chosen]], dsp_second[j[chosen]])
-    ambiguous = runner >= score[chosen] - cfg.ambiguity_margin
-    band_chosen = _band(scored["score"].to_numpy()[chosen], cfg)
-    band_chosen = np.where(ambiguous & (band_chosen == "auto"), "review", band_chosen)
+    chosen, bands, ambiguous = _assign(i, j, scored, n_pos, n_dsp, cfg)
 
     pos_ids = pos_raw["provider_id"].to_numpy(dtype=object)
     dsp_ids = dsp_raw["provider_id"].to_numpy(dtype=object)
-    pos_rec, dsp_rec = _RowView(pos_n), _RowView(dsp_n)
-
-    pick = np.full(n_pos, -1, dtype=np.int64)  # row in `scored` of each POS location's proposal
+    pick = np.full(n_pos, -1, dtype=np.int64)
     pick[i[chosen]] = chosen
     taken_by = np.full(n_dsp, None, dtype=object)
     taken_by[j[chosen]] = pos_ids[i[chosen]]
-    amb_of = dict(zip(chosen.tolist(), ambiguous.tolist(), strict=True))
-    band_of = dict(zip(chosen.tolist(), band_chosen.tolist(), strict=True))
-
-    # Best few candidates per POS location, best first (for alternatives and "why none").
-    order = np.lexsort((-score, i))
-    starts = np.r_[0, np.flatnonzero(np.diff(i[order])) + 1] if order.size else np.empty(0, dtype=np.int64)
-    rank_in_pos = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
-    top = order[rank_in_pos <= cfg.max_alternatives]
-    by_pos: dict[int, list[int]] = {}
-    for e, p in zip(top.tolist(), i[top].tolist(), strict=True):
-        by_pos.setdefault(p, []).append(e)
-
-    # Plain-Python records of just the pairs that get a reason (a few per POS location, not every candidate).
-    needed = np.unique(np.concatenate([top, chosen])).astype(np.int64)
-    lists = {c: scored[c].to_numpy()[needed].tolist() for c in scored.columns}
-    names = list(lists)
-    records: dict[int, dict[str, object]] = {
-        e: dict(zip(names, values, strict=True))
-        for e, values in zip(needed.tolist(), zip(*lists.values(), strict=True), strict=True)
-    }
-
-    def reason(e: int) -> str:
-        r = records[e]
-        return pair_reason(r, pos_rec[r["i"]], dsp_rec[r["j"]], cfg, ambiguous=amb_of.get(e, False))
-
-    rows: list[dict[str, object]] = []
-    for p in range(n_pos):
-        e = int(pick[p])
-        if e >= 0:
-            r = records[e]
-            rows.append(
-                {
-                    "dsp_provider_id": dsp_ids[r["j"]],
-                    "score": r["score"],
-                    "band": band_of[e],
-                    "reason": reason(e),
-                }
-            )
-            continue
-        cands = by_pos.get(p, [])
-        best = records[cands[0]] if cands else None
-        # A store on another street is not worth naming ("no store here" says more), unless same phone.
-        relevant = best is not None and (
-            best["phone_match"] == 1
-            or (not best["street_differs"] and not best["number_differs"])
-            or (
-                not best["street_differs"]
-                and near_numbers(pos_rec[p]["number"], dsp_rec[best["j"]]["number"])
-            )
-        )
-        why = no_proposal_reason(
-            reason(cands[0]) if relevant else None, taken_by[best["j"]] if relevant else None, relevant
-        )
-        rows.append({"dsp_provider_id": None, "score": 0.0, "band": "none", "reason": why})
-    pairs = pd.DataFrame(rows, columns=["dsp_provider_id", "score", "band", "reason"])
-    pairs.insert(0, "pos_provider_id", pos_ids)
-    comp = {
-        "name_score": "name_score",
-        "street_score": "street_score",
-        "postal_score": "postal_score",
-        "city_score": "city_score",
-    }
-    safe = np.where(pick >= 0, pick, 0)
-    for col, src in comp.items():
-        vals = scored[src].to_numpy()[safe] if len(scored) else np.zeros(n_pos)
-        pairs[col] = np.where(pick >= 0, vals, np.nan).round(1)
-    for col in ("number_match", "unit_match", "phone_match"):
-        vals = scored[col].to_numpy()[safe] if len(scored) else np.zeros(n_pos)
-        pairs[col] = _tristate(np.where(pick >= 0, vals, np.nan))
-    pairs["score"] = pairs["score"].astype(float)
-    pairs["dsp_provider_id"] = pairs["dsp_provider_id"].astype(object)
-    pairs.index = pd.Index(pos_ids, dtype=object)
-    pairs = pairs[list(PAIR_COLUMNS)]
-
-    alt_rows: list[dict[str, object]] = []
-    for p in range(n_pos):
-        rank = 0
-        for e in by_pos.get(p, []):
-            if e == pick[p] or rank >= cfg.max_alternatives:
-                continue
-            rank += 1
-            r = records[e]
-            alt_rows.append(
-                {
-                    "pos_provider_id": pos_ids[p],
-                    "rank": rank,
-                    "dsp_provider_id": dsp_ids[r["j"]],
-                    "score": r["score"],
-                    "band": band_of_score(r["score"], cfg),
-                    "reason": reason(e),
-                    "taken_by": taken_by[r["j"]],
-                }
-            )
-    alternatives = pd.DataFrame(alt_rows, columns=list(ALTERNATIVE_COLUMNS))
-    alternatives["rank"] = alternatives["rank"].astype("int64")
-    alternatives["score"] = alternatives["score"].astype(float)
-    return Proposals(pairs=pairs, alternatives=alternatives, brand_words=brand, config=cfg)
+    # The proposal plus max_alternatives others (the proposal need not be the best-scoring candidate).
+    by_pos = _top_candidates(i, scored["rank_score"].to_numpy(), cfg.max_alternatives + 1)
+    listed = [np.array(v, dtype=np.int64) for v in by_pos.values()]
+    edges = np.unique(np.concatenate([chosen.astype(np.int64), *listed]))
+    run = _Run(
+        cfg=cfg,
+        scored=scored,
+        pos_ids=pos_ids,
+        dsp_ids=dsp_ids,
+        pos_rec=_RowView(pos_n),
+        dsp_rec=_RowView(dsp_n),
+        pick=pick,
+        band_of=dict(zip(chosen.tolist(), bands.tolist(), strict=True)),
+        amb_of=dict(zip(chosen.tolist(), ambiguous.tolist(), strict=True)),
+        taken_by=taken_by,
+        by_pos=by_pos,
+        records=_records(scored, edges),
+    )
+    return Proposals(
+        pairs=_pairs_frame(run), alternatives=_alternatives_frame(run), brand_words=brand, config=cfg
+    )
 
 
 def explain_pair(

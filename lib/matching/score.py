@@ -8,20 +8,6 @@ from rapidfuzz import fuzz, process
 
 from lib.matching.config import MatchConfig
 
-# Red flags: each one keeps a pair out of `auto` (and some out of the proposals altogether).
-FLAGS: tuple[str, ...] = (
-    "number_differs",
-    "number_missing",
-    "other_brand",
-    "name_differs",
-    "street_differs",
-    "street_type_differs",
-    "directional_differs",
-    "postal_differs",
-    "unit_differs",
-    "store_number_differs",
-    "far_apart",
-)
 # Red flags that only cast doubt (the pair may still be proposed for review).
 DOUBTS: tuple[str, ...] = (
     "number_missing",
@@ -32,17 +18,6 @@ DOUBTS: tuple[str, ...] = (
     "unit_differs",
     "store_number_differs",
     "far_apart",
-)
-COMPONENTS: tuple[str, ...] = (
-    "name_score",
-    "street_score",
-    "number_match",
-    "postal_score",
-    "city_score",
-    "unit_match",
-    "phone_match",
-    "store_number_match",
-    "distance_km",
 )
 
 
