@@ -29,19 +29,18 @@ from lib.ui.access import allowed
 from lib.ui.context import Console
 
 # Fixed pixel widths: the grid is a canvas, so a browser test finds a cell by adding widths (rows are 35 px).
-INDEX_WIDTH = 190
-COLUMN_WIDTHS: dict[str, int] = {
-    "bind": 60,
-    "status": 150,
-    "pos_name": 210,
-    "pos_address": 250,
-    "dsp_store": 330,
-    "dsp_address": 250,
-    "score": 110,
-    "band": 80,
-    "reason": 320,
-    "flag": 200,
-    "re_pair": 80,
+INDEX_WIDTH = 170
+COLUMN_WIDTHS: dict[str, int] = {  # in EDITOR_COLUMNS order
+    "bind": 50,
+    "pos_name": 190,
+    "pos_address": 230,
+    "dsp_store": 320,
+    "score": 90,
+    "band": 70,
+    "reason": 300,
+    "flag": 190,
+    "status": 170,
+    "re_pair": 70,
 }
 ROW_HEIGHT = 35
 MAX_VISIBLE_ROWS = 14
@@ -69,20 +68,19 @@ def _column_config(labels: Mapping[str, str]) -> dict[str, Any]:
         return labels.get(value, value)
 
     return {
-        "_index": st.column_config.TextColumn("POS location id", width=INDEX_WIDTH),
+        "_index": st.column_config.TextColumn("POS location id", width=INDEX_WIDTH, disabled=True),
         "bind": st.column_config.CheckboxColumn("bind", width=w["bind"], help="Tick to bind this pair"),
         "status": st.column_config.TextColumn("status", width=w["status"]),
         "pos_name": st.column_config.TextColumn("POS name", width=w["pos_name"]),
         "pos_address": st.column_config.TextColumn("POS address", width=w["pos_address"]),
         "dsp_store": st.column_config.SelectboxColumn(
-            "DSP store",
+            "DSP store (name — address)",
             width=w["dsp_store"],
             options=options,
             format_func=store_label,
             required=True,
             help="The store to bind; the detail panel lists this location's best candidates first",
         ),
-        "dsp_address": st.column_config.TextColumn("DSP address", width=w["dsp_address"]),
         "score": st.column_config.ProgressColumn(
             "score", width=w["score"], min_value=0, max_value=100, format="%.0f"
         ),
