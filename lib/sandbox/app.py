@@ -149,6 +149,10 @@ def create_app(settings: SandboxSettings) -> FastAPI:
             raise ApiError(422, "The request body must be a JSON object of fault knobs.")
         return faults.update(changes)
 
+    @app.post("/sandbox/integrations/{onboarding_id}/deprovision")
+    def deprovision(onboarding_id: str) -> dict[str, Any]:
+        return service.deprovision(onboarding_id)
+
     @app.post("/sandbox/reset")
     def reset() -> dict[str, Any]:
         db.wipe()

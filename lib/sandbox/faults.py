@@ -74,7 +74,7 @@ class FaultState:
             if k.fail_next > 0 and (k.fail_path is None or path.startswith(k.fail_path)):
                 self.knobs = replace(k, fail_next=k.fail_next - 1)
                 return latency, "fail_after" if k.fail_after_processing else "fail"
-            if k.malformed_next > 0:
+            if k.malformed_next > 0 and (k.malformed_path is None or path.startswith(k.malformed_path)):
                 self.knobs = replace(k, malformed_next=k.malformed_next - 1)
                 return latency, "malformed"
             match = ORG_LOCATIONS.match(path)
@@ -106,7 +106,7 @@ def _coerce(key: str, value: Any) -> Any:
         if int(value) < 0 and key != "seed":
             raise ValueError("must not be negative")
         return int(value)
-    if key == "fail_path":
+    if key in ("fail_path", "malformed_path"):
         if value is not None and not isinstance(value, str):
             raise ValueError("must be a path prefix or null")
         return value or None

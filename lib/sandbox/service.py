@@ -153,6 +153,13 @@ class SandboxService:
         with self.db.read() as conn:
             return {"onboarding": self.onboarding_json(self._onboarding(conn, onboarding_id))}
 
+    def deprovision(self, onboarding_id: str) -> dict[str, Any]:
+        """Sandbox admin: mark an onboarding deprovisioned (as when the merchant disconnects)."""
+        with self.db.transaction() as conn:
+            self._onboarding(conn, onboarding_id)
+            conn.execute("UPDATE onboardings SET status = 'deprovisioned' WHERE id = ?", (onboarding_id,))
+            return {"onboarding": self.onboarding_json(self._onboarding(conn, onboarding_id))}
+
     def _pos_merchant(self, conn: sqlite3.Connection, org_id: str) -> str | None:
         row = conn.execute(
             "SELECT merchant_code FROM onboardings WHERE org_id = ? AND type = 'pos' AND status = 'active'"

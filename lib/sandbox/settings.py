@@ -24,6 +24,7 @@ class FaultSettings:
     fail_after_processing: bool = False  # fail_next answers 503 only after the request took effect
     fail_org_ids: list[str] = field(default_factory=list)  # GET org locations answers 500 for these
     malformed_next: int = 0  # the next N matching requests answer 200 with broken JSON
+    malformed_path: str | None = None  # path prefix malformed_next applies to; None = any
     seed: int = 0  # seed of the RNG drawing error_rate / rate_limit_rate
 
     def to_dict(self) -> dict[str, Any]:

@@ -152,3 +152,11 @@ def test_environment_knobs_reach_a_running_sandbox(start_sandbox, monkeypatch) -
     sandbox = start_sandbox()
     response = httpx.post(f"{sandbox.base_url}/oauth/token", json={})
     assert (response.status_code, response.headers["retry-after"]) == (429, "2")
+
+
+def test_malformed_path_spares_other_calls(api: Api) -> None:
+    org = api.create_org()
+    api.sandbox.set_faults(malformed_next=1, malformed_path="/onboarding/org/")
+    assert api.grant()["token_type"] == "bearer"  # /oauth/token does not match
+    with pytest.raises(json.JSONDecodeError):
+        api.call("GET", f"/onboarding/org/{org}/locations").json()

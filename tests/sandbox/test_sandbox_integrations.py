@@ -168,3 +168,12 @@ def test_public_url_sets_the_consent_base(start_sandbox) -> None:
     api = Api(start_sandbox(public_url="https://sandbox.example.test/"))
     onboarding = api.start(api.create_org(), "toast", "pos")
     assert onboarding["entry_url"] == f"https://sandbox.example.test/sandbox/consent/{onboarding['_id']}"
+
+
+def test_deprovisioned_onboarding_refuses_codes(api: Api) -> None:
+    onboarding = api.start(api.create_org(), "clover", "pos", return_url=None)
+    answer = api.http.post(f"/sandbox/integrations/{onboarding['_id']}/deprovision").json()
+    assert answer["onboarding"]["status"] == "deprovisioned"
+    response = api.exchange(onboarding["_id"], "SANDBOX-taco-tres")
+    assert response.status_code == 409
+    assert "deprovisioned" in response.json()["message"]
