@@ -66,8 +66,6 @@ if outcome is not None:
             st.rerun()
 
 show_flash(FLASH_SLOT)
-if st.session_state.get(START_ERROR_KEY):
-    st.error(st.session_state[START_ERROR_KEY], icon="⚠️")
 
 org_id = console.org_id
 if not org_id:
@@ -108,6 +106,8 @@ if action_button(
     if record is not None:
         flash(FLASH_SLOT, "success", started_message(record))
         st.rerun()
+if st.session_state.get(START_ERROR_KEY):  # the last start failed: the sentence stays until the next try
+    st.error(st.session_state[START_ERROR_KEY], icon="⚠️")
 
 # ----- this org's integrations: the newest per source, POS first -----
 st.subheader(f"Integrations of {org_name}")

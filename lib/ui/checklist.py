@@ -9,7 +9,19 @@ import streamlit as st
 from lib.onboarding.checklist import Checklist, Step, StepState
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-MARKS = {StepState.DONE: "✅", StepState.PARTIAL: "🟡", StepState.TODO: "⬜", StepState.BLOCKED: "🔒"}
+# Material icons rather than emoji: they render the same in every browser, headless ones included.
+MARKS = {
+    StepState.DONE: ":green[:material/check_circle:]",
+    StepState.PARTIAL: ":orange[:material/pending:]",
+    StepState.TODO: ":gray[:material/radio_button_unchecked:]",
+    StepState.BLOCKED: ":gray[:material/lock:]",
+}
+STATE_WORDS = {
+    StepState.DONE: "done",
+    StepState.PARTIAL: "in progress",
+    StepState.TODO: "to do",
+    StepState.BLOCKED: "waiting for an earlier step",
+}
 
 
 def page_exists(page: str) -> bool:
@@ -30,8 +42,8 @@ def render_checklist(checklist: Checklist) -> None:
     """Every step on one row, then the next step as a prominent link."""
     for step in checklist.steps:
         mark, body, link = st.columns([0.5, 7, 2.5], vertical_alignment="center")
-        mark.markdown(f"### {MARKS[step.state]}")
-        body.markdown(f"**{step.label}**  \n{step.detail}")
+        mark.markdown(f"{MARKS[step.state]}", help=STATE_WORDS[step.state])
+        body.markdown(f"**{step.label}** · {STATE_WORDS[step.state]}  \n{step.detail}")
         if not step.done and step.state is not StepState.BLOCKED:
             with link:
                 step_link(step)
@@ -40,5 +52,5 @@ def render_checklist(checklist: Checklist) -> None:
     if nxt is None:
         st.success("Every step is done: this organization is onboarded.", icon="🎉")
     else:
-        st.markdown(f"**Next step:** {nxt.label.lower()} — {nxt.detail}")
+        st.markdown(f"**Next step — {nxt.label}:** {nxt.detail}")
         step_link(nxt, label=nxt.action, primary=True)

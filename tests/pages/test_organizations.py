@@ -1,4 +1,4 @@
-"""The Organizations page against the sandbox over HTTP: create (valid, invalid, conflict), add by id, choose."""
+"""The Organizations page against the sandbox over HTTP: create (valid, invalid, conflict), add, choose."""
 
 from __future__ import annotations
 

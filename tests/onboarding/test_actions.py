@@ -1,0 +1,90 @@
+"""The flow logic against the real sandbox over HTTP, with real records: no Streamlit involved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from lib.connect import ApiTarget, open_client
+from lib.onboarding import actions
+from lib.onboarding.callback import CallbackKind, handle_callback
+from lib.onboarding.forms import OrgForm
+from lib.onboarding.returns import parse_callback
+from lib.sandbox.embed import EmbeddedSandbox
+from lib.store import CODE_EXCHANGED, INTEGRATION_STARTED, LOCATIONS_INGESTED, ORG_CREATED, Records
+from lib.stream.client import StreamClient
+from tests.helpers import follow_consent
+
+ACTOR = "am@example.com"
+
+
+@pytest.fixture
+def client(sandbox: EmbeddedSandbox) -> Iterator[StreamClient]:
+    target = ApiTarget(sandbox.base_url, sandbox.client_id, SecretStr(sandbox.client_secret), is_sandbox=True)
+    with open_client(target) as c:
+        yield c
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Iterator[Records]:
+    with Records(f"sqlite:///{tmp_path / 'records.db'}") as r:
+        yield r
+
+
+def test_org_toast_consent_callback_and_ingest(
+    client: StreamClient, records: Records, tmp_path: Path
+) -> None:
+    form = OrgForm.of(
+        name="Flow Test Tacos",
+        provider_id=f"flow-{tmp_path.name}",
+        email="t@example.com",
+        first_name="T",
+        last_name="T",
+    )
+    org = actions.create_org(client, records, ACTOR, form)
+    started = actions.start_integration(
+        client, records, ACTOR, org.org_id, "pos", "toast", "http://127.0.0.1:8501"
+    )
+    assert started.status == "waiting_for_oauth" and started.entry_url
+
+    back = follow_consent(started.entry_url, merchant="rosas-cantina")
+    callback = parse_callback(back)
+    assert callback is not None
+    outcome = handle_callback(client, records, ACTOR, callback)
+    assert outcome.kind is CallbackKind.CONNECTED and outcome.org_id == org.org_id
+    assert records.get_onboarding(started.onboarding_id).status == "active"  # type: ignore[union-attr]
+
+    replay = handle_callback(client, records, ACTOR, callback)
+    assert replay.kind is CallbackKind.USED_STATE and replay.can_restart
+
+    ids = [loc.provider_id for loc in client.list_locations(started.onboarding_id)]
+    run = actions.ingest(client, records, ACTOR, started, ids, batch_size=2)
+    assert run.succeeded == 3 and run.failed == 0
+    assert {loc.provider_id for loc in client.org_locations(org.org_id)} == set(ids)
+
+    audited = [(e.action, e.outcome) for e in records.list_audit()]
+    assert audited == [
+        (LOCATIONS_INGESTED, "ok"),
+        (CODE_EXCHANGED, "ok"),
+        (INTEGRATION_STARTED, "ok"),
+        (ORG_CREATED, "ok"),
+    ]
+    assert all(e.actor == ACTOR for e in records.list_audit())
+
+
+def test_a_callback_whose_onboarding_was_never_linked_is_refused(
+    client: StreamClient, records: Records
+) -> None:
+    state = records.new_oauth_state(
+        None, "org-x", ACTOR
+    )  # the integration call failed after the state was made
+    outcome = handle_callback(client, records, ACTOR, parse_callback({"state": state, "code": "c"}))  # type: ignore[arg-type]
+    assert outcome.kind is CallbackKind.UNKNOWN_STATE and not outcome.can_restart
+
+
+def test_a_callback_without_state_is_explained(client: StreamClient, records: Records) -> None:
+    outcome = handle_callback(client, records, ACTOR, parse_callback({"code": "c"}))  # type: ignore[arg-type]
+    assert outcome.kind is CallbackKind.NO_STATE and "without the console's state" in outcome.message
