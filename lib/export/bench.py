@@ -2,8 +2,9 @@
 
     python -m lib.export.bench [--orgs 200] [--locations 50] [--latency-ms 50]
 
-Starts a private sandbox in a temporary folder, onboards the orgs through the API client (the same helper as
-the tests), adds the latency with the sandbox's fault knob, and prints one JSON object.
+Starts a private sandbox in its own process (as a real API would be: not sharing this process's CPU and GIL
+with the client being measured) with its state in a temporary folder, onboards the orgs through the API
+client (the same helper as the tests), adds the latency with the sandbox's fault knob, and prints JSON.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +29,10 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # the seeding helper lives with the tests
     sys.path.insert(0, str(REPO))
 
+import httpx  # noqa: E402
+
 from lib.export.tables import portfolio_table  # noqa: E402
-from lib.sandbox.embed import EmbeddedSandbox, start_background  # noqa: E402
+from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET  # noqa: E402
 from lib.store import Records  # noqa: E402
 from lib.stream.client import StreamClient  # noqa: E402
 from tests.helpers_seed import seed_org  # noqa: E402
@@ -34,6 +40,54 @@ from tests.helpers_seed import seed_org  # noqa: E402
 PORTFOLIO_MERCHANT = "pho-saigon"  # 250 POS locations: each org ingests the first N
 BIG_MERCHANT = "burger-barn"  # 5,000 POS locations
 ORG_STATUS_PAGE = REPO / "pages" / "6_Org_status.py"
+
+
+@dataclass(frozen=True)
+class SandboxProcess:
+    """A sandbox served by `python -m lib.sandbox` in a child process."""
+
+    base_url: str
+    client_id: str = SANDBOX_CLIENT_ID
+    client_secret: str = field(default=SANDBOX_CLIENT_SECRET, repr=False)
+
+    def set_faults(self, **knobs: Any) -> None:
+        """PUT /sandbox/faults."""
+        httpx.put(f"{self.base_url}/sandbox/faults", json=knobs, timeout=10).raise_for_status()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def sandbox_process(data_dir: Path) -> Iterator[SandboxProcess]:
+    """Serve the sandbox on a free loopback port in a child process until the block ends."""
+    port = _free_port()
+    command = [sys.executable, "-m", "lib.sandbox", "serve", "--port", str(port), "--data-dir", str(data_dir)]
+    child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sandbox = SandboxProcess(f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if child.poll() is not None:
+                raise RuntimeError(f"the sandbox exited with status {child.returncode}")
+            try:
+                if httpx.get(f"{sandbox.base_url}/sandbox/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the sandbox did not answer on {sandbox.base_url} within 60 s")
+            time.sleep(0.1)
+        yield sandbox
+    finally:
+        child.terminate()
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -84,7 +138,7 @@ def bench_portfolio(client: StreamClient, org_ids: list[str], repeats: int) -> d
 
 
 @contextmanager
-def console_env(sandbox: EmbeddedSandbox, database_url: str, data_dir: Path) -> Iterator[None]:
+def console_env(sandbox: SandboxProcess, database_url: str, data_dir: Path) -> Iterator[None]:
     """Point the console (in this process) at the bench sandbox and records for AppTest."""
     values = {
         "STREAM_API_URL": sandbox.base_url,
@@ -118,7 +172,7 @@ def render_org_status(org_id: str) -> tuple[float, Any]:
     return seconds, at
 
 
-def bench_org_status(client: StreamClient, sandbox: EmbeddedSandbox, folder: Path) -> dict[str, Any]:
+def bench_org_status(client: StreamClient, sandbox: SandboxProcess, folder: Path) -> dict[str, Any]:
     """AppTest time of the Org status screen for a 5,000-location org: cold (fetch) and cached rerun."""
     import streamlit as st
 
@@ -156,16 +210,16 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp:
         folder = Path(tmp)
-        sandbox = start_background(folder / "sandbox")
-        client = StreamClient(sandbox.base_url, sandbox.client_id, sandbox.client_secret)
-        try:
+        with (
+            sandbox_process(folder / "sandbox") as sandbox,
+            StreamClient(sandbox.base_url, sandbox.client_id, sandbox.client_secret) as client,
+        ):
             seed_s, org_ids = timed(lambda: seed_portfolio(client, args.orgs, args.locations))
+            client.check_connection()
+            no_latency_s, _ = timed(lambda: portfolio_table(client, org_ids, max_in_flight=1))
             sandbox.set_faults(latency_ms=args.latency_ms)
             portfolio = bench_portfolio(client, org_ids, args.repeats)
             org_status = bench_org_status(client, sandbox, folder)
-        finally:
-            client.close()
-            sandbox.stop()
     report = {
         "latency_ms": args.latency_ms,
         "portfolio": {
@@ -173,6 +227,8 @@ def main(argv: list[str] | None = None) -> None:
             "locations_per_org": args.locations,
             "max_in_flight": 8,
             **portfolio,
+            # What one request costs besides the added latency (server work + parsing), for context.
+            "sequential_without_latency_s": round(no_latency_s, 3),
             "seed_s": round(seed_s, 1),
         },
         "org_status_screen": {"latency_ms": args.latency_ms, **org_status},
