@@ -118,19 +118,21 @@ def test_serve_command_answers_on_the_given_port(tmp_path: Path) -> None:
 def test_concurrent_requests_do_not_trip_over_each_other(api: Api) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
+    http = httpx.Client(base_url=api.sandbox.base_url, headers=api.headers, timeout=30)  # shared by threads
+
     def work(i: int) -> tuple[int, int]:
-        with httpx.Client(base_url=api.sandbox.base_url, headers=api.headers, timeout=30) as http:
-            body = {
-                "name": f"Org {i}",
-                "provider_id": f"conc-{i}",
-                "user": {"email": "a@b.co", "first_name": "A", "last_name": "B"},
-            }
-            created = http.post("/onboarding/org", json=body)
-            org = created.json()["org_id"]
-            return created.status_code, http.get(f"/onboarding/org/{org}/locations").status_code
+        body = {
+            "name": f"Org {i}",
+            "provider_id": f"conc-{i}",
+            "user": {"email": "a@b.co", "first_name": "A", "last_name": "B"},
+        }
+        created = http.post("/onboarding/org", json=body)
+        org = created.json()["org_id"]
+        return created.status_code, http.get(f"/onboarding/org/{org}/locations").status_code
 
     with ThreadPoolExecutor(16) as pool:
         results = list(pool.map(work, range(64)))
+    http.close()
     assert results == [(201, 200)] * 64
 
 
