@@ -10,7 +10,7 @@ from lib.onboarding.returns import INTEGRATIONS_PATH
 from lib.onboarding.sources import source_label
 from lib.store import OnboardingRecord
 from lib.stream.errors import StreamError
-from lib.ui.access import action_submit
+from lib.ui.access import action_button, action_submit
 from lib.ui.badges import status_badge
 from lib.ui.console_url import console_base_url
 from lib.ui.context import Console
@@ -135,6 +135,11 @@ def integration_card(console: Console, record: OnboardingRecord) -> None:
                 st.caption("Connected. Next: bind its stores to the POS locations on the Bind page.")
         elif record.status == "deprovisioned":
             st.warning(f"{name} has been disconnected. Start the integration again to reconnect.", icon="🔌")
+            if action_button(f"Start {name} again", Action.START_INTEGRATION, key=f"restart_{oid}"):
+                started = start(console, record.org_id, record.type, record.source)
+                if started is not None:
+                    flash(FLASH_SLOT, "success", started_message(started))
+                    st.rerun()
 
 
 def earlier_attempts(records: list[OnboardingRecord]) -> None:

@@ -14,6 +14,10 @@ from lib.stream.errors import StreamError
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
 
+# Pixels, fixed so the tick boxes sit at a known place in the canvas grid (the browser test clicks them).
+SELECT_WIDTH = 70
+ROW_HEIGHT = 35  # Streamlit's default data grid row height, header row included
+
 
 def _key(kind: str, onboarding_id: str) -> str:
     return f"locations_{kind}:{onboarding_id}"
@@ -112,12 +116,15 @@ def selection_table(onboarding_id: str, shown: pd.DataFrame) -> None:
         hide_index=True,
         disabled=[c for c in view.columns if c != "select"],
         column_config={
-            "select": st.column_config.CheckboxColumn("select", help="Tick to include in the ingest"),
+            "select": st.column_config.CheckboxColumn(
+                "select", help="Tick to include in the ingest", width=SELECT_WIDTH
+            ),
             "ingested": st.column_config.CheckboxColumn("ingested", help="Already ingested in this org"),
         },
         on_change=_apply_edits,
         args=(onboarding_id, editor_key, list(view["provider_id"])),
-        height=min(420, 38 + 35 * max(len(view), 1)),
+        row_height=ROW_HEIGHT,
+        height=min(420, 3 + ROW_HEIGHT * (max(len(view), 1) + 1)),
     )
 
 

@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
+from lib.ui.locations import ROW_HEIGHT, SELECT_WIDTH
 from tests.browser.conftest import WAIT_MS, ConsoleServer, shot
 
 pytestmark = pytest.mark.browser
@@ -22,6 +23,13 @@ FOLDER = "onboarding-flow"
 
 def no_exception(page: Page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def tick(page: Page, grid: Locator, row: int) -> None:
+    """Click the tick box of a body row of the selection grid (a canvas; the select column is first)."""
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + SELECT_WIDTH / 2, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
 
 
 def test_create_org_connect_toast_by_consent_and_ingest_three_locations(
@@ -91,15 +99,19 @@ def test_create_org_connect_toast_by_consent_and_ingest_three_locations(
     landed.get_by_role("link", name="Next: fetch and ingest its locations").click()
     expect(landed.get_by_role("heading", name="Pick locations")).to_be_visible(timeout=WAIT_MS)
     expect(landed.get_by_test_id("stMetric").filter(has_text="Locations at the POS")).to_contain_text("3")
-    expect(landed.get_by_test_id("stDataFrame").first).to_be_visible()
-    landed.get_by_role("button", name="Select all not yet ingested (3)").click()
+    grid = landed.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible()
+    tick(merchant, grid, row=1)  # one row by its own tick box…
+    expect(landed.get_by_role("button", name="Ingest 1 selected location")).to_be_visible(timeout=WAIT_MS)
+    shot(merchant, FOLDER, "6-one-row-ticked")
+    landed.get_by_role("button", name="Select all not yet ingested (3)").click()  # …then all of them
     ingest = landed.get_by_role("button", name="Ingest 3 selected locations")
     expect(ingest).to_be_enabled(timeout=WAIT_MS)
     ingest.click()
     expect(landed).to_contain_text("All 3 locations ingested.", timeout=WAIT_MS)
     expect(landed.get_by_test_id("stMetric").filter(has_text="Ingested in this org")).to_contain_text("3")
     no_exception(merchant)
-    shot(merchant, FOLDER, "6-three-locations-ingested")
+    shot(merchant, FOLDER, "7-three-locations-ingested")
 
     # 7. The home checklist agrees.
     merchant.get_by_test_id("stSidebarNav").get_by_role(
@@ -108,4 +120,4 @@ def test_create_org_connect_toast_by_consent_and_ingest_three_locations(
     expect(landed).to_contain_text("3 of 3 locations ingested.", timeout=WAIT_MS)
     expect(landed).to_contain_text("Toast connected.")
     no_exception(merchant)
-    shot(merchant, FOLDER, "7-home-checklist")
+    shot(merchant, FOLDER, "8-home-checklist")

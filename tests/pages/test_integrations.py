@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import httpx
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -188,3 +189,25 @@ def test_refresh_reads_the_status_from_the_api(console_env: ConsoleEnv) -> None:
     assert not at.exception
     assert "Grubhub is active (just read from the API)." in texts(at.info)
     assert console_env.records.get_onboarding(record.onboarding_id).status == "active"  # type: ignore[union-attr]
+
+
+def test_a_deprovisioned_integration_shows_so_after_refresh_and_can_be_started_again(
+    console_env: ConsoleEnv,
+) -> None:
+    new_org(console_env)
+    at, record = start(console_env, "pos", "clover")
+    console_env.client().exchange_code(record.onboarding_id, "SANDBOX-rosas-cantina")
+    base = console_env.sandbox.base_url
+    httpx.post(
+        f"{base}/sandbox/integrations/{record.onboarding_id}/deprovision", timeout=10
+    ).raise_for_status()
+
+    at.button(key=f"refresh_{record.onboarding_id}").click().run()
+    assert not at.exception
+    assert "Clover is deprovisioned (just read from the API)." in texts(at.info)
+    assert "Clover has been disconnected." in texts(at.warning)
+    at.button(key=f"restart_{record.onboarding_id}").click().run()
+    assert not at.exception
+    pending = [o for o in console_env.records.list_onboardings() if o.onboarding_id != record.onboarding_id]
+    assert [(o.source, o.status) for o in pending] == [("clover", "pending")]
+    assert at.text_input(key=f"manual_code_{pending[0].onboarding_id}").value == ""
