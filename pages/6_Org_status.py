@@ -121,7 +121,7 @@ st.dataframe(
     column_config={c: st.column_config.TextColumn(dsp_name(c).title()) for c in dsp_cols},
 )
 
-label = f"org-status {org.name if org and org.name else ''} {org_id}"
+label = f"org-status {org_id} {org.name if org and org.name else ''}"  # id first: a long name gets cut
 d1, d2, _ = st.columns([1, 1, 4])
 for column, fmt, text in ((d1, "csv", "Download CSV"), (d2, "xlsx", "Download Excel")):
     column.download_button(

@@ -7,6 +7,7 @@ build exactly the same tables.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -420,5 +421,6 @@ def portfolio_table(
 
 def slug(text: str) -> str:
     """A file-name-safe version of text (letters, digits, dashes)."""
-    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return cleaned[:60] or "org"
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()  # Café -> Cafe
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    return cleaned[:60].rstrip("-") or "org"

@@ -71,6 +71,14 @@ def test_excel_keeps_formula_like_text_as_text_and_lists_failed_orgs() -> None:
     ]
 
 
+def test_filename_is_ascii_and_keeps_the_id_when_the_name_is_long() -> None:
+    at = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
+    name = export_filename("org-status org_123 Café Lumière " + "very long name " * 10, at, "csv")
+    assert name.startswith("org-status-org-123-cafe-lumiere-very-long")
+    assert name.endswith("_20250304-050607Z.csv")
+    assert len(name) <= 60 + len("_20250304-050607Z.csv")
+
+
 def test_filename_names_the_org_and_the_fetch_time() -> None:
     at = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
     assert (

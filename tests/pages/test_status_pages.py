@@ -107,6 +107,7 @@ def test_org_status_counts_match_the_sandbox(env: Env) -> None:
     assert table["location_id"].tolist() == [loc.id for loc in answer]
     assert "As of " in texts(at)
     assert len(at.get("vega_lite_chart")) == 1  # locations by DSP status
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
     assert "Taco Tres" in [h.value for h in at.subheader]
     # The org's integrations with their statuses.
     assert any("**clover**" in m.value for m in at.markdown)
@@ -175,6 +176,8 @@ def test_portfolio_counts_every_org(env: Env) -> None:
     table = main_table(at)
     assert len(table) == total
     assert len(at.get("vega_lite_chart")) == 2  # by DSP status, and orgs with unbound locations
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download CSV", "Download Excel", "Download Parquet"]
     assert set(table["org_id"]) == {o.org_id for o in orgs}
 
 
