@@ -93,7 +93,7 @@ st.caption(
 
 # ----- detail -----
 with st.expander("Side by side", expanded=True):
-    view.render_detail(console, onboarding, table, shown, m)
+    view.render_detail(onboarding, table, shown, m)
 
 # ----- check, then confirm -----
 check = check_table(table, m.base, m.labels)

@@ -20,6 +20,7 @@ from lib.binding import (
     PlannedPair,
     build_base,
     load_inputs,
+    locations_frame,
     merge_editor_state,
     run_matching,
     store_labels,
@@ -83,8 +84,6 @@ def refresh_bindings(console: Console, onboarding: OnboardingRecord) -> str | No
         org_locations = console.client.org_locations(console.org_id)
     except StreamError as exc:
         return error_sentence(exc)
-    from lib.binding import locations_frame
-
     st.session_state[_key("inputs", onboarding.onboarding_id)] = BindInputs(
         pos=locations_frame(org_locations),
         dsp=current.dsp,

@@ -60,7 +60,7 @@ def render_summary(counts: Mapping[str, int]) -> None:
 
 def _column_config(labels: Mapping[str, str]) -> dict[str, Any]:
     w = COLUMN_WIDTHS
-    options = [NO_STORE, *labels]
+    options = [*labels, NO_STORE]  # every store by name, then "no store" (per-row best-first: detail panel)
 
     def store_label(value: str | None) -> str:
         if not value or value == NO_STORE:
@@ -116,7 +116,7 @@ def _highlight(row: pd.Series) -> list[str]:
 
 
 def render_detail(
-    console: Console, onboarding: OnboardingRecord, table: pd.DataFrame, view: pd.DataFrame, m: state.Model
+    onboarding: OnboardingRecord, table: pd.DataFrame, view: pd.DataFrame, m: state.Model
 ) -> None:
     """Side by side: the chosen row's POS location and store, differences highlighted, and alternatives."""
     oid = onboarding.onboarding_id
