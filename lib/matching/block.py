@@ -40,6 +40,11 @@ def _groups(keys: pd.Series) -> dict[str, np.ndarray]:
     return {k: np.array(v, dtype=np.int64) for k, v in groups.items()}
 
 
+def _workers(cells: int) -> int:
+    # Starting rapidfuzz's thread pool costs more than a small block's whole matrix.
+    return -1 if cells >= 20_000 else 1
+
+
 def _prune(
     pi: np.ndarray, dj: np.ndarray, pos: pd.DataFrame, dsp: pd.DataFrame, cfg: MatchConfig
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -50,7 +55,7 @@ def _prune(
         scorer=fuzz.ratio,
         score_cutoff=cfg.prefilter,
         dtype=np.uint8,
-        workers=-1,
+        workers=_workers(len(pi) * len(dj)),
     )
     keep = addr > 0
     p_label = pos["label"].to_numpy()[pi]
@@ -64,7 +69,7 @@ def _prune(
             scorer=fuzz.token_sort_ratio,
             score_cutoff=cfg.name_prefilter,
             dtype=np.uint8,
-            workers=-1,
+            workers=_workers(int(p_has.sum()) * int(d_has.sum())),
         )
         keep[np.ix_(p_has, d_has)] |= names > 0
     r, c = np.nonzero(keep)

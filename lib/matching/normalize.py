@@ -43,9 +43,9 @@ _STORE_NO = re.compile(
     r"|(?:\s[-\u2013\u2014]\s*(\d+)\s*$)"
 )
 _PARENS = re.compile(r"\(([^)]*)\)")
-_NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
-_APOSTROPHES = re.compile(r"['\u2019\u2018`]")
-_SPACES = re.compile(r"\s+")
+# Folded text is ASCII: apostrophes vanish ("Rosa's" -> "rosas"), any other non-alphanumeric is a space.
+_CLEAN = {c: " " for c in range(128) if not chr(c).isalnum()} | {ord("'"): None, ord("`"): None}
+_DIGITS_ONLY = {c: None for c in range(128) if not chr(c).isdigit()}
 
 # A unit: designator + identifier ("Ste 200", "Suite B", "# 12", "Unit 4-A") or an id-less one ("Rear").
 _UNIT_WORDS = "|".join(
@@ -92,7 +92,7 @@ def fold(text: object) -> str:
 
 def _clean(text: str) -> str:
     """Drop apostrophes, turn other punctuation into spaces, collapse whitespace."""
-    return _SPACES.sub(" ", _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", text))).strip()
+    return " ".join(text.translate(_CLEAN).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +299,7 @@ def normalize_city(value: object) -> str:
 
 def normalize_phone(value: object) -> str:
     """The 10-digit NANP number, '' when there is none."""
-    digits = re.sub(r"\D", "", fold(value).split("x")[0])
+    digits = fold(value).split("x")[0].translate(_DIGITS_ONLY)
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
     return digits if len(digits) == 10 else ""
@@ -340,14 +340,7 @@ def normalize_frame(df: pd.DataFrame) -> pd.DataFrame:
 
     names = [normalize_name(v) for v in col("name")]
     line2 = col("address_line_2")
-    addr_cache: dict[tuple[str, str], AddressParts] = {}
-    addrs: list[AddressParts] = []
-    for l1, l2 in zip(col("address_line_1"), line2, strict=True):
-        key = (fold(l1), fold(l2))
-        parts = addr_cache.get(key)
-        if parts is None:
-            parts = addr_cache[key] = parse_street(l1, l2)
-        addrs.append(parts)
+    addrs = [parse_street(l1, l2) for l1, l2 in zip(col("address_line_1"), line2, strict=True)]
     strings = {
         "provider_id": [str(v) for v in col("provider_id")],
         "name": [n.text for n in names],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -116,14 +116,34 @@ class Proposals:
         return explain_pair(pos_row, dsp_row, self.config, self.brand_words)
 
 
+class _Row(Mapping[str, object]):
+    """One row of column lists, read lazily: reasons touch a handful of fields of a few rows."""
+
+    __slots__ = ("_cols", "_k")
+
+    def __init__(self, cols: dict[str, list[object]], k: int) -> None:
+        self._cols, self._k = cols, k
+
+    def __getitem__(self, column: str) -> object:
+        return self._cols[column][self._k]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cols)
+
+    def __len__(self) -> int:
+        return len(self._cols)
+
+
 class _RowView:
-    """rows[k]: row k of a normalised frame as a dict, built on demand from column lists."""
+    """rows[k]: row k of a frame as a read-only mapping, without building a dict per row."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self._cols = {c: frame[c].tolist() for c in frame.columns}
+    def __init__(self, frame: pd.DataFrame, rows: np.ndarray | None = None) -> None:
+        take = (lambda v: v.to_numpy()[rows]) if rows is not None else (lambda v: v.to_numpy())
+        self._cols = {c: take(frame[c]).tolist() for c in frame.columns}
+        self._pos = None if rows is None else {int(e): k for k, e in enumerate(rows.tolist())}
 
-    def __getitem__(self, k: int) -> dict[str, object]:
-        return {c: v[k] for c, v in self._cols.items()}
+    def __getitem__(self, k: int) -> _Row:
+        return _Row(self._cols, k if self._pos is None else self._pos[k])
 
 
 def band_of_score(score: float, cfg: MatchConfig) -> str:
@@ -173,7 +193,7 @@ class _Run:
     amb_of: dict[int, bool]  # proposal edge -> a runner-up is nearly as good
     taken_by: np.ndarray  # per DSP row: the POS id it is proposed for, or None
     by_pos: dict[int, list[int]]  # per POS row: its best few candidate edges, best first
-    records: dict[int, dict[str, object]]  # plain dicts of the edges that get a reason
+    records: _RowView  # the scored pairs that get a reason (by edge number)
 
     def reason(self, e: int) -> str:
         r = self.records[e]
@@ -212,16 +232,6 @@ def _top_candidates(i: np.ndarray, score: np.ndarray, keep: int) -> dict[int, li
     for e, p in zip(top.tolist(), i[top].tolist(), strict=True):
         by_pos.setdefault(p, []).append(e)
     return by_pos
-
-
-def _records(scored: pd.DataFrame, edges: np.ndarray) -> dict[int, dict[str, object]]:
-    """Plain-Python dicts of just these scored pairs (a few per POS location, not every candidate)."""
-    lists = {c: scored[c].to_numpy()[edges].tolist() for c in scored.columns}
-    names = list(lists)
-    return {
-        e: dict(zip(names, values, strict=True))
-        for e, values in zip(edges.tolist(), zip(*lists.values(), strict=True), strict=True)
-    }
 
 
 def _no_proposal_row(run: _Run, p: int) -> dict[str, object]:
@@ -348,7 +358,7 @@ def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | No
         amb_of=dict(zip(chosen.tolist(), ambiguous.tolist(), strict=True)),
         taken_by=taken_by,
         by_pos=by_pos,
-        records=_records(scored, edges),
+        records=_RowView(scored, edges),
     )
     return Proposals(
         pairs=_pairs_frame(run), alternatives=_alternatives_frame(run), brand_words=brand, config=cfg
