@@ -12,7 +12,17 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from lib.store import INTEGRATION_STARTED, LOCATIONS_BOUND, LOCATIONS_INGESTED, ORG_CREATED, Records
+from lib.access import Action, Role, refusal
+from lib.store import (
+    CODE_EXCHANGED,
+    INTEGRATION_STARTED,
+    LOCATIONS_BOUND,
+    LOCATIONS_INGESTED,
+    ORG_CREATED,
+    Records,
+)
+from tests.helpers_seed import seed_org
+from tests.pages.conftest import ConsoleEnv, page_files
 
 REPO = Path(__file__).resolve().parents[2]
 AUDIT_PAGE = str(REPO / "pages" / "8_Audit_log.py")
@@ -297,3 +307,212 @@ def test_export_csv_holds_exactly_the_rows_shown_in_full(env: Env, media: list[A
     assert exported["actor"].tolist() == ["am@example.com"]
     assert exported["action"].tolist() == [LOCATIONS_BOUND]
     assert '"score": 0.97' in exported["request"].iloc[0]  # the pairs and scores travel with the export
+
+
+# ----- roles on the real screens (the console on the shared sandbox: tests/pages/conftest.py) -----
+
+ANALYST = "reader@example.com"
+ACCOUNT_MANAGER = "am@example.com"
+SMALL_MERCHANT = "cafe-lumiere"  # 8 locations
+
+
+def as_person(at: AppTest, email: str) -> AppTest:
+    at.user = signed_in(email)
+    at.secrets = SIGNED_IN
+    return at
+
+
+def press_anyway(at: AppTest, key: str) -> AppTest:
+    """Send what a hand-made rerun request can: the button's trigger, though the browser shows it disabled.
+
+    AppTest refuses .click() on a disabled widget, so the flag is lifted on the test's copy first; the server
+    still sees its own disabled widget (Streamlit drops the forged value) and the console's own check stands
+    behind that.
+    """
+    button = at.button(key=key)
+    button.proto.disabled = False
+    return button.click().run()
+
+
+def errors(at: AppTest) -> str:
+    return "\n".join(e.value for e in at.error)
+
+
+def fill_org_form(at: AppTest, console_env: ConsoleEnv, name: str) -> None:
+    values = {
+        "name": name,
+        "provider_id": console_env.unique("access"),
+        "email": "owner@merchant.example",
+        "first_name": "Ana",
+        "last_name": "Lyst",
+    }
+    for field, value in values.items():
+        at.text_input(key=f"org_form_{field}").input(value)
+
+
+@pytest.mark.parametrize(("email", "may"), [(ANALYST, False), (ACCOUNT_MANAGER, True)])
+def test_create_org_needs_an_account_manager_even_when_the_button_is_pressed_anyway(
+    console_env: ConsoleEnv, email: str, may: bool
+) -> None:
+    at = as_person(console_env.page("2_Organizations.py"), email).run()
+    button = at.button(key="create_org_submit")
+    assert button.disabled is not may
+    if not may:
+        assert button.help == refusal(Role.ANALYST, Action.CREATE_ORG)
+    fill_org_form(at, console_env, "Role Check Diner")
+    press_anyway(at, "create_org_submit")
+    assert not at.exception, at.exception
+    orgs = console_env.records.list_orgs()
+    audit = console_env.records.list_audit(action=ORG_CREATED)
+    if may:
+        assert [(o.name, o.created_by) for o in orgs] == [("Role Check Diner", ACCOUNT_MANAGER)]
+        assert [(e.actor, e.outcome) for e in audit] == [(ACCOUNT_MANAGER, "ok")]
+    else:
+        assert orgs == [] and audit == []
+        assert at.text_input(key="org_form_name").value == "Role Check Diner"  # what was typed stays
+
+
+@pytest.mark.parametrize(("email", "may"), [(ANALYST, False), (ACCOUNT_MANAGER, True)])
+def test_ingest_needs_an_account_manager_even_with_a_crafted_selection(
+    console_env: ConsoleEnv, email: str, may: bool
+) -> None:
+    client = console_env.client()
+    seeded = seed_org(client, SMALL_MERCHANT, ingest=0, dsp=None, records=console_env.records)
+    oid = seeded.pos_onboarding_id
+    at = as_person(console_env.page("4_Locations.py"), email).run()
+    assert not at.exception, at.exception
+    assert at.button(key="locations_ingest").disabled  # nothing selected yet, for anyone
+    wanted = [loc.provider_id for loc in client.list_locations(oid)][:2]
+    at.session_state[f"locations_selected:{oid}"] = set(wanted)  # as if ticked in the table
+    at.run()
+    assert at.button(key="locations_ingest").disabled is not may
+    press_anyway(at, "locations_ingest")
+    assert not at.exception, at.exception
+    ingested = {loc.provider_id for loc in client.org_locations(seeded.org_id)}
+    audit = console_env.records.list_audit(action=LOCATIONS_INGESTED)
+    if may:
+        assert ingested == set(wanted)
+        assert [e.actor for e in audit] == [ACCOUNT_MANAGER]
+    else:
+        assert ingested == set() and audit == []
+
+
+@pytest.mark.parametrize(("email", "may"), [(ANALYST, False), (ACCOUNT_MANAGER, True)])
+def test_bind_needs_an_account_manager_even_with_the_confirmation_open_in_session_state(
+    console_env: ConsoleEnv, email: str, may: bool
+) -> None:
+    client = console_env.client()
+    seeded = seed_org(client, SMALL_MERCHANT, dsp="grubhub", bind=0, records=console_env.records)
+    # An account manager opens the confirmation; then the same session goes on as `email` (for the
+    # analyst: a session state carrying an open confirmation it could never have opened itself).
+    at = as_person(console_env.page("5_Bind.py"), ACCOUNT_MANAGER).run()
+    assert not at.exception, at.exception
+    at.button(key="bind_review").click().run()
+    assert at.session_state[f"bind_pending:{seeded.dsp_onboarding_id}"]
+    at = as_person(at, email).run()
+    assert at.button(key="bind_review").disabled is not may
+    confirm = at.button(key="bind_confirm")
+    assert confirm.disabled is not may
+    assert confirm.label.startswith("Confirm: bind ") and not confirm.label.startswith("Confirm: bind 0 ")
+    press_anyway(at, "bind_confirm")
+    assert not at.exception, at.exception
+    bound = [loc for loc in client.org_locations(seeded.org_id) if loc.dsps]
+    audit = console_env.records.list_audit(action=LOCATIONS_BOUND)
+    if may:
+        assert bound and [e.actor for e in audit] == [ACCOUNT_MANAGER]
+    else:
+        assert bound == [] and audit == []
+
+
+def test_analyst_cannot_start_an_integration(console_env: ConsoleEnv) -> None:
+    seed_org(console_env.client(), SMALL_MERCHANT, ingest=0, dsp=None, records=console_env.records)
+    before = console_env.records.list_onboardings()
+    at = as_person(console_env.page("3_Integrations.py"), ANALYST).run()
+    start = at.button(key="start_integration")
+    assert start.disabled and start.help == refusal(Role.ANALYST, Action.START_INTEGRATION)
+    press_anyway(at, "start_integration")
+    assert console_env.records.list_onboardings() == before
+    assert console_env.records.list_audit(action=INTEGRATION_STARTED) == []
+
+
+def test_analyst_opening_an_oauth_return_link_exchanges_nothing_and_leaves_it_usable(
+    console_env: ConsoleEnv,
+) -> None:
+    seeded = seed_org(console_env.client(), SMALL_MERCHANT, ingest=0, dsp=None, records=console_env.records)
+    state = console_env.records.new_oauth_state(seeded.pos_onboarding_id, seeded.org_id, ACCOUNT_MANAGER)
+    at = as_person(console_env.page("3_Integrations.py", state=state, code="any-code"), ANALYST).run()
+    assert not at.exception, at.exception
+    assert "An analyst cannot complete an integration's sign-in" in errors(at)
+    assert console_env.records.list_audit(action=CODE_EXCHANGED) == []
+    assert console_env.records.consume_oauth_state(state).ok  # not used up by the refused attempt
+
+
+@pytest.mark.parametrize("page", [p.name for p in page_files()])
+def test_unknown_person_gets_the_refusal_page_everywhere(console_env: ConsoleEnv, page: str) -> None:
+    at = as_person(console_env.page(page), "stranger@elsewhere.example").run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Ask an admin for access"]
+    assert [b.key for b in at.button] == ["sign_out_no_role"]
+    assert not at.dataframe and not at.selectbox and not at.text_input and not at.metric
+
+
+@pytest.mark.parametrize("page", [p.name for p in page_files()])
+def test_analyst_reads_every_screen(console_env: ConsoleEnv, page: str) -> None:
+    at = as_person(console_env.page(page), ANALYST).run()
+    assert not at.exception, at.exception
+    assert "Ask an admin for access" not in [t.value for t in at.title]
+    assert "cannot open" not in errors(at)
+
+
+# ----- the action-level check itself (what stands behind a page's disabled buttons) -----
+
+
+def _guarded_script() -> None:
+    import streamlit as st
+
+    from lib.access import Action
+    from lib.ui.access import action_button, allowed, enforce
+
+    st.session_state.setdefault("calls", [])
+    # A flag a page might act on, set by hand; the check sits right where the API call would be.
+    if st.session_state.get("bind_now") and allowed(Action.BIND):
+        st.session_state["calls"].append("bind")
+    if action_button("Ingest", Action.INGEST, key="ingest"):
+        st.session_state["calls"].append("ingest")
+    enforce(Action.CREATE_ORG)
+    st.session_state["calls"].append("past enforce")
+
+
+@pytest.mark.parametrize(("email", "may"), [(ANALYST, False), (ACCOUNT_MANAGER, True)])
+def test_allowed_and_enforce_refuse_a_crafted_session_state(email: str, may: bool) -> None:
+    at = AppTest.from_function(_guarded_script)
+    at.user = signed_in(email)
+    at.secrets = SIGNED_IN
+    at.session_state["bind_now"] = True
+    at.run()
+    assert not at.exception, at.exception
+    ingest = at.button(key="ingest")
+    if may:
+        assert at.session_state["calls"] == ["bind", "past enforce"]
+        assert not ingest.disabled and not at.error
+    else:
+        assert at.session_state["calls"] == []
+        assert [e.value for e in at.error] == [
+            refusal(Role.ANALYST, Action.BIND),
+            refusal(Role.ANALYST, Action.CREATE_ORG),
+        ]
+        assert ingest.disabled and ingest.help == refusal(Role.ANALYST, Action.INGEST)
+
+
+def test_the_role_is_read_afresh_on_every_run_not_kept_in_the_session() -> None:
+    at = AppTest.from_function(_guarded_script)
+    at.user = signed_in(ACCOUNT_MANAGER)
+    at.secrets = SIGNED_IN
+    at.run()
+    assert at.session_state["calls"] == ["past enforce"]
+    # An admin takes the person off the account managers: the very next run refuses.
+    at.secrets = {"auth": AUTH, "roles": {"analyst_domains": ["example.com"]}}
+    at.session_state["bind_now"] = True
+    at.run()
+    assert at.session_state["calls"] == ["past enforce"]
+    assert refusal(Role.ANALYST, Action.BIND) in errors(at)
