@@ -17,7 +17,7 @@ from lib.binding import NO_STORE, bound_stores, locations_frame, matching_runs, 
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import LOCATIONS_BOUND
 from lib.stream.client import StreamClient
-from lib.stream.models import CreateIntegrationRequest
+from lib.stream.models import BindPair, CreateIntegrationRequest
 from tests.helpers import follow_consent
 from tests.helpers_seed import RETURN_URL, SeededOrg, seed_org, true_pairs
 from tests.pages.conftest import ConsoleEnv
@@ -43,6 +43,7 @@ class Org:
 
 
 def _connect_doordash(console_env: ConsoleEnv, bind: int = 0) -> Org:
+    """Set the org up at the API through the client and record it in the console's records."""
     client = console_env.client()
     records = console_env.records
     seeded = seed_org(client, MERCHANT, dsp=None, records=records, actor="am@example.com")
@@ -52,10 +53,8 @@ def _connect_doordash(console_env: ConsoleEnv, bind: int = 0) -> Org:
     assert started.id is not None and started.entry_url is not None
     active = client.exchange_code(started.id, follow_consent(started.entry_url)["code"])
     records.add_onboarding(started.id, seeded.org_id, "dsp", DSP, str(active.status), None, "am@example.com")
-    if bind:
-        from lib.stream.models import BindPair
-
-        pairs = [p for p in true_pairs(MERCHANT, DSP)][:bind]
+    if bind:  # the first `bind` locations bound to their true stores, as an earlier session would have
+        pairs = true_pairs(MERCHANT, DSP)[:bind]
         client.bind_locations(
             started.id, [BindPair(pos_location_id=p, dsp_provider_id=d, dsp_store_name="x") for p, d in pairs]
         )
