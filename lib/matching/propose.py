@@ -88,9 +88,16 @@ def add_keys(norm: pd.DataFrame, brand: frozenset[str]) -> pd.DataFrame:
 
 
 def merchant_brand_words(pos: pd.DataFrame, dsp: pd.DataFrame, cfg: MatchConfig) -> frozenset[str]:
-    """Name words shared by most locations on both sides: the merchant's brand, no signal between stores."""
-    names = [n for n in pd.concat([pos["name"], dsp["name"]]).tolist() if n]
-    return brand_tokens(names, min_share=cfg.brand_share)
+    """Name words most locations share: the merchant's brand, no signal between its own stores.
+
+    Counted over both sides together, and over the POS side alone (a DSP list padded with other
+    businesses must not hide the merchant's own brand).
+    """
+    pos_names = [n for n in pos["name"].tolist() if n]
+    all_names = pos_names + [n for n in dsp["name"].tolist() if n]
+    return brand_tokens(all_names, min_share=cfg.brand_share) | brand_tokens(
+        pos_names, min_share=cfg.brand_share
+    )
 
 
 @dataclass(frozen=True)
