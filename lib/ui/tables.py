@@ -59,6 +59,7 @@ def table_view(
             width="stretch",
         )
     st.dataframe(shown, hide_index=True, column_config=column_config, key=f"{key}_table", height=height)
-    caption = f"{len(shown)} of {len(frame)} rows" if query.strip() else f"{len(frame)} rows"
+    noun = "row" if len(frame) == 1 else "rows"
+    caption = f"{len(shown)} of {len(frame)} {noun}" if query.strip() else f"{len(frame)} {noun}"
     st.caption(caption + " · click a column header to sort.")
     return shown

@@ -9,6 +9,7 @@ reach 127.0.0.1. `shot(page, folder, name)` saves a full-page screenshot under a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -21,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
@@ -138,8 +140,20 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
         context.close()
 
 
+def settle(page: Page, timeout_ms: float = 10_000) -> None:
+    """Best effort: wait until Streamlit has finished its run (no "Running…" widget, no stale elements)."""
+    # A screenshot of a page still running is still worth having, so a timeout is not an error here.
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=stStatusWidget]')"
+            " && !document.querySelector('[data-stale=true]')",
+            timeout=timeout_ms,
+        )
+
+
 def shot(page: Page, folder: str, name: str) -> Path:
-    """Save a full-page screenshot as artifacts/<folder>/<name>.png."""
+    """Save a full-page screenshot as artifacts/<folder>/<name>.png, once the page has settled."""
+    settle(page)
     path = ARTIFACTS / folder / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
