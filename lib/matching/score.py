@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -21,7 +23,9 @@ DOUBTS: tuple[str, ...] = (
 )
 
 
-def _pairwise(a: np.ndarray, b: np.ndarray, scorer, mask: np.ndarray | None = None) -> np.ndarray:
+def _pairwise(
+    a: np.ndarray, b: np.ndarray, scorer: Callable[..., float], mask: np.ndarray | None = None
+) -> np.ndarray:
     """scorer(a[k], b[k]) for every k (NaN where mask is False), computed by rapidfuzz in C."""
     out = np.full(len(a), np.nan)
     if mask is None:
@@ -96,7 +100,14 @@ def street_scores(
 def score_pairs(
     pos: pd.DataFrame, dsp: pd.DataFrame, i: np.ndarray, j: np.ndarray, cfg: MatchConfig
 ) -> pd.DataFrame:
-    """Components, red flags and the capped 0-100 score for each candidate pair (one row per pair)."""
+    """Components, red flags and the 0-100 score of each candidate pair (one row per pair).
+
+    score: weighted mean of the components present (name, street, house number, ZIP, city; a blank side
+    leaves its component out), plus bonuses for the same phone or store number, minus doubt_penalty per
+    doubt beyond the first. Then a different house number or street (unless the phone is the same) or a
+    different brand is squeezed below the review band, and any red flag caps the score just below auto.
+    rank_score is the same number before clipping to 0-100 (it orders candidates).
+    """
     out: dict[str, np.ndarray] = {"i": i, "j": j}
     out.update(name_scores(pos, dsp, i, j))
     out.update(street_scores(pos, dsp, i, j))
