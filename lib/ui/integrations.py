@@ -6,12 +6,14 @@ import streamlit as st
 
 from lib.access import Action
 from lib.onboarding import actions
+from lib.onboarding.checklist import BIND_PAGE
 from lib.onboarding.returns import INTEGRATIONS_PATH
 from lib.onboarding.sources import source_label
 from lib.store import OnboardingRecord
 from lib.stream.errors import StreamError
 from lib.ui.access import action_button, action_submit
 from lib.ui.badges import status_badge
+from lib.ui.checklist import page_exists
 from lib.ui.console_url import console_base_url
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
@@ -131,8 +133,10 @@ def integration_card(console: Console, record: OnboardingRecord) -> None:
         elif record.status == "active":
             if record.type == "pos":
                 st.page_link("pages/4_Locations.py", label="Next: fetch and ingest its locations", icon="➡️")
+            elif page_exists(BIND_PAGE):
+                st.page_link(BIND_PAGE, label="Next: bind its stores to the POS locations", icon="➡️")
             else:
-                st.caption("Connected. Next: bind its stores to the POS locations on the Bind page.")
+                st.caption("Connected. Next: bind its stores to the POS locations.")
         elif record.status == "deprovisioned":
             st.warning(f"{name} has been disconnected. Start the integration again to reconnect.", icon="🔌")
             if action_button(f"Start {name} again", Action.START_INTEGRATION, key=f"restart_{oid}"):

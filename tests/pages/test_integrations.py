@@ -188,6 +188,7 @@ def test_refresh_reads_the_status_from_the_api(console_env: ConsoleEnv) -> None:
     at.button(key=f"refresh_{record.onboarding_id}").click().run()
     assert not at.exception
     assert "Grubhub is active (just read from the API)." in texts(at.info)
+    assert "Next: bind its stores to the POS locations" in [e.proto.label for e in at.get("page_link")]
     assert console_env.records.get_onboarding(record.onboarding_id).status == "active"  # type: ignore[union-attr]
 
 
