@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import Api
+from sandbox_driver import Api
 
 from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 

@@ -6,7 +6,7 @@ import time
 
 import pandas as pd
 import pytest
-from conftest import Api
+from sandbox_driver import Api
 
 from lib.synthetic import CATALOG, dsp_stores
 

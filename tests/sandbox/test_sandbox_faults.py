@@ -7,7 +7,7 @@ import time
 
 import httpx
 import pytest
-from conftest import Api
+from sandbox_driver import Api
 
 from lib.sandbox.settings import SandboxSettings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import RETURN_URL, Api
+from sandbox_driver import RETURN_URL, Api
 
 
 def _query(url: str) -> dict[str, list[str]]:

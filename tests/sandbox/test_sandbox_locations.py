@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Api
+from sandbox_driver import Api
 
 from lib.synthetic import CATALOG, dsp_stores, pos_locations
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Api
+from sandbox_driver import Api
 
 VALID = {
     "name": "Taco Tres Holdings",

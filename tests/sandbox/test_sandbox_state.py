@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
-from conftest import Api
+from sandbox_driver import Api
 
 from lib.sandbox.embed import start_background
 
