@@ -11,6 +11,8 @@ import pandas as pd
 
 from lib.synthetic import merchants as synthetic
 
+from .sources import manual_code
+
 ADDRESS_FIELDS = (
     "address_line_1",
     "address_line_2",
@@ -29,8 +31,6 @@ def catalog() -> dict[str, Any]:
 
 def merchant_summary() -> list[dict[str, Any]]:
     """The catalog as JSON-ready rows (what /sandbox/merchants and the consent page show)."""
-    from .sources import manual_code
-
     return [
         {"code": code, "brand": spec.brand, "n_locations": spec.n_locations, "manual_code": manual_code(code)}
         for code, spec in catalog().items()
