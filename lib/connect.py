@@ -21,7 +21,14 @@ from lib.stream.config import ClientSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SECRETS_PATH = REPO_ROOT / ".streamlit" / "secrets.toml"
-CONFIG_KEYS = ("STREAM_API_URL", "STREAM_CLIENT_ID", "STREAM_CLIENT_SECRET", "DATABASE_URL", "CONSOLE_DATA_DIR")
+CONFIG_KEYS = (
+    "STREAM_API_URL",
+    "STREAM_CLIENT_ID",
+    "STREAM_CLIENT_SECRET",
+    "DATABASE_URL",
+    "CONSOLE_DATA_DIR",
+    "CONSOLE_PUBLIC_URL",
+)
 
 _sandbox_lock = threading.Lock()
 _sandbox: Any = None
@@ -60,6 +67,13 @@ def data_dir(config: Mapping[str, Any] | None = None) -> Path:
     """The gitignored folder for the console's local state (records, sandbox database)."""
     config = load_config() if config is None else config
     return Path(config.get("CONSOLE_DATA_DIR") or REPO_ROOT / "data")
+
+
+def database_url(config: Mapping[str, Any] | None = None) -> str:
+    """DATABASE_URL when configured, else a SQLite file in the console's data folder."""
+    config = load_config() if config is None else config
+    url = str(config.get("DATABASE_URL") or "").strip()
+    return url or f"sqlite:///{data_dir(config) / 'console.db'}"
 
 
 def embedded_sandbox(config: Mapping[str, Any] | None = None) -> Any:

@@ -8,9 +8,9 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from lib.access import Action, Role
-from lib.connect import ApiTarget, load_config, resolve_target
+from lib.connect import ApiTarget, database_url, load_config, resolve_target
 from lib.connect import open_client as _open_client
-from lib.store import Records, default_database_url
+from lib.store import Records
 from lib.stream.client import StreamClient
 from lib.ui.access import admit, render_access_sidebar, require_page, warn_if_open
 
@@ -59,7 +59,7 @@ def get_client() -> StreamClient:
 
 def get_records() -> Records:
     """The console's own records (orgs, onboardings, OAuth states, audit log)."""
-    return _records(str(load_config().get("DATABASE_URL") or default_database_url()))
+    return _records(database_url(load_config()))
 
 
 def page_setup(title: str, icon: str = "🧭", requires: Action = Action.VIEW) -> Console:
