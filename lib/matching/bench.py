@@ -247,6 +247,8 @@ def run_bench(
             "rapidfuzz": rapidfuzz.__version__,
             "numpy": np.__version__,
             "pandas": pd.__version__,
+            # Wall times scale with whatever else the box runs: record the load they were taken under.
+            "loadavg_1m_at_start": round(os.getloadavg()[0], 2),
         },
         "memory": "peak_rss_mb: ru_maxrss of a fresh process per case (whole process); "
         "traced_peak_mb: tracemalloc peak during one propose_pairs call",
@@ -257,4 +259,5 @@ def run_bench(
     if with_baseline:
         result["all_pairs_loop_1000"] = baseline_comparison(1_000, seed)
         result["address_parser"] = parser_comparison(seed)
+    result["machine"]["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)  # type: ignore[index]
     return result
