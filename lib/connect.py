@@ -49,14 +49,21 @@ class ApiTarget:
         return "Sandbox (local)" if self.is_sandbox else self.base_url
 
 
-def load_config(env: Mapping[str, str] | None = None, secrets_path: Path | None = None) -> dict[str, Any]:
-    """Merge the known settings from secrets.toml and the environment (the environment wins)."""
+def load_config(
+    env: Mapping[str, str] | None = None,
+    secrets: Mapping[str, Any] | None = None,
+    secrets_path: Path | None = None,
+) -> dict[str, Any]:
+    """Merge the settings from st.secrets (else secrets.toml) and the environment, which wins."""
     env = os.environ if env is None else env
-    path = SECRETS_PATH if secrets_path is None else secrets_path
     config: dict[str, Any] = {}
-    if path.is_file():
-        with path.open("rb") as fh:
-            config.update(tomllib.load(fh))
+    if secrets is not None:
+        config.update(secrets)
+    else:
+        path = SECRETS_PATH if secrets_path is None else secrets_path
+        if path.is_file():
+            with path.open("rb") as fh:
+                config.update(tomllib.load(fh))
     for key in CONFIG_KEYS:
         if env.get(key):
             config[key] = env[key]

@@ -41,7 +41,7 @@ OPEN_CONSOLE_WARNING = (
 )
 
 
-def _secrets() -> dict[str, Any]:
+def console_secrets() -> dict[str, Any]:
     """st.secrets as a plain dict; {} when no secrets file exists, an error when one exists but is broken."""
     try:
         return st.secrets.to_dict()
@@ -56,7 +56,7 @@ def _secrets() -> dict[str, Any]:
 
 def access_settings() -> AccessSettings:
     """The access settings from st.secrets ([auth], [access], [roles]) and CONSOLE_REQUIRE_LOGIN."""
-    return AccessSettings.from_config(_secrets(), os.environ)
+    return AccessSettings.from_config(console_secrets(), os.environ)
 
 
 def _user_claims() -> dict[str, Any]:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
-from lib.connect import load_config
 from lib.onboarding.returns import public_base_url
+from lib.ui.context import console_config
 
 PUBLIC_URL_KEY = "CONSOLE_PUBLIC_URL"
 
 
 def console_base_url(current_page: str | None = None) -> str:
     """CONSOLE_PUBLIC_URL when set (behind a proxy), else the URL this browser uses, minus the page path."""
-    override = os.environ.get(PUBLIC_URL_KEY) or str(load_config().get(PUBLIC_URL_KEY) or "")
+    override = str(console_config().get(PUBLIC_URL_KEY) or "")
     try:
         context_url = st.context.url
     except Exception:  # outside a browser session (AppTest, bare script run) there is no URL

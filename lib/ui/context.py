@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -12,7 +13,7 @@ from lib.connect import ApiTarget, database_url, load_config, resolve_target
 from lib.connect import open_client as _open_client
 from lib.store import Records
 from lib.stream.client import StreamClient
-from lib.ui.access import admit, render_access_sidebar, require_page, warn_if_open
+from lib.ui.access import admit, console_secrets, render_access_sidebar, require_page, warn_if_open
 
 CURRENT_ORG_KEY = "current_org_id"
 NEXT_ORG_KEY = "next_org_id"
@@ -30,9 +31,14 @@ class Console:
     role: Role | None = None  # for display; actions check the role afresh (lib/ui/access.allowed)
 
 
+def console_config() -> dict[str, Any]:
+    """Settings from st.secrets (honouring --secrets.files) and the environment."""
+    return load_config(secrets=console_secrets())
+
+
 @st.cache_resource(show_spinner="Starting the sandbox API…")
 def _target() -> ApiTarget:
-    return resolve_target(load_config())
+    return resolve_target(console_config())
 
 
 @st.cache_resource(show_spinner=False)
@@ -59,7 +65,7 @@ def get_client() -> StreamClient:
 
 def get_records() -> Records:
     """The console's own records (orgs, onboardings, OAuth states, audit log)."""
-    return _records(database_url(load_config()))
+    return _records(database_url(console_config()))
 
 
 def page_setup(title: str, icon: str = "🧭", requires: Action = Action.VIEW) -> Console:
