@@ -65,10 +65,9 @@ def _fail(message: str, err: TextIO) -> int:
 
 
 def _database_url() -> str:
-    from lib.connect import load_config
-    from lib.store import default_database_url
+    from lib.connect import database_url  # the console's own rule: DATABASE_URL, else data/console.db
 
-    return str(load_config().get("DATABASE_URL") or default_database_url())
+    return database_url()
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
