@@ -208,6 +208,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="concurrent runs per width (median reported)")
     args = parser.parse_args(argv)
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp:
         folder = Path(tmp)
         with (
@@ -222,6 +223,9 @@ def main(argv: list[str] | None = None) -> None:
             org_status = bench_org_status(client, sandbox, folder)
     report = {
         "latency_ms": args.latency_ms,
+        # Wall times depend on what else the machine runs: the 1-minute load average around the run.
+        "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
+        "cpus": os.cpu_count(),
         "portfolio": {
             "orgs": args.orgs,
             "locations_per_org": args.locations,
