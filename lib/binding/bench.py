@@ -42,11 +42,11 @@ from lib.binding import (  # noqa: E402
     summarize,
 )
 from lib.binding.frames import bound_stores  # noqa: E402
+from lib.onboarding.seed import seed_org  # noqa: E402
 from lib.sandbox.embed import EmbeddedSandbox, start_background  # noqa: E402
 from lib.store import Records  # noqa: E402
 from lib.stream.client import StreamClient  # noqa: E402
 from lib.stream.models import OrgLocation, ProviderLocation  # noqa: E402
-from tests.helpers_seed import seed_org  # noqa: E402
 
 BIND_PAGE = "pages/5_Bind.py"
 

@@ -32,10 +32,10 @@ if str(REPO) not in sys.path:  # the seeding helper lives with the tests
 import httpx  # noqa: E402
 
 from lib.export.tables import portfolio_table  # noqa: E402
+from lib.onboarding.seed import seed_org  # noqa: E402
 from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET  # noqa: E402
 from lib.store import Records  # noqa: E402
 from lib.stream.client import StreamClient  # noqa: E402
-from tests.helpers_seed import seed_org  # noqa: E402
 
 PORTFOLIO_MERCHANT = "pho-saigon"  # 250 POS locations: each org ingests the first N
 BIG_MERCHANT = "burger-barn"  # 5,000 POS locations

@@ -15,11 +15,11 @@ from lib.binding import (
     load_inputs,
     plan_batches,
 )
+from lib.onboarding.seed import DSP_SOURCE, SeededOrg, seed_org, true_pairs
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import LOCATIONS_BOUND, Records
 from lib.stream.client import StreamClient
 from lib.stream.retry import RetryPolicy
-from tests.helpers_seed import DSP_SOURCE, SeededOrg, seed_org, true_pairs
 
 BIND_PATH = "/onboarding/locations/bind"
 

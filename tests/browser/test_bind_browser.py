@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from lib.binding import bound_stores
+from lib.onboarding.seed import RETURN_URL, seed_org
 from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from lib.store import Records
 from lib.stream.client import StreamClient
@@ -28,7 +29,6 @@ from lib.stream.models import BindPair, CreateIntegrationRequest
 from lib.ui.bind_view import COLUMN_WIDTHS, INDEX_WIDTH, ROW_HEIGHT
 from tests.browser.conftest import WAIT_MS, ConsoleServer, shot
 from tests.helpers import follow_consent
-from tests.helpers_seed import RETURN_URL, seed_org
 
 pytestmark = pytest.mark.browser
 FOLDER = "bind"

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lib.access import Action, Role, refusal
+from lib.onboarding.seed import seed_org
 from lib.store import (
     CODE_EXCHANGED,
     INTEGRATION_STARTED,
@@ -21,7 +22,6 @@ from lib.store import (
     ORG_CREATED,
     Records,
 )
-from tests.helpers_seed import seed_org
 from tests.pages.conftest import ConsoleEnv, page_files
 
 REPO = Path(__file__).resolve().parents[2]

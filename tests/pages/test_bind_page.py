@@ -14,12 +14,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.binding import NO_STORE, bound_stores, locations_frame, matching_runs, store_labels
+from lib.onboarding.seed import RETURN_URL, SeededOrg, seed_org, true_pairs
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import LOCATIONS_BOUND
 from lib.stream.client import StreamClient
 from lib.stream.models import BindPair, CreateIntegrationRequest
 from tests.helpers import follow_consent
-from tests.helpers_seed import RETURN_URL, SeededOrg, seed_org, true_pairs
 from tests.pages.conftest import ConsoleEnv
 
 MERCHANT = "taco-tres"  # 40 locations; on DoorDash: 37 auto, 1 review (a closed store nearby), 2 absent

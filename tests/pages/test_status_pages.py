@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.onboarding.seed import SeededOrg, seed_org, true_pairs
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.stream.client import StreamClient
 from lib.stream.models import BindPair
-from tests.helpers_seed import SeededOrg, seed_org, true_pairs
 from tests.pages.conftest import ConsoleEnv
 
 ORG_STATUS = "6_Org_status.py"

@@ -1,7 +1,7 @@
 """Seed the sandbox with onboarded orgs through the real API client: org, POS, ingest, DSP, bind.
 
-Used by the export and status-page tests and by `python -m lib.export.bench`. Every step goes through
-StreamClient exactly as the console does, so the seeded orgs look like orgs the console onboarded.
+Used by the tests and the benchmarks (`python -m lib.export.bench`, `python -m lib.binding.bench`). Every
+step goes through StreamClient exactly as the console does, so seeded orgs look like the ones it onboards.
 """
 
 from __future__ import annotations
