@@ -9,6 +9,7 @@ from lib.onboarding.sources import OTHER_SOURCE, latest_by_source, normalize_sou
 from lib.ui.access import action_button, allowed
 from lib.ui.context import page_setup, set_current_org
 from lib.ui.flash import flash, show_flash
+from lib.ui.guards import require_org
 from lib.ui.integrations import (
     FLASH_SLOT,
     START_ERROR_KEY,
@@ -67,11 +68,7 @@ if outcome is not None:
 
 show_flash(FLASH_SLOT)
 
-org_id = console.org_id
-if not org_id:
-    st.info("Choose or create an organization first: integrations belong to an organization.", icon="🏢")
-    st.page_link("pages/2_Organizations.py", label="Go to Organizations", icon="➡️")
-    st.stop()
+org_id = require_org(console, "integrations belong to an organization.")
 org = console.records.get_org(org_id)
 org_name = (org.name if org else None) or org_id
 

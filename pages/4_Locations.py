@@ -8,22 +8,14 @@ from lib.onboarding.sources import source_label
 from lib.ui import locations as ui
 from lib.ui.access import action_button
 from lib.ui.context import page_setup
+from lib.ui.guards import require_active, require_org
 from lib.ui.tables import search_box, table_view
 
 console = page_setup("Locations", "📍")
 st.title("Locations")
 
-org_id = console.org_id
-if not org_id:
-    st.info("Choose or create an organization first.", icon="🏢")
-    st.page_link("pages/2_Organizations.py", label="Go to Organizations", icon="➡️")
-    st.stop()
-
-pos = [o for o in console.records.list_onboardings(org_id, type="pos") if o.status == "active"]
-if not pos:
-    st.info("This organization has no active POS integration yet: connect its POS first.", icon="🔗")
-    st.page_link("pages/3_Integrations.py", label="Go to Integrations", icon="➡️")
-    st.stop()
+org_id = require_org(console)
+pos = require_active(console, org_id, "pos")
 onboarding = pos[-1]
 if len(pos) > 1:
     by_id = {o.onboarding_id: o for o in pos}

@@ -9,6 +9,7 @@ from lib.ui import bind_state as state
 from lib.ui import bind_view as view
 from lib.ui.access import button_state
 from lib.ui.context import Console, page_setup
+from lib.ui.guards import require_active, require_org
 
 console = page_setup("Bind", "🔗")
 st.title("Bind DSP stores")
@@ -17,17 +18,8 @@ st.caption(
     "wrong kitchen: check the proposals, then confirm."
 )
 
-org_id = console.org_id
-if not org_id:
-    st.info("Choose or create an organization first.", icon="🏢")
-    st.page_link("pages/2_Organizations.py", label="Go to Organizations", icon="➡️")
-    st.stop()
-
-dsps = [o for o in console.records.list_onboardings(org_id, type="dsp") if o.status == "active"]
-if not dsps:
-    st.info("This organization has no active DSP integration yet: connect a DSP first.", icon="🔗")
-    st.page_link("pages/3_Integrations.py", label="Go to Integrations", icon="➡️")
-    st.stop()
+org_id = require_org(console)
+dsps = require_active(console, org_id, "dsp")
 by_id = {o.onboarding_id: o for o in reversed(dsps)}
 chosen = st.selectbox(
     "DSP integration",

@@ -28,16 +28,14 @@ from lib.ui.access import button_state
 from lib.ui.badges import status_badge
 from lib.ui.context import page_setup
 from lib.ui.feedback import attempt
+from lib.ui.guards import require_org
 
 CACHE_TTL_SECONDS = 120  # an account manager re-checking after a bind waits at most this long, or refreshes
 
 console = page_setup("Org status", "📋")
 st.title("Org status")
 
-if console.org_id is None:
-    st.info("No organization yet: create one or add one by id on the Organizations page, then come back.")
-    st.stop()
-org_id = console.org_id
+org_id = require_org(console)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)

@@ -19,8 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from lib.binding import (  # noqa: E402
     summarize,
 )
 from lib.binding.frames import bound_stores  # noqa: E402
+from lib.connect import console_env  # noqa: E402
 from lib.onboarding.seed import seed_org  # noqa: E402
 from lib.sandbox.embed import EmbeddedSandbox, start_background  # noqa: E402
 from lib.store import Records  # noqa: E402
@@ -95,29 +95,6 @@ def screen_pipeline(
     steps["stores"] = float(len(dsp))
     steps["auto"] = float((table["band"] == "auto").sum())
     return steps
-
-
-@contextmanager
-def console_env(sandbox: EmbeddedSandbox, database_url: str, data_dir: Path) -> Iterator[None]:
-    """Point the console (in this process) at the bench sandbox and records for AppTest."""
-    values = {
-        "STREAM_API_URL": sandbox.base_url,
-        "STREAM_CLIENT_ID": sandbox.client_id,
-        "STREAM_CLIENT_SECRET": sandbox.client_secret,
-        "DATABASE_URL": database_url,
-        "CONSOLE_DATA_DIR": str(data_dir),
-    }
-    saved = {k: os.environ.get(k) for k in [*values, "CONSOLE_REQUIRE_LOGIN"]}
-    os.environ.update(values)
-    os.environ.pop("CONSOLE_REQUIRE_LOGIN", None)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _open_page(org_id: str) -> Any:

@@ -31,6 +31,7 @@ if str(REPO) not in sys.path:  # the seeding helper lives with the tests
 
 import httpx  # noqa: E402
 
+from lib.connect import console_env  # noqa: E402
 from lib.export.tables import portfolio_table  # noqa: E402
 from lib.onboarding.seed import seed_org  # noqa: E402
 from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET  # noqa: E402
@@ -135,29 +136,6 @@ def bench_portfolio(client: StreamClient, org_ids: list[str], repeats: int) -> d
     results["concurrent_s_by_max_in_flight"] = by_width
     results["rows"] = rows
     return results
-
-
-@contextmanager
-def console_env(sandbox: SandboxProcess, database_url: str, data_dir: Path) -> Iterator[None]:
-    """Point the console (in this process) at the bench sandbox and records for AppTest."""
-    values = {
-        "STREAM_API_URL": sandbox.base_url,
-        "STREAM_CLIENT_ID": sandbox.client_id,
-        "STREAM_CLIENT_SECRET": sandbox.client_secret,
-        "DATABASE_URL": database_url,
-        "CONSOLE_DATA_DIR": str(data_dir),
-    }
-    saved = {k: os.environ.get(k) for k in [*values, "CONSOLE_REQUIRE_LOGIN"]}
-    os.environ.update(values)
-    os.environ.pop("CONSOLE_REQUIRE_LOGIN", None)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def render_org_status(org_id: str) -> tuple[float, Any]:

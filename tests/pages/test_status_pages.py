@@ -208,7 +208,10 @@ def test_portfolio_lists_a_failing_org_and_shows_the_rest(env: Env) -> None:
 
 
 def test_status_screens_without_orgs(console_env: ConsoleEnv) -> None:
-    for page, sentence in ((PORTFOLIO, "no organizations yet"), (ORG_STATUS, "No organization yet")):
+    for page, sentence in (
+        (PORTFOLIO, "no organizations yet"),
+        (ORG_STATUS, "Choose or create an organization first"),
+    ):
         at = console_env.page(page)
         at.run()
         assert not at.exception

@@ -1,0 +1,32 @@
+"""Page preconditions: stop a page with a pointer to the step that comes first."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.store import OnboardingRecord
+from lib.ui.context import Console
+
+_KIND = {"pos": "POS", "dsp": "DSP"}
+
+
+def require_org(console: Console, why: str = "") -> str:
+    """The current org id; without one, say what to do, link to Organizations and stop the page."""
+    if console.org_id:
+        return console.org_id
+    st.info(f"Choose or create an organization first{': ' + why if why else '.'}", icon="🏢")
+    st.page_link("pages/2_Organizations.py", label="Go to Organizations", icon="➡️")
+    st.stop()
+    raise AssertionError("unreachable: st.stop() ends the run")
+
+
+def require_active(console: Console, org_id: str, kind: str) -> list[OnboardingRecord]:
+    """The org's active POS or DSP onboardings; without one, link to Integrations and stop the page."""
+    active = [o for o in console.records.list_onboardings(org_id, type=kind) if o.status == "active"]
+    if active:
+        return active
+    label = _KIND.get(kind, kind)
+    st.info(f"This organization has no active {label} integration yet: connect a {label} first.", icon="🔗")
+    st.page_link("pages/3_Integrations.py", label="Go to Integrations", icon="➡️")
+    st.stop()
+    raise AssertionError("unreachable: st.stop() ends the run")
