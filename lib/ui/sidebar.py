@@ -25,9 +25,11 @@ def render_sidebar(console: Console) -> None:
     with st.sidebar:
         st.caption("API")
         problem = api_health(console.target.base_url, console.client)
-        icon = "🟢" if problem is None else "🔴"
-        st.markdown(f"{icon} **{console.target.label}**")
-        if problem:
+        st.markdown(f"**{console.target.label}**")
+        if problem is None:
+            st.badge("answering", icon=":material/check_circle:", color="green")
+        else:
+            st.badge("not answering", icon=":material/error:", color="red")
             st.caption(problem)
 
         orgs = console.records.list_orgs()
