@@ -261,3 +261,11 @@ def run_bench(
         result["address_parser"] = parser_comparison(seed)
     result["machine"]["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)  # type: ignore[index]
     return result
+
+
+if __name__ == "__main__":  # `python -m lib.matching.bench` is the same as `python -m lib.matching bench`
+    import sys
+
+    from lib.matching.cli import main
+
+    sys.exit(main(["bench", *sys.argv[1:]]))
