@@ -7,11 +7,13 @@ from lib.onboarding import actions
 from lib.onboarding.forms import (
     ORG_FIELD_LABELS,
     OrgForm,
+    api_field_problem,
     api_field_to_form,
+    create_org_error,
     validate_org_form,
     validate_org_id,
 )
-from lib.onboarding.org_table import org_frame
+from lib.onboarding.org_table import org_frame, org_label
 from lib.stream.errors import ConflictError, StreamError, ValidationError
 from lib.ui.access import action_submit
 from lib.ui.context import CURRENT_ORG_KEY, page_setup, set_current_org
@@ -80,12 +82,12 @@ if submitted:
             with st.spinner("Creating the organization…"):
                 org = actions.create_org(console.client, console.records, console.actor, form)
         except StreamError as exc:
-            st.session_state[FORM_ERROR_KEY] = error_sentence(exc)
+            st.session_state[FORM_ERROR_KEY] = create_org_error(exc)
             if isinstance(exc, ValidationError | ConflictError):
                 for detail in exc.details:
                     field = api_field_to_form(detail.field)
                     if field:
-                        problems[field] = f"The API says: {detail.message}."
+                        problems[field] = api_field_problem(field, detail.message)
         else:
             set_current_org(org.org_id)
             st.session_state[RESET_KEY] = True
@@ -117,7 +119,7 @@ else:
         placeholder="Search by name, id, email, status…",
         column_config={"since": st.column_config.DatetimeColumn("since", format="YYYY-MM-DD HH:mm")},
     )
-    names = {o.org_id: f"{o.name or '(added by id)'} · {o.org_id}" for o in orgs}
+    names = {o.org_id: org_label(o) for o in orgs}
     ids = [o.org_id for o in reversed(orgs)]  # newest first
     current = st.session_state.get(CURRENT_ORG_KEY)
     pick, go = st.columns([4, 1], vertical_alignment="bottom")

@@ -67,7 +67,15 @@ def handle_callback(
             "expired": CallbackKind.EXPIRED_STATE,
             "used": CallbackKind.USED_STATE,
         }[consumed.status.value]
-        return CallbackOutcome(kind, consumed.message, onboarding, org_id)
+        message = consumed.message
+        if kind is CallbackKind.USED_STATE and onboarding is not None and onboarding.status == "active":
+            # Usually a reload of the page that just connected it: say so, rather than only "used".
+            name = source_label(onboarding.source)
+            message = (
+                f"This sign-in link has already been used, and {name} is already connected (active): there "
+                f"is nothing to redo. Start {name} again only to connect a different {name} account."
+            )
+        return CallbackOutcome(kind, message, onboarding, org_id)
     if onboarding is None:
         return CallbackOutcome(
             CallbackKind.UNKNOWN_STATE,

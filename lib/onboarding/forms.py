@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from lib.stream.errors import ConflictError, StreamError
+
 # The same loose shape the API accepts: something@domain.tld, no spaces. Stricter checks belong to the API.
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
@@ -60,6 +62,26 @@ def api_field_to_form(field: str) -> str | None:
     """Map a field path in an API validation error (e.g. "user.email") to a form field name."""
     leaf = field.rsplit(".", 1)[-1]
     return leaf if leaf in ORG_FIELD_LABELS else None
+
+
+def api_field_problem(field: str, message: str) -> str:
+    """The API's complaint about one form field as a sentence that names the field."""
+    text = message.strip().rstrip(".")
+    label = ORG_FIELD_LABELS.get(field, field)
+    if text[:1].islower():  # "is already used by …": a predicate that needs the field as its subject
+        return f"The API says: {label[:1].lower()}{label[1:]} {text}."
+    return f"The API says about the {label[:1].lower()}{label[1:]}: {text}."
+
+
+def create_org_error(exc: StreamError) -> str:
+    """What went wrong creating an org and what to do; a conflict is a provider_id already in use."""
+    if isinstance(exc, ConflictError):
+        return (
+            f"The API reported a conflict while creating the organization: {exc.message.strip().rstrip('.')}."
+            " Use a different provider_id, or, if it is the same merchant, add that organization by its id"
+            " below."
+        )
+    return exc.user_message
 
 
 def validate_org_id(text: str) -> str | None:

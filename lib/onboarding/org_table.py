@@ -9,6 +9,14 @@ import pandas as pd
 from lib.onboarding.sources import source_label
 from lib.store import OnboardingRecord, OrgRecord
 
+ADDED_BY_ID_NAME = "(added by id)"  # an org added by id: the API gives the console no name for it
+
+
+def org_label(org: OrgRecord) -> str:
+    """How an org reads in a selector: its name (or that it was added by id), then its id."""
+    return f"{org.name or ADDED_BY_ID_NAME} · {org.org_id}"
+
+
 ORG_COLUMNS = ("name", "org_id", "provider_id", "user_email", "POS", "DSPs", "added_by", "how", "since")
 
 
@@ -27,7 +35,7 @@ def org_frame(orgs: list[OrgRecord], onboardings: list[OnboardingRecord]) -> pd.
         by_org[o.org_id][o.type].append(o)
     rows = [
         {
-            "name": org.name or "(added by id)",
+            "name": org.name or ADDED_BY_ID_NAME,
             "org_id": org.org_id,
             "provider_id": org.provider_id or "",
             "user_email": org.user_email or "",

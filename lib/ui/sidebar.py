@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.onboarding.org_table import org_label
 from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
 from lib.ui.context import CURRENT_ORG_KEY, Console
@@ -35,7 +36,7 @@ def render_sidebar(console: Console) -> None:
         orgs = console.records.list_orgs()
         if orgs:
             ids = [o.org_id for o in orgs]
-            names = {o.org_id: f"{o.name} ({o.org_id})" for o in orgs}
+            names = {o.org_id: org_label(o) for o in orgs}
             if st.session_state.get(CURRENT_ORG_KEY) not in ids:
                 st.session_state[CURRENT_ORG_KEY] = ids[0]
             st.selectbox("Current organization", ids, format_func=names.get, key=CURRENT_ORG_KEY)

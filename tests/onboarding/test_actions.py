@@ -88,3 +88,22 @@ def test_a_callback_whose_onboarding_was_never_linked_is_refused(
 def test_a_callback_without_state_is_explained(client: StreamClient, records: Records) -> None:
     outcome = handle_callback(client, records, ACTOR, parse_callback({"code": "c"}))  # type: ignore[arg-type]
     assert outcome.kind is CallbackKind.NO_STATE and "without the console's state" in outcome.message
+
+
+def test_a_reused_link_says_whether_the_integration_is_already_connected(
+    client: StreamClient, records: Records
+) -> None:
+    records.add_onboarding("ob-1", "org-x", "pos", "toast", "waiting_for_oauth", "http://x", ACTOR)
+    state = records.new_oauth_state("ob-1", "org-x", ACTOR)
+    assert records.consume_oauth_state(state).ok  # the first return (say, a code the API refused)
+    callback = parse_callback({"state": state, "code": "c"})
+    assert callback is not None
+
+    waiting = handle_callback(client, records, ACTOR, callback)
+    assert waiting.kind is CallbackKind.USED_STATE and waiting.can_restart
+    assert "already been used" in waiting.message and "already connected" not in waiting.message
+
+    records.update_onboarding_status("ob-1", "active")
+    connected = handle_callback(client, records, ACTOR, callback)
+    assert connected.kind is CallbackKind.USED_STATE and connected.can_restart
+    assert "Toast is already connected (active): there is nothing to redo" in connected.message

@@ -7,8 +7,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from lib.onboarding.actions import mask_state
-from lib.onboarding.forms import OrgForm, api_field_to_form, validate_org_form, validate_org_id
+from lib.onboarding.forms import (
+    OrgForm,
+    api_field_problem,
+    api_field_to_form,
+    create_org_error,
+    validate_org_form,
+    validate_org_id,
+)
 from lib.onboarding.returns import base_url, build_return_url, parse_callback, public_base_url
+from lib.stream.errors import ConflictError, ServerError
 
 
 def test_a_complete_form_passes_and_builds_the_guide_body() -> None:
@@ -90,3 +98,24 @@ def test_callbacks_are_read_from_query_parameters() -> None:
 def test_the_state_is_masked_for_the_audit_log() -> None:
     masked = mask_state("http://127.0.0.1:8501/Integrations?state=abc123&x=1")
     assert masked == "http://127.0.0.1:8501/Integrations?state=***&x=1"
+
+
+def test_an_api_complaint_about_a_field_names_the_field() -> None:
+    assert (
+        api_field_problem("provider_id", "is already used by another organization")
+        == "The API says: your internal id (provider_id) is already used by another organization."
+    )
+    assert (
+        api_field_problem("email", "Not a deliverable address.")
+        == "The API says about the user email: Not a deliverable address."
+    )
+
+
+def test_a_create_conflict_says_to_change_the_provider_id_or_add_the_existing_org() -> None:
+    conflict = ConflictError("An organization with provider_id 'crm-1' already exists (org_id o-1).")
+    sentence = create_org_error(conflict)
+    assert "provider_id 'crm-1' already exists (org_id o-1)." in sentence
+    assert "Use a different provider_id" in sentence and "add that organization by its id" in sentence
+    assert "Reload" not in sentence
+    other = ServerError("boom", status_code=503)
+    assert create_org_error(other) == other.user_message

@@ -94,6 +94,7 @@ def test_the_oauth_return_is_handled_in_a_fresh_session_from_its_query_parameter
     again = fresh_session(console_env, **back)
     assert not again.exception
     assert "already been used" in texts(again.error)
+    assert "Toast is already connected (active): there is nothing to redo" in texts(again.error)
     assert again.button(key="callback_retry").label == "Start Toast again"
     assert console_env.records.get_onboarding(record.onboarding_id).status == "active"  # type: ignore[union-attr]
 

@@ -101,7 +101,9 @@ def test_a_provider_id_conflict_shows_the_api_sentence_next_to_the_form_and_keep
     assert not at.exception
     errors = " ".join(texts(at.error))
     assert "conflict" in errors and provider_id in errors, errors
-    assert "The API says: is already used by another organization." in errors
+    assert "The API says: your internal id (provider_id) is already used by another organization." in errors
+    assert "add that organization by its id below" in errors, "a conflict says what to do instead"
+    assert "Reload the current state" not in errors
     assert form_values(at) == typed
     assert console_env.records.list_orgs() == []
     [entry] = console_env.records.list_audit(action=ORG_CREATED)
@@ -128,6 +130,8 @@ def test_adding_an_existing_org_by_id_and_an_unknown_id(console_env: ConsoleEnv)
     assert [o.org_id for o in console_env.records.list_orgs()] == [created.org_id]
     assert at.session_state["current_org_id"] == created.org_id
     assert [e.outcome for e in console_env.records.list_audit(action=ORG_ADDED)] == ["ok", "error"]
+    # The API gives no name for an org added by id: the sidebar says how it came, never "None".
+    assert at.sidebar.selectbox(key="current_org_id").options == [f"(added by id) · {created.org_id}"]
 
 
 def test_choosing_the_current_org(console_env: ConsoleEnv) -> None:
