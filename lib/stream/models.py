@@ -8,15 +8,41 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 
 class ApiModel(BaseModel):
-    """Base for every API model: tolerant of unknown fields, populated by name or alias."""
+    """Base for every API model: tolerant of unknown fields, nulls and numeric ids; by name or alias."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, coerce_numbers_to_str=True)
+
+    # Keys (names and aliases) of the fields that have a non-null default; filled per subclass.
+    _defaulted_keys: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._defaulted_keys = tuple(
+            key
+            for name, info in cls.model_fields.items()
+            if not info.is_required() and not (info.default is None and info.default_factory is None)
+            for key in dict.fromkeys((name, info.alias))
+            if key
+        )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_default(cls, data: Any) -> Any:
+        """A null for a field that has a non-null default (an address, a dsps list) means that default.
+
+        Otherwise one location with "address": null would make a whole 5,000-location answer unreadable.
+        """
+        if not isinstance(data, dict):
+            return data
+        nulls = [key for key in cls._defaulted_keys if key in data and data[key] is None]
+        return {key: value for key, value in data.items() if key not in nulls} if nulls else data
 
 
 class IntegrationType(StrEnum):

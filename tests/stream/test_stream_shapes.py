@@ -76,6 +76,23 @@ def test_unknown_statuses_and_extra_fields_are_kept_not_fatal() -> None:
     assert isinstance(location.dsps[0].status, DspStatus)
 
 
+def test_nulls_and_numeric_ids_from_the_server_do_not_sink_the_whole_answer() -> None:
+    api = FakeApi()
+    body = json.loads(json.dumps(ORG_LOCATIONS_BODY))
+    body["locations"][0].update(address=None, dsps=None, provider_id=1042)
+    api.bodies[("GET", "/onboarding/org/org-1/locations")] = body
+    api.bodies[("GET", "/onboarding/locations")] = {
+        "locations": [{"provider_id": 7, "name": "Main", "address": None, "source": None}]
+    }
+    with api.client() as client:
+        locations = client.org_locations("org-1")
+        listed = client.list_locations("onb-1")
+    assert len(locations) == len(ORG_LOCATIONS_BODY["locations"])
+    first = locations[0]
+    assert (first.provider_id, first.dsps, first.address.locality) == ("1042", [], None)
+    assert (listed[0].provider_id, listed[0].address.postal_code) == ("7", None)
+
+
 def test_location_lists_as_envelope_or_bare_list_and_empty_ingest_answers() -> None:
     api = FakeApi()
     location = {"provider_id": "p-1", "name": "Main", "address": {"locality": "Austin"}, "source": "toast"}
