@@ -7,8 +7,16 @@ PORT ?= 8501
 
 .PHONY: run test install system-deps lint format lock
 
+# (Re)create the venv unless its pip works: an interrupted first run, or Debian's python3 without
+# python3-venv (installed here when root), otherwise leaves a .venv that every later run would trip over.
 $(STAMP): requirements.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip --version >/dev/null 2>&1 || { \
+	  $(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	    else echo "Python's venv module is missing: run 'sudo apt-get install -y python3-venv' once." >&2; \
+	      exit 1; fi; }; \
+	  echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv --clear $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.lock
 	touch $(STAMP)
