@@ -23,6 +23,8 @@ from lib.export import (
 )
 from lib.export.charts import dsp_status_chart
 from lib.export.writers import MIME_TYPES
+from lib.onboarding import actions
+from lib.store import OnboardingRecord
 from lib.stream.client import StreamClient
 from lib.ui.access import button_state
 from lib.ui.badges import status_badge
@@ -56,9 +58,21 @@ st.caption(
     f"Organization `{org_id}`" + (f" · provider id `{org.provider_id}`" if org and org.provider_id else "")
 )
 
+integrations_box = st.container(border=True)  # filled below, once Refresh has had its say
+head, button = st.columns([5, 1])
+refresh = button.button(
+    "Refresh", icon="🔄", help="Read the integration statuses and the locations again from the API now"
+)
 onboardings = console.records.list_onboardings(org_id)
+unread: list[OnboardingRecord] = []
+if refresh and onboardings:
+    with st.spinner("Reading the integrations' statuses from the API…"):
+        onboardings, unread = actions.refresh_onboardings(console.client, console.records, onboardings)
 dsps = tuple(connected_dsps(onboardings))
-with st.container(border=True):
+if refresh:
+    fetch.clear(console.target.base_url, org_id, dsps, console.client)
+
+with integrations_box:
     st.markdown("**Integrations**")
     if not onboardings:
         st.caption("The console has not started any integration for this org.")
@@ -67,10 +81,12 @@ with st.container(border=True):
         left.markdown(f"{onboarding.type.upper()} · **{onboarding.source}** · `{onboarding.onboarding_id}`")
         with right:
             status_badge(onboarding.status)
+    if unread:
+        st.caption(
+            f"{len(unread)} of {len(onboardings)} statuses could not be read from the API just now: "
+            "shown as last recorded."
+        )
 
-head, button = st.columns([5, 1])
-if button.button("Refresh", icon="🔄", help="Fetch the locations again from the API now"):
-    fetch.clear(console.target.base_url, org_id, dsps, console.client)
 result = attempt(
     "Fetching the org's locations…", lambda: fetch(console.target.base_url, org_id, dsps, console.client)
 )

@@ -122,6 +122,25 @@ def refresh_onboarding(
     return records.update_onboarding_status(onboarding.onboarding_id, status)
 
 
+def refresh_onboardings(
+    client: StreamClient, records: Records, onboardings: Sequence[OnboardingRecord]
+) -> tuple[list[OnboardingRecord], list[OnboardingRecord]]:
+    """Re-read each onboarding's status from the API: (all, as now known; those that could not be read).
+
+    One that cannot be read (the API errs or lacks GET /onboarding/integrations/{id}) keeps its recorded
+    status, so a status screen still shows every integration.
+    """
+    current: list[OnboardingRecord] = []
+    unread: list[OnboardingRecord] = []
+    for onboarding in onboardings:
+        try:
+            current.append(refresh_onboarding(client, records, onboarding))
+        except StreamError:
+            current.append(onboarding)
+            unread.append(onboarding)
+    return current, unread
+
+
 def ingest(
     client: StreamClient,
     records: Records,

@@ -154,6 +154,27 @@ def test_refresh_fetches_again_while_a_rerun_uses_the_cache(env: Env) -> None:
     assert metrics(at)["Bound to no DSP"] == "7"
 
 
+def test_refresh_rereads_integration_statuses_and_keeps_the_unreadable_ones(env: Env) -> None:
+    records = env.console.records
+    dsp_id = env.taco.dsp_onboarding_id
+    assert dsp_id is not None
+    records.update_onboarding_status(dsp_id, "pending")  # a stale record: the API says active
+    records.add_onboarding(
+        "onb_unknown_to_api", env.taco.org_id, "dsp", "doordash", "pending", None, "x@e.co"
+    )
+    at = env.open(ORG_STATUS, env.taco.org_id)
+    shown = [m.value for m in at.markdown if m.value.endswith("-badge[active]")]
+    assert shown == [":green-badge[active]"]  # the POS only: the page shows the records
+    widget(at.button, "Refresh").click().run()
+    assert not at.exception
+    assert records.get_onboarding(dsp_id).status == "active"  # type: ignore[union-attr]
+    badges = [m.value for m in at.markdown if m.value.endswith(("-badge[active]", "-badge[pending]"))]
+    assert badges.count(":green-badge[active]") == 2  # POS and now Grubhub
+    assert len(badges) == 3  # the onboarding the API does not know stays listed, as recorded
+    assert "1 of 3 statuses could not be read from the API just now" in texts(at)
+    assert metrics(at)["Locations"] == "40"
+
+
 def test_org_status_failure_shows_the_sentence(env: Env) -> None:
     env.faults.set_faults(fail_org_ids=[env.cantina.org_id])
     at = env.open(ORG_STATUS, env.cantina.org_id)
