@@ -143,6 +143,9 @@ def sign_in(page: Page, console: Console, idp: str, email: str, step: str) -> No
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar).to_contain_text(f"Acting as {email}", timeout=WAIT_MS)
     expect(sidebar).to_contain_text("signed in")
+    expect(sidebar.get_by_role("button", name="Sign out")).to_be_visible(timeout=WAIT_MS)
+    # The home page itself renders for the signed-in person (not only the sidebar).
+    expect(page.get_by_role("heading", name="Onboarding Console")).to_be_visible(timeout=WAIT_MS)
     shot(page, f"{step}c-signed-in")
 
 
