@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .db import wipe_data_dir
+from .db import Database
 from .settings import SandboxSettings
 
 
@@ -22,8 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = SandboxSettings.from_env(data_dir=args.data_dir)
     if args.command == "reset":
-        removed = wipe_data_dir(settings.data_dir)
-        print(f"Sandbox state in {settings.data_dir} reset ({len(removed)} file(s) removed).")
+        # Rows are deleted, not files: a sandbox running on this file (the console's) sees the reset at
+        # once, where unlinking would leave it writing to a deleted file that a restart then loses.
+        if settings.db_path.exists():
+            db = Database(settings.db_path)
+            db.wipe()
+            db.close()
+        print(f"Sandbox state in {settings.data_dir} reset.")
         return 0
     import uvicorn
 

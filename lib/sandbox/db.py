@@ -127,14 +127,3 @@ class Database:
         """Close the connection (the server is stopping)."""
         with self._lock:
             self._conn.close()
-
-
-def wipe_data_dir(data_dir: Path) -> list[Path]:
-    """Remove the sandbox's SQLite files from data_dir; return what was removed."""
-    removed = []
-    for suffix in ("", "-wal", "-shm"):
-        path = Path(data_dir) / f"sandbox.sqlite3{suffix}"
-        if path.exists():
-            path.unlink()
-            removed.append(path)
-    return removed

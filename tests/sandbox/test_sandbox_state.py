@@ -87,6 +87,31 @@ def test_reset_command_wipes_the_data_dir(tmp_path: Path) -> None:
         fresh.stop()
 
 
+def test_reset_command_also_resets_a_sandbox_that_is_running(tmp_path: Path) -> None:
+    sandbox = start_background(tmp_path)
+    try:
+        api = Api(sandbox)
+        org, _ = _seed(api)
+        subprocess.run(
+            [sys.executable, "-m", "lib.sandbox", "reset", "--data-dir", str(tmp_path)],
+            cwd=REPO,
+            capture_output=True,
+            timeout=60,
+            check=True,
+        )
+        api.token = api.grant()["access_token"]
+        assert api.call("GET", f"/onboarding/org/{org}/locations").status_code == 404
+        after = api.create_org("after-reset")  # written to the live file, not to a deleted one
+    finally:
+        sandbox.stop()
+    fresh = start_background(tmp_path)
+    try:
+        api = Api(fresh)
+        assert api.call("GET", f"/onboarding/org/{after}/locations").status_code == 200
+    finally:
+        fresh.stop()
+
+
 def test_serve_command_answers_on_the_given_port(tmp_path: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
