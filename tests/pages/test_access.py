@@ -151,9 +151,15 @@ def test_configured_api_without_sign_in_warns_on_every_page(
     monkeypatch.setenv("STREAM_CLIENT_ID", sandbox.client_id)
     monkeypatch.setenv("STREAM_CLIENT_SECRET", sandbox.client_secret)
     st.cache_resource.clear()
-    at = run(AUDIT_PAGE)
-    assert any("open to anyone who can reach it" in w.value for w in at.warning)
-    assert sandbox.client_secret not in texts(at)
+    for page in page_files():
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=30)
+        if page.name != "app.py":
+            at.switch_page(f"pages/{page.name}")  # through app.py, as Streamlit serves it
+        at.secrets = {"access": {"require_login": False}}
+        at.run()
+        assert not at.exception, at.exception
+        assert any("open to anyone who can reach it" in w.value for w in at.warning), page.name
+        assert sandbox.client_secret not in texts(at)
 
 
 def test_require_login_without_auth_serves_no_page(env: Env) -> None:
