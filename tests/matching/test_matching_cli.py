@@ -122,6 +122,25 @@ def test_missing_file_fails_with_one_clear_line(small: tuple[Path, Path, int], t
     _fails_with_one_line(run_cli("propose", "--pos", pos, "--dsp", tmp_path / "nope.csv"), "not found")
 
 
+def test_a_directory_instead_of_a_file_fails_with_one_clear_line(
+    small: tuple[Path, Path, int], tmp_path: Path
+) -> None:
+    _, dsp, _ = small
+    _fails_with_one_line(run_cli("propose", "--pos", tmp_path, "--dsp", dsp), "POS", "directory")
+
+
+def test_header_only_input_gives_the_header_and_no_rows(
+    small: tuple[Path, Path, int], tmp_path: Path
+) -> None:
+    # Zero POS locations is a valid (if dull) input: the contract's header, no rows, success.
+    pos, dsp, _ = small
+    header_only = tmp_path / "header_only.csv"
+    header_only.write_text(pos.read_text().splitlines()[0] + "\n")
+    done = run_cli("propose", "--pos", header_only, "--dsp", dsp)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == HEADER + "\n"
+
+
 def test_bench_prints_json_with_accuracy_time_and_memory() -> None:
     done = run_cli("bench", "--sizes", "60", "--no-baseline", "--bind-size", "80")
     assert done.returncode == 0, done.stderr

@@ -1,0 +1,65 @@
+"""Blocking: candidates grow with the locations (not their product) and keep every true pair."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib.matching.block import candidate_pairs
+from lib.matching.config import MatchConfig
+from lib.matching.normalize import normalize_frame
+from lib.matching.propose import add_keys, merchant_brand_words
+from lib.synthetic import synthetic_case
+
+
+def _candidates(pos: pd.DataFrame, dsp: pd.DataFrame) -> set[tuple[str, str]]:
+    cfg = MatchConfig()
+    p0, d0 = normalize_frame(pos.reset_index(drop=True)), normalize_frame(dsp.reset_index(drop=True))
+    brand = merchant_brand_words(p0, d0, cfg)
+    i, j = candidate_pairs(add_keys(p0, brand), add_keys(d0, brand), cfg)
+    p_ids, d_ids = pos["provider_id"].to_numpy(), dsp["provider_id"].to_numpy()
+    return set(zip(p_ids[i].tolist(), d_ids[j].tolist(), strict=True))
+
+
+def _true_pairs(truth: pd.DataFrame) -> set[tuple[str, str]]:
+    t = truth[truth["pos_provider_id"].notna() & truth["dsp_provider_id"].notna()]
+    return set(zip(t["pos_provider_id"], t["dsp_provider_id"], strict=True))
+
+
+@pytest.mark.parametrize("dropped", [(), ("phone",)])
+def test_candidates_grow_with_the_locations_not_their_product(dropped: tuple[str, ...]) -> None:
+    per_location = []
+    for n in (500, 2_000):
+        pos, dsp, truth = synthetic_case(n, seed=0)
+        pos, dsp = pos.drop(columns=list(dropped)), dsp.drop(columns=list(dropped))
+        cands = _candidates(pos, dsp)
+        assert _true_pairs(truth) <= cands, "blocking lost a true pair"
+        per_location.append(len(cands) / n)
+    assert max(per_location) < 10  # all pairs would be 500 and 2,000 per location
+    assert per_location[1] < 2 * per_location[0]  # 4x the locations: about 4x the candidates, not 16x
+
+
+def test_a_location_without_zip_meets_its_city_and_its_house_number_in_the_state() -> None:
+    base = {
+        "name": "Taco Tres",
+        "address_line_1": "1520 Oak Ave",
+        "locality": "Oakland",
+        "administrative_district_level_1": "CA",
+        "country": "US",
+    }
+    pos = pd.DataFrame([{**base, "provider_id": "p1", "postal_code": ""}])
+    dsp = pd.DataFrame(
+        [
+            {**base, "provider_id": "d1", "postal_code": "94601"},  # same city, POS has no ZIP
+            {**base, "provider_id": "d2", "postal_code": "94999", "locality": "Oaktown"},  # house number
+            {
+                **base,
+                "provider_id": "d3",
+                "postal_code": "94601",
+                "address_line_1": "9 Elm St",
+                "locality": "Berkeley",
+            },  # other city, other number: not a candidate
+        ]
+    )
+    assert _candidates(pos, dsp) == {("p1", "d1"), ("p1", "d2")}
+    assert _candidates(dsp.iloc[:1], pos) == {("d1", "p1")}  # the fallback works from either side
