@@ -120,7 +120,9 @@ def _dismissed() -> None:
 
 
 @st.dialog("Confirm binding", width="large", on_dismiss=_dismissed)
-def confirm(console: Console, onboarding: OnboardingRecord) -> None:
+def confirm(
+    console: Console, onboarding: OnboardingRecord, pos_addresses: dict[str, str], labels: dict[str, str]
+) -> None:
     """Exactly the pairs that will be bound, flagged ones first; Confirm binds them, Cancel binds nothing."""
     pairs = state.pending(onboarding.onboarding_id) or []
     flagged = sum(p.flagged for p in pairs)
@@ -130,11 +132,13 @@ def confirm(console: Console, onboarding: OnboardingRecord) -> None:
         + (f" **{flagged} flagged** ⚑ are listed first." if flagged else "")
     )
     st.dataframe(
-        view.pairs_frame(pairs),
+        view.pairs_frame(pairs, pos_addresses, labels),
         hide_index=True,
         width="stretch",
         column_config={
-            "score": st.column_config.ProgressColumn("score", min_value=0, max_value=100, format="%.0f")
+            "score": st.column_config.ProgressColumn(
+                "score", width=90, min_value=0, max_value=100, format="%.0f"
+            )
         },
         key="bind_confirm_pairs",
     )
@@ -155,7 +159,7 @@ def confirm(console: Console, onboarding: OnboardingRecord) -> None:
 
 
 if state.pending(oid) is not None:
-    confirm(console, onboarding)
+    confirm(console, onboarding, m.base["pos_address"].to_dict(), m.labels)
 
 # ----- the last bind's per-pair outcome, and a retry of only the failed pairs -----
 result = state.last_result(oid)

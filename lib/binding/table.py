@@ -18,10 +18,11 @@ from lib.matching.propose import Proposals
 
 NO_STORE = "(no store)"
 EDITABLE_COLUMNS: tuple[str, ...] = ("bind", "dsp_store", "re_pair")
-# The editor's columns, left to right: the editable ones and what decides them come first, so they are on
-# screen without scrolling. The store picker's labels carry the store's address ("Name — address").
+# The editor's columns, left to right: the tick and its status (bound, proposed, picked by you), then both
+# sides, so they are on screen without scrolling. The store picker's labels carry the store's address.
 EDITOR_COLUMNS: tuple[str, ...] = (
     "bind",
+    "status",
     "pos_name",
     "pos_address",
     "dsp_store",
@@ -29,7 +30,6 @@ EDITOR_COLUMNS: tuple[str, ...] = (
     "band",
     "reason",
     "flag",
-    "status",
     "re_pair",
 )
 BANDS: tuple[str, ...] = ("auto", "review", "none")

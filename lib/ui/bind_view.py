@@ -29,17 +29,18 @@ from lib.ui.access import allowed
 from lib.ui.context import Console
 
 # Fixed pixel widths: the grid is a canvas, so a browser test finds a cell by adding widths (rows are 35 px).
-INDEX_WIDTH = 170
+# Narrow enough that the tick, the status and both sides start within ~700 px (a 1400 px window).
+INDEX_WIDTH = 150
 COLUMN_WIDTHS: dict[str, int] = {  # in EDITOR_COLUMNS order
-    "bind": 50,
-    "pos_name": 190,
-    "pos_address": 230,
+    "bind": 60,  # wide enough for the header "bind" beside its edit icon
+    "status": 125,
+    "pos_name": 170,
+    "pos_address": 210,
     "dsp_store": 320,
     "score": 90,
     "band": 70,
     "reason": 300,
     "flag": 190,
-    "status": 170,
     "re_pair": 70,
 }
 ROW_HEIGHT = 35
@@ -194,20 +195,26 @@ def render_detail(
         )
 
 
-def pairs_frame(pairs: list[PlannedPair]) -> pd.DataFrame:
-    """The pairs as the dialog lists them (flagged first, as given)."""
+def pairs_frame(
+    pairs: list[PlannedPair], pos_addresses: Mapping[str, str], labels: Mapping[str, str]
+) -> pd.DataFrame:
+    """The pairs as the dialog lists them (flagged first, as given), each side with its address."""
+    # Score and band before the two sides, so they are on screen when the addresses make the table scroll.
+    columns = ["check", "score", "band", "POS location", "POS address", "DSP store", "DSP store address"]
     return pd.DataFrame(
         [
             {
                 "check": ("⚑ " + p.flag) if p.flagged else "",
                 "POS location": f"{p.pos_name} ({p.pos_location_id})",
+                "POS address": pos_addresses.get(p.pos_location_id, ""),
                 "DSP store": f"{p.dsp_store_name} ({p.dsp_provider_id})",
+                "DSP store address": labels.get(p.dsp_provider_id, "").partition(" — ")[2],
                 "score": p.score,
                 "band": p.band,
             }
             for p in pairs
         ],
-        columns=["check", "POS location", "DSP store", "score", "band"],
+        columns=columns,
     )
 
 

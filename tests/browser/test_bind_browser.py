@@ -121,8 +121,11 @@ def test_correct_a_wrong_pairing_confirm_and_see_it_bound(
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("3 pairs will be bound", timeout=WAIT_MS)
     expect(dialog).to_contain_text("1 flagged")
+    confirm = dialog.get_by_role("button", name="Confirm: bind 3 pairs")
+    expect(confirm).to_be_visible()  # the whole dialog is drawn (the buttons come last) before the shot
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_visible()
     shot(page, FOLDER, "4-confirm-dialog")
-    dialog.get_by_role("button", name="Confirm: bind 3 pairs").click()
+    confirm.click()
     expect(main).to_contain_text("All 3 pairs bound.", timeout=WAIT_MS)
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(main.get_by_test_id("stMetric").filter(has_text="Already bound")).to_contain_text("3")

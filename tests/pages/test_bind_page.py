@@ -19,6 +19,7 @@ from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import LOCATIONS_BOUND
 from lib.stream.client import StreamClient
 from lib.stream.models import BindPair, CreateIntegrationRequest
+from lib.ui.bind_view import COLUMN_WIDTHS, INDEX_WIDTH
 from tests.helpers import follow_consent
 from tests.pages.conftest import ConsoleEnv
 
@@ -209,6 +210,11 @@ def test_confirm_binds_exactly_the_ticked_pairs(console_env: ConsoleEnv, org: Or
     assert len(listed) == 37
     assert REVIEW_ROW in listed.iloc[0]["POS location"] and listed.iloc[0]["check"].startswith("⚑")
     assert (listed.iloc[1:]["check"] == "").all()  # only the flagged pair is marked, and it comes first
+    # Each side is listed with its address, so the pairs can be checked in the dialog itself.
+    labels = store_labels(locations_frame(org.client.list_locations(org.dsp_onboarding_id)))
+    assert listed.iloc[0]["POS address"] == table.at[REVIEW_ROW, "pos_address"]
+    review_store = table.at[REVIEW_ROW, "dsp_store"]
+    assert listed.iloc[0]["DSP store address"] == labels[review_store].partition(" — ")[2] != ""
     at.button(key="bind_confirm").click().run()
     assert not at.exception
     assert org.bound() == expected
@@ -262,3 +268,16 @@ def test_a_5xx_during_bind_shows_the_failed_pairs_and_retry_binds_only_those(
     retry, first = console_env.records.list_audit(action=LOCATIONS_BOUND)  # newest first
     assert first.outcome == "error" and len(first.detail["failed"]) == 10
     assert retry.request["retry"] and {p["pos_location_id"] for p in retry.request["pairs"]} == failed_ids
+
+
+def test_the_tick_status_and_both_sides_are_on_screen_without_scrolling(
+    console_env: ConsoleEnv, org: Org
+) -> None:
+    at = _open(console_env)
+    columns = list(_table(at).columns)
+    assert columns[:2] == ["bind", "status"]  # a bound row reads "bound · …" right beside its tick
+    assert list(COLUMN_WIDTHS) == columns  # the browser test finds a cell by adding these widths in order
+    store_left = INDEX_WIDTH + sum(COLUMN_WIDTHS[c] for c in columns[: columns.index("dsp_store")])
+    assert store_left <= 720  # in a 1400 px window (~940 px of grid) the store label starts on screen
+    # Per-row "best candidates first" lives in the detail panel's picker: the table says so.
+    assert any("detail panel" in c.value for c in at.caption)
