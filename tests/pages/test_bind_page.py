@@ -13,7 +13,16 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.binding import NO_STORE, bound_stores, locations_frame, matching_runs, store_labels
+from lib.binding import (
+    NO_STORE,
+    PairScorer,
+    bound_stores,
+    load_inputs,
+    locations_frame,
+    matching_runs,
+    run_matching,
+    store_labels,
+)
 from lib.onboarding.seed import RETURN_URL, SeededOrg, seed_org, true_pairs
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import LOCATIONS_BOUND
@@ -281,3 +290,24 @@ def test_the_tick_status_and_both_sides_are_on_screen_without_scrolling(
     assert store_left <= 720  # in a 1400 px window (~940 px of grid) the store label starts on screen
     # Per-row "best candidates first" lives in the detail panel's picker: the table says so.
     assert any("detail panel" in c.value for c in at.caption)
+
+
+def test_the_detail_panel_compares_both_records_and_lists_the_alternatives(
+    console_env: ConsoleEnv, org: Org
+) -> None:
+    oid = org.dsp_onboarding_id
+    at = _open(console_env)
+    at.selectbox(key=f"bind_detail_row:{oid}").set_value(REVIEW_ROW).run()
+    assert not at.exception
+    fields = _frame_with(at, "field", "POS location", "DSP store", "verdict").set_index("field")
+    assert fields.at["Name", "POS location"] == _table(at).at[REVIEW_ROW, "pos_name"]
+    assert (fields["verdict"] != "same").any()  # a review-band pair differs somewhere: that row is marked
+
+    # A location whose matching kept other candidates: the panel lists them with their scores.
+    loaded = load_inputs(org.client, org.seeded.org_id, oid, DSP)
+    scorer = PairScorer(run_matching(loaded.pos, loaded.dsp), loaded.pos, loaded.dsp)
+    pos_id = next(p for p in org.seeded.ingested if scorer.alternatives(p))
+    expected = [s.score for _, s, _ in scorer.alternatives(pos_id)]
+    at.selectbox(key=f"bind_detail_row:{oid}").set_value(pos_id).run()
+    alternatives = _frame_with(at, "store", "score", "band", "proposed for")
+    assert list(alternatives["score"]) == pytest.approx(expected)
