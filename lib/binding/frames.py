@@ -8,16 +8,9 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from lib.stream.models import OrgLocation, ProviderLocation
+from lib.stream.models import ADDRESS_FIELDS, OrgLocation, ProviderLocation
 
-ADDRESS_COLUMNS: tuple[str, ...] = (
-    "address_line_1",
-    "address_line_2",
-    "locality",
-    "administrative_district_level_1",
-    "postal_code",
-    "country",
-)
+ADDRESS_COLUMNS: tuple[str, ...] = ADDRESS_FIELDS
 LOCATION_COLUMNS: tuple[str, ...] = ("provider_id", "name", *ADDRESS_COLUMNS, "phone")
 
 

@@ -9,18 +9,11 @@ from typing import Any
 
 import pandas as pd
 
+from lib.stream.models import ADDRESS_FIELDS
 from lib.synthetic import merchants as synthetic
 
 from .sources import manual_code
 
-ADDRESS_FIELDS = (
-    "address_line_1",
-    "address_line_2",
-    "locality",
-    "administrative_district_level_1",
-    "postal_code",
-    "country",
-)
 EXTRA_FIELDS = ("phone", "latitude", "longitude")
 
 

@@ -192,6 +192,17 @@ class CodeExchangeRequest(ApiModel):
 # --- locations ------------------------------------------------------------------------------------
 
 
+# The address fields in the order people read them (street, city, state, ZIP, country).
+ADDRESS_FIELDS: tuple[str, ...] = (
+    "address_line_1",
+    "address_line_2",
+    "locality",
+    "administrative_district_level_1",
+    "postal_code",
+    "country",
+)
+
+
 class Address(ApiModel):
     """A US-style postal address as the API nests it."""
 

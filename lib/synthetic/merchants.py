@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from lib.stream.models import ADDRESS_FIELDS
 from lib.synthetic.address import (
     Address,
     abbrev_variant,
@@ -34,19 +35,7 @@ from lib.synthetic.geo import (
 )
 from lib.synthetic.names import BRANDS, VIRTUAL_BRANDS, StoreName, name_variant, typo
 
-COLUMNS: tuple[str, ...] = (
-    "provider_id",
-    "name",
-    "address_line_1",
-    "address_line_2",
-    "locality",
-    "administrative_district_level_1",
-    "postal_code",
-    "country",
-    "phone",
-    "latitude",
-    "longitude",
-)
+COLUMNS: tuple[str, ...] = ("provider_id", "name", *ADDRESS_FIELDS, "phone", "latitude", "longitude")
 TRUTH_COLUMNS: tuple[str, ...] = (
     "pos_provider_id",
     "dsp_provider_id",
