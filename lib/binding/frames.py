@@ -10,8 +10,7 @@ import pandas as pd
 
 from lib.stream.models import ADDRESS_FIELDS, OrgLocation, ProviderLocation
 
-ADDRESS_COLUMNS: tuple[str, ...] = ADDRESS_FIELDS
-LOCATION_COLUMNS: tuple[str, ...] = ("provider_id", "name", *ADDRESS_COLUMNS, "phone")
+LOCATION_COLUMNS: tuple[str, ...] = ("provider_id", "name", *ADDRESS_FIELDS, "phone")
 
 
 class LocationSource(Protocol):
@@ -56,7 +55,7 @@ def _row(provider_id: str, location: ProviderLocation | OrgLocation) -> dict[str
     address = location.address
     extra: Mapping[str, Any] = {**(address.model_extra or {}), **(location.model_extra or {})}
     row: dict[str, Any] = {"provider_id": provider_id, "name": _text(location.name) or ""}
-    for column in ADDRESS_COLUMNS:
+    for column in ADDRESS_FIELDS:
         row[column] = _text(getattr(address, column, None))
     row["phone"] = _text(extra.get("phone") or extra.get("phone_number"))
     return row
@@ -107,27 +106,10 @@ def load_inputs(client: LocationSource, org_id: str, dsp_onboarding_id: str, dsp
 
 def format_addresses(frame: pd.DataFrame) -> list[str]:
     """format_address for every row of a location table (column by column: fast on thousands of rows)."""
-    columns = [
-        frame[c].tolist() if c in frame.columns else [None] * len(frame)
-        for c in (
-            "address_line_1",
-            "address_line_2",
-            "locality",
-            "administrative_district_level_1",
-            "postal_code",
-        )
-    ]
+    columns = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in ADDRESS_FIELDS]
     return [
-        format_address(
-            {
-                "address_line_1": a1,
-                "address_line_2": a2,
-                "locality": city,
-                "administrative_district_level_1": state,
-                "postal_code": zip_code,
-            }
-        )
-        for a1, a2, city, state, zip_code in zip(*columns, strict=True)
+        format_address(dict(zip(ADDRESS_FIELDS, values, strict=True)))
+        for values in zip(*columns, strict=True)
     ]
 
 

@@ -192,26 +192,18 @@ class CodeExchangeRequest(ApiModel):
 # --- locations ------------------------------------------------------------------------------------
 
 
-# The address fields in the order people read them (street, city, state, ZIP, country).
-ADDRESS_FIELDS: tuple[str, ...] = (
-    "address_line_1",
-    "address_line_2",
-    "locality",
-    "administrative_district_level_1",
-    "postal_code",
-    "country",
-)
-
-
 class Address(ApiModel):
-    """A US-style postal address as the API nests it."""
+    """A US-style postal address as the API nests it (fields in the order people read them)."""
 
     address_line_1: str | None = None
     address_line_2: str | None = None
-    postal_code: str | None = None
     locality: str | None = None
     administrative_district_level_1: str | None = None
+    postal_code: str | None = None
     country: str | None = None
+
+
+ADDRESS_FIELDS: tuple[str, ...] = tuple(Address.model_fields)
 
 
 class ProviderLocation(ApiModel):
