@@ -13,11 +13,28 @@ An area's own conftest.py may define a fixture of the same name; the closer defi
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from lib.sandbox.embed import EmbeddedSandbox, start_background
+
+# A person who clones the project has nothing beside it: reading the team's ../shared folder must fail loudly
+# here, not pass on a developer's machine and break in a bare clone (.ci/run also tests from a bare clone).
+OUTSIDE_SHARED = str(Path(__file__).resolve().parents[2] / "shared") + os.sep
+
+
+def _refuse_shared(event: str, args: tuple[object, ...]) -> None:
+    if event == "open" and args and isinstance(args[0], str | os.PathLike):
+        path = os.path.abspath(os.fsdecode(args[0]))  # type: ignore[arg-type]
+        if path.startswith(OUTSIDE_SHARED):
+            raise RuntimeError(f"a test read {path}: keep what tests need inside the repository")
+
+
+sys.addaudithook(_refuse_shared)
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,9 @@ import pandas as pd
 import pytest
 
 from lib.matching import Proposals, propose_pairs
+from lib.matching.bench import FODORS_DIR
 from lib.synthetic import synthetic_case
 from tests.matching.cases import Case
-
-# The repo is cloned with ../shared beside it (here and in CI).
-FODORS_DIR = Path(__file__).resolve().parents[2].parent / "shared/data/fodors_zagats"
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +18,7 @@ def fodors_dir() -> Path:
     if not (FODORS_DIR / "pos.csv").is_file():
         pytest.fail(
             f"Fodor's/Zagat test data missing: expected {FODORS_DIR}/pos.csv, dsp.csv, truth.csv "
-            "(the repo must be cloned with ../shared beside it)"
+            "(they are part of the repository: tests/data/fodors_zagats)"
         )
     return FODORS_DIR
 
