@@ -13,15 +13,16 @@ from sqlalchemy.engine import URL, Row
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from lib.store import watch_tables as _watch_tables  # noqa: F401  (registers the watcher tables)
 from lib.store.db import (
     audit_log,
     default_database_url,
     make_engine,
-    metadata,
     oauth_states,
     onboardings,
     orgs,
 )
+from lib.store.migrate import upgrade
 from lib.store.redact import redact_text, to_json_safe
 from lib.store.types import (
     ONBOARDING_TYPES,
@@ -126,7 +127,7 @@ class Records:
         for attempt in range(3):
             try:
                 with self._write_engine.begin() as conn:
-                    metadata.create_all(conn, checkfirst=True)
+                    upgrade(conn)
                 return
             except (OperationalError, ProgrammingError, IntegrityError):
                 if attempt == 2:
