@@ -22,6 +22,7 @@ from .faults import FaultState, install_fault_middleware
 from .schemas import BindIn, CodeIn, IngestIn, IntegrationIn, OrgIn, TokenIn
 from .service import SandboxService
 from .settings import SandboxSettings
+from .states import LocationStateIn, StateControls, StoreStatusIn
 
 
 async def _token_body(request: Request) -> TokenIn:
@@ -56,8 +57,9 @@ def create_app(settings: SandboxSettings) -> FastAPI:
     """Build the sandbox app over the SQLite state in settings.data_dir."""
     db = Database(settings.db_path)
     tokens = TokenService(db, settings.token_ttl, settings.refresh_ttl)
-    service = SandboxService(db, settings)
     faults = FaultState(settings.faults)
+    service = SandboxService(db, settings, reject_rate=lambda: faults.knobs.reject_rate)
+    states = StateControls(db)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -152,6 +154,14 @@ def create_app(settings: SandboxSettings) -> FastAPI:
     @app.post("/sandbox/integrations/{onboarding_id}/deprovision")
     def deprovision(onboarding_id: str) -> dict[str, Any]:
         return service.deprovision(onboarding_id)
+
+    @app.put("/sandbox/orgs/{org_id}/stores/{dsp_provider_id}/status")
+    def set_store_status(org_id: str, dsp_provider_id: str, body: StoreStatusIn) -> dict[str, Any]:
+        return states.set_store_status(org_id, dsp_provider_id, body.status)
+
+    @app.put("/sandbox/orgs/{org_id}/locations/{location}")
+    def set_location_state(org_id: str, location: str, body: LocationStateIn) -> dict[str, Any]:
+        return states.set_location_state(org_id, location, body)
 
     @app.post("/sandbox/reset")
     def reset() -> dict[str, Any]:

@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS locations (
     source TEXT NOT NULL,
     name TEXT NOT NULL,
     doc TEXT NOT NULL,              -- the location's JSON in the org view, without "dsps" (pre-rendered)
-    status TEXT NOT NULL DEFAULT 'active',
+    status TEXT NOT NULL DEFAULT 'active',  -- active | inactive, as set through /sandbox (states.py)
+    paused_until REAL,              -- epoch seconds: inactive until then, whatever status says
     ingested_at REAL NOT NULL,
     synced_at REAL NOT NULL,
     UNIQUE (org_id, provider_id)
@@ -73,12 +74,18 @@ CREATE TABLE IF NOT EXISTS bindings (
     UNIQUE (dsp_onboarding_id, pos_provider_id)
 );
 CREATE INDEX IF NOT EXISTS bindings_org ON bindings(org_id);
+CREATE TABLE IF NOT EXISTS store_states (
+    org_id TEXT NOT NULL REFERENCES orgs(id),
+    dsp_provider_id TEXT NOT NULL,  -- a DSP store's status set through /sandbox, any text (states.py)
+    status TEXT NOT NULL,
+    PRIMARY KEY (org_id, dsp_provider_id)
+);
 """
 
 # Bumped whenever SCHEMA changes: sandbox state is disposable, so an old file is simply recreated.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
-TABLES = ("bindings", "locations", "oauth_codes", "onboardings", "orgs", "tokens")
+TABLES = ("store_states", "bindings", "locations", "oauth_codes", "onboardings", "orgs", "tokens")
 
 
 class Database:

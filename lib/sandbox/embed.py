@@ -41,6 +41,25 @@ class EmbeddedSandbox:
         response.raise_for_status()
         return response.json()
 
+    def _admin(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = httpx.request(method, f"{self.base_url}{path}", json=body, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def deprovision(self, onboarding_id: str) -> dict[str, Any]:
+        """Disconnect an integration, as a merchant would; returns the onboarding."""
+        return self._admin("POST", f"/sandbox/integrations/{onboarding_id}/deprovision")
+
+    def set_store_status(self, org_id: str, dsp_provider_id: str, status: str | None) -> dict[str, Any]:
+        """Give a DSP store of the org a status (any text; None = back to PENDING then APPROVED)."""
+        return self._admin(
+            "PUT", f"/sandbox/orgs/{org_id}/stores/{dsp_provider_id}/status", {"status": status}
+        )
+
+    def set_location_state(self, org_id: str, location: str, **state: Any) -> dict[str, Any]:
+        """Set a location's status ("active"/"inactive") and/or paused_until (epoch, ISO text or None)."""
+        return self._admin("PUT", f"/sandbox/orgs/{org_id}/locations/{location}", state)
+
     def reset(self) -> None:
         """POST /sandbox/reset: wipe all state and restore the starting fault knobs."""
         httpx.post(f"{self.base_url}/sandbox/reset", timeout=30).raise_for_status()

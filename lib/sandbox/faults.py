@@ -90,7 +90,7 @@ class FaultState:
 
 
 def _coerce(key: str, value: Any) -> Any:
-    if key in ("error_rate", "rate_limit_rate"):
+    if key in ("error_rate", "rate_limit_rate", "reject_rate"):
         number = float(value)
         if not 0 <= number <= 1:
             raise ValueError("must be between 0 and 1")

@@ -6,6 +6,7 @@ import json
 import secrets
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -18,6 +19,7 @@ from .ids import new_id
 from .schemas import BindIn, IngestIn, IntegrationIn, OrgIn
 from .settings import SandboxSettings
 from .sources import MANUAL_CODE_PREFIX, SOURCES, manual_code, sources_of
+from .states import binding_status, iso, location_status, quoted, rejected_by_chance
 
 
 def add_query(url: str, **params: str) -> str:
@@ -46,9 +48,13 @@ class ConsentContext:
 class SandboxService:
     """All state changes and views of the sandbox, over one Database."""
 
-    def __init__(self, db: Database, settings: SandboxSettings) -> None:
+    def __init__(
+        self, db: Database, settings: SandboxSettings, reject_rate: Callable[[], float] = lambda: 0.0
+    ) -> None:
         self.db = db
         self.settings = settings
+        # The live share of bindings that end REJECTED instead of APPROVED (the reject_rate knob).
+        self.reject_rate = reject_rate
 
     # --- orgs -------------------------------------------------------------------------------------
 
@@ -332,15 +338,25 @@ class SandboxService:
                 " ingested_at, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 inserts,
             )
+            # A re-sync keeps a status set at the POS (inactive, paused): the merchant did not reopen.
             conn.executemany(
-                "UPDATE locations SET onboarding_id = ?, source = ?, name = ?, doc = ?, synced_at = ?,"
-                " status = 'active' WHERE id = ?",
+                "UPDATE locations SET onboarding_id = ?, source = ?, name = ?, doc = ?, synced_at = ?"
+                " WHERE id = ?",
                 updates,
             )
         return {"locations": result}
 
-    def _dsp_status(self, bound_at: float, now: float) -> str:
-        return "APPROVED" if now - bound_at >= self.settings.approve_after_seconds else "PENDING"
+    def _binding_status(
+        self, org_id: str, store_id: str, override: str | None, dsp_status: str, bound_at: float, now: float
+    ) -> str:
+        return binding_status(
+            override=override,
+            dsp_onboarding_status=dsp_status,
+            bound_at=bound_at,
+            now=now,
+            approve_after=self.settings.approve_after_seconds,
+            rejected=rejected_by_chance(org_id, store_id, self.reject_rate()),
+        )
 
     def bind(self, body: BindIn) -> dict[str, Any]:
         """POST /onboarding/locations/bind: link ingested POS locations to stores of that DSP onboarding."""
@@ -396,6 +412,12 @@ class SandboxService:
                             }
                         ],
                     )
+            overrides = {
+                r["dsp_provider_id"]: r["status"]
+                for r in conn.execute(
+                    "SELECT dsp_provider_id, status FROM store_states WHERE org_id = ?", (org_id,)
+                )
+            }
             result = []
             for item in body.locations:
                 name = item.dsp_store_name or stores[item.dsp_provider_id]["name"]
@@ -409,10 +431,13 @@ class SandboxService:
                     )
                     bound_at = same["bound_at"]
                 else:
-                    # Re-pairing a POS location moves it off its previous store of this DSP.
+                    # Re-pairing a POS location moves it off its previous store of this DSP, and a new
+                    # integration of the same DSP replaces bindings left by a deprovisioned one.
                     conn.execute(
-                        "DELETE FROM bindings WHERE dsp_onboarding_id = ? AND pos_provider_id = ?",
-                        (dsp_id, item.pos_location_id),
+                        "DELETE FROM bindings WHERE pos_provider_id = ? AND org_id = ?"
+                        " AND (dsp_onboarding_id = ? OR (dsp_source = ? AND dsp_onboarding_id IN"
+                        " (SELECT id FROM onboardings WHERE status = 'deprovisioned')))",
+                        (item.pos_location_id, org_id, dsp_id, row["source"]),
                     )
                     conn.execute(
                         "INSERT INTO bindings (dsp_onboarding_id, dsp_provider_id, org_id, pos_provider_id,"
@@ -433,7 +458,14 @@ class SandboxService:
                     {
                         "pos_location_id": item.pos_location_id,
                         "dsp_provider_id": item.dsp_provider_id,
-                        "status": self._dsp_status(bound_at, now),
+                        "status": self._binding_status(
+                            org_id,
+                            item.dsp_provider_id,
+                            overrides.get(item.dsp_provider_id),
+                            "active",
+                            bound_at,
+                            now,
+                        ),
                     }
                 )
         return {"locations": result}
@@ -464,24 +496,34 @@ class SandboxService:
         """GET /onboarding/org/{org_id}/locations: ingested locations with their DSP bindings, as JSON bytes.
 
         Each location's JSON is stored pre-rendered at ingest, so 5,000 locations cost string joins, not
-        5,000 decode/encode round trips.
+        5,000 decode/encode round trips. Statuses are worked out when served (states.py): a deprovisioned POS
+        makes its locations inactive, a deprovisioned DSP marks its bindings, statuses set by hand win.
         """
         now = time.time()
         with self.db.read() as conn:
             self._org(conn, org_id)
             locs = conn.execute(
-                "SELECT provider_id, doc FROM locations WHERE org_id = ? ORDER BY rowid", (org_id,)
-            ).fetchall()
-            binds = conn.execute(
-                "SELECT pos_provider_id, doc, bound_at FROM bindings WHERE org_id = ? ORDER BY dsp_source",
+                "SELECT l.provider_id, l.doc, l.status, l.paused_until, o.status AS pos_status"
+                " FROM locations l JOIN onboardings o ON o.id = l.onboarding_id"
+                " WHERE l.org_id = ? ORDER BY l.rowid",
                 (org_id,),
             ).fetchall()
-        approved_before = now - self.settings.approve_after_seconds
+            binds = conn.execute(
+                "SELECT b.pos_provider_id, b.dsp_provider_id, b.doc, b.bound_at, o.status AS dsp_status,"
+                " s.status AS override FROM bindings b JOIN onboardings o ON o.id = b.dsp_onboarding_id"
+                " LEFT JOIN store_states s ON s.org_id = b.org_id AND s.dsp_provider_id = b.dsp_provider_id"
+                " WHERE b.org_id = ? ORDER BY b.dsp_source",
+                (org_id,),
+            ).fetchall()
         dsps: dict[str, list[str]] = {}
-        for pos_id, doc, bound_at in binds:
-            status = "APPROVED" if bound_at <= approved_before else "PENDING"
-            dsps.setdefault(pos_id, []).append(f'{doc},"status":"{status}"}}')
-        parts = [f'{doc[:-1]},"dsps":[{",".join(dsps.get(pid, ()))}]}}' for pid, doc in locs]
+        for pos_id, store_id, doc, bound_at, dsp_status, override in binds:
+            status = self._binding_status(org_id, store_id, override, dsp_status, bound_at, now)
+            dsps.setdefault(pos_id, []).append(f'{doc},"status":{quoted(status)}}}')
+        parts = []
+        for pid, doc, stored, paused_until, pos_status in locs:
+            status, until = location_status(stored, paused_until, pos_status, now)
+            paused = f',"paused_until":"{iso(until)}"' if until is not None else ""
+            parts.append(f'{doc},"status":{quoted(status)}{paused},"dsps":[{",".join(dsps.get(pid, ()))}]}}')
         return ('{"locations":[' + ",".join(parts) + "]}").encode()
 
 
@@ -494,14 +536,14 @@ def _binding_doc(source: str, store_id: str, store_name: str) -> str:
 
 
 def _location_doc(loc_id: str, loc: dict[str, Any], source: str) -> str:
-    """A location's JSON object in the org view, without its "dsps" (added when the view is served)."""
-    return json.dumps(
+    """A location's JSON object in the org view, open-ended: status and "dsps" are appended when served."""
+    doc = json.dumps(
         {
             "_id": loc_id,
             "provider_id": loc["provider_id"],
             "name": loc["name"],
             "source": source,
-            "status": "active",
             "address": loc["address"],
         }
     )
+    return doc[:-1]

@@ -26,6 +26,7 @@ class FaultSettings:
     malformed_next: int = 0  # the next N matching requests answer 200 with broken JSON
     malformed_path: str | None = None  # path prefix malformed_next applies to; None = any
     seed: int = 0  # seed of the RNG drawing error_rate / rate_limit_rate
+    reject_rate: float = 0.0  # share of bindings that end REJECTED instead of APPROVED (stable per store)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict of every knob."""
@@ -74,6 +75,7 @@ class SandboxSettings:
             ("SANDBOX_RATE_LIMIT_RATE", "rate_limit_rate"),
             ("SANDBOX_RETRY_AFTER", "retry_after"),
             ("SANDBOX_LATENCY_MS", "latency_ms"),
+            ("SANDBOX_REJECT_RATE", "reject_rate"),
         ):
             if env.get(name):
                 setattr(faults, attr, float(env[name]))
