@@ -30,7 +30,9 @@ from lib.matching.normalize import AddressParts, fold
 from lib.matching.propose import propose_pairs
 from lib.matching.pub28 import DIRECTIONALS, ORDINALS, STREET_SUFFIXES
 
-DEFAULT_SIZES: tuple[int, ...] = (100, 1_000, 10_000)
+DEFAULT_SIZES: tuple[int, ...] = (1_000, 10_000, 50_000)
+# The plain loop is quadratic in Python: at 50k it would run for hours, so it is compared at 1k only.
+LOOP_SIZE = 1_000
 # Shipped with the repository (BSD-3-Clause, see its README.md): a clone alone runs the bench and the tests.
 FODORS_DIR = Path(__file__).resolve().parents[2] / "tests" / "data" / "fodors_zagats"
 
@@ -57,6 +59,39 @@ def accuracy(pairs: pd.DataFrame, truth_pairs: set[tuple[str, str]]) -> dict[str
     return out
 
 
+def per_class(pairs: pd.DataFrame, truth: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Per class of POS location (truth's `case`): auto and auto+review precision/recall, wrong pairs.
+
+    A wrong pair is a proposal for a POS location that is not its true store (a decoy, another store,
+    or any store for a location absent from the DSP).
+    """
+    located = truth[truth["pos_provider_id"].notna()]
+    want = dict(zip(located["pos_provider_id"].astype(str), located["dsp_provider_id"], strict=True))
+    cls = dict(zip(located["pos_provider_id"].astype(str), located["case"], strict=True))
+    frame = pd.DataFrame(
+        {
+            "cls": [cls.get(str(p), "?") for p in pairs["pos_provider_id"]],
+            "band": pairs["band"].to_numpy(),
+            "ok": [
+                isinstance(want.get(str(p)), str) and want.get(str(p)) == d
+                for p, d in zip(pairs["pos_provider_id"], pairs["dsp_provider_id"], strict=True)
+            ],
+            "has_true": [isinstance(want.get(str(p)), str) for p in pairs["pos_provider_id"]],
+        }
+    )
+    out: dict[str, dict[str, float]] = {}
+    for name, g in [*sorted(frame.groupby("cls")), ("all", frame)]:
+        true_n = int(g["has_true"].sum())
+        row: dict[str, float] = {"locations": len(g), "true_pairs": true_n}
+        for label, mask in (("auto", g["band"] == "auto"), ("auto_review", g["band"] != "none")):
+            got, right = int(mask.sum()), int((mask & g["ok"]).sum())
+            row[f"{label}_precision"] = round(right / got, 4) if got else 1.0
+            row[f"{label}_recall"] = round(right / true_n, 4) if true_n else 1.0
+            row[f"{label}_wrong"] = got - right
+        out[str(name)] = row
+    return out
+
+
 def synthetic_truth(truth: pd.DataFrame) -> set[tuple[str, str]]:
     """The true pairs of a synthetic case (POS locations that have a DSP store)."""
     t = truth[truth["pos_provider_id"].notna() & truth["dsp_provider_id"].notna()]
@@ -74,11 +109,17 @@ def _maxrss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: kilobytes
 
 
-def measure_case(n: int, seed: int) -> dict[str, object]:
-    """One synthetic merchant of n locations: wall time, memory and accuracy (run in a fresh process)."""
+def profile_case(profile: str, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(pos, dsp, truth) of a profile: 'existing' (the sandbox's generator), 'hard' or 'loose'."""
+    from lib.synthetic.hard import hard_case
     from lib.synthetic.merchants import synthetic_case
 
-    pos, dsp, truth = synthetic_case(n, seed)
+    return synthetic_case(n, seed) if profile == "existing" else hard_case(n, seed, profile)
+
+
+def measure_case(n: int, seed: int, profile: str = "existing") -> dict[str, object]:
+    """One merchant of n locations in a profile: wall time, memory and accuracy (run in a fresh process)."""
+    pos, dsp, truth = profile_case(profile, n, seed)
     rss_before = _maxrss_mb()
     repeats = 3 if n <= 2_000 else 1
     times: list[float] = []
@@ -93,7 +134,9 @@ def measure_case(n: int, seed: int) -> dict[str, object]:
     tracemalloc.stop()
     assert result is not None
     pairs = result.pairs  # type: ignore[attr-defined]
+    classes = per_class(pairs, truth)
     return {
+        "profile": profile,
         "n_pos": len(pos),
         "n_dsp": len(dsp),
         "seed": seed,
@@ -104,6 +147,7 @@ def measure_case(n: int, seed: int) -> dict[str, object]:
         "traced_peak_mb": round(traced_peak / 2**20, 1),
         "bands": {b: int((pairs["band"] == b).sum()) for b in ("auto", "review", "none")},
         **accuracy(pairs, synthetic_truth(truth)),
+        "per_class": classes if profile != "existing" else {"all": classes["all"]},
     }
 
 
@@ -142,15 +186,14 @@ def all_pairs_baseline(pos: pd.DataFrame, dsp: pd.DataFrame, threshold: float = 
     )
 
 
-def baseline_comparison(n: int, seed: int) -> dict[str, object]:
+def baseline_comparison(n: int, seed: int, profile: str = "existing") -> dict[str, object]:
     """propose_pairs against the all-pairs loop on the same n x n merchant (time ratio and accuracy)."""
-    from lib.synthetic.merchants import synthetic_case
-
-    pos, dsp, truth = synthetic_case(n, seed)
+    pos, dsp, truth = profile_case(profile, n, seed)
     engine_s, result = _timed(lambda: propose_pairs(pos, dsp))
     loop_s, loop_pairs = _timed(lambda: all_pairs_baseline(pos, dsp))
     true_pairs = synthetic_truth(truth)
     return {
+        "profile": profile,
         "n_pos": len(pos),
         "n_dsp": len(dsp),
         "engine_wall_s": round(engine_s, 3),
@@ -236,6 +279,84 @@ def parser_comparison(seed: int) -> dict[str, object]:
     return out
 
 
+def dense_case(n: int, seed: int, postal: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A merchant whose every store shares one city and one ZIP (or a blank ZIP): the colliding block."""
+    from lib.synthetic.merchants import synthetic_case
+
+    pos, dsp, _ = synthetic_case(n, seed)
+    frames = []
+    for frame in (pos, dsp):
+        frame = frame.assign(locality="Chicago", administrative_district_level_1="IL", postal_code=postal)
+        frames.append(frame.drop(columns=["phone", "latitude", "longitude"]))
+    return frames[0], frames[1]
+
+
+def cli_case(kind: str, n: int, seed: int, timeout_s: float = 120.0) -> dict[str, object]:
+    """The whole CLI (`python -m lib.matching propose`, reading and writing CSV) in a child process.
+
+    kind: a profile name, or 'dense_zip' / 'dense_blank_zip' (every row in one city, one or no ZIP).
+    Reports wall time, the child's peak RSS, its exit code and the first line it wrote to stderr.
+    Run inside a fresh process so RUSAGE_CHILDREN is this child's alone.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    if kind.startswith("dense"):
+        pos, dsp = dense_case(n, seed, "" if kind == "dense_blank_zip" else "60601")
+    else:
+        pos, dsp, _ = profile_case(kind, n, seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [Path(tmp) / f for f in ("pos.csv", "dsp.csv", "out.csv")]
+        pos.to_csv(paths[0], index=False)
+        dsp.to_csv(paths[1], index=False)
+        cmd = [
+            sys.executable,
+            "-m",
+            "lib.matching",
+            "propose",
+            "--pos",
+            str(paths[0]),
+            "--dsp",
+            str(paths[1]),
+        ]
+        t0 = time.perf_counter()
+        try:
+            proc = subprocess.run(
+                [*cmd, "--out", str(paths[2])],
+                capture_output=True,
+                text=True,
+                timeout=timeout_s,
+                cwd=Path(__file__).resolve().parents[2],
+            )
+            code, err = proc.returncode, (proc.stderr.strip().splitlines() or [""])[0]
+        except subprocess.TimeoutExpired:
+            code, err = None, f"killed after {timeout_s:.0f} s"
+        wall = time.perf_counter() - t0
+        rows = sum(1 for _ in paths[2].open()) - 1 if paths[2].exists() else 0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "kind": kind,
+        "n_pos": len(pos),
+        "n_dsp": len(dsp),
+        "wall_s": round(wall, 2),
+        "peak_rss_mb": round(peak, 1),
+        "exit_code": code,
+        "stderr": err,
+        "rows_written": rows,
+    }
+
+
+def growth_exponent(points: list[tuple[int, float]]) -> float | None:
+    """Least-squares slope of log(time) over log(n): 1.0 is linear, 2.0 quadratic."""
+    pts = [(n, t) for n, t in points if t and t > 0]
+    if len(pts) < 2:
+        return None
+    x = np.log([n for n, _ in pts])
+    y = np.log([t for _, t in pts])
+    return round(float(np.polyfit(x, y, 1)[0]), 2)
+
+
 def run_bench(
     sizes: tuple[int, ...] | None = None, seed: int = 0, with_baseline: bool = True, bind_size: int = 2_000
 ) -> dict[str, object]:
@@ -254,11 +375,25 @@ def run_bench(
         "memory": "peak_rss_mb: ru_maxrss of a fresh process per case (whole process); "
         "traced_peak_mb: tracemalloc peak during one propose_pairs call",
         "synthetic": [_in_fresh_process(measure_case, n, seed) for n in sizes],
+        "hard": [_in_fresh_process(measure_case, n, seed, "hard") for n in sizes],
+        "loose_labels": [_in_fresh_process(measure_case, n, seed, "loose") for n in sizes[:2]],
         f"bind_screen_{bind_size}": _in_fresh_process(measure_case, bind_size, seed),
         "fodors_zagats": fodors_result(),
     }
+    cli: dict[str, object] = {}
+    for profile in ("existing", "hard"):
+        runs = [_in_fresh_process(cli_case, profile, n, seed) for n in sizes]
+        cli[profile] = {
+            "runs": runs,
+            "growth_exponent": growth_exponent([(n, r["wall_s"]) for n, r in zip(sizes, runs, strict=True)]),
+        }  # type: ignore[misc]
+    dense_n = min(10_000, max(sizes))  # the issue's collision case: 10k x 10k rows in one ZIP
+    cli[f"dense_one_zip_{dense_n}"] = _in_fresh_process(cli_case, "dense_zip", dense_n, seed)
+    cli[f"dense_blank_zip_{dense_n}"] = _in_fresh_process(cli_case, "dense_blank_zip", dense_n, seed)
+    result["cli"] = cli
     if with_baseline:
-        result["all_pairs_loop_1000"] = baseline_comparison(1_000, seed)
+        result[f"all_pairs_loop_{LOOP_SIZE}"] = baseline_comparison(LOOP_SIZE, seed)
+        result[f"all_pairs_loop_hard_{LOOP_SIZE}"] = baseline_comparison(LOOP_SIZE, seed, "hard")
         result["address_parser"] = parser_comparison(seed)
     result["machine"]["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)  # type: ignore[index]
     return result

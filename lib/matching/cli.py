@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write the proposals CSV here instead of stdout")
     p.set_defaults(func=_propose)
     b = sub.add_parser("bench", help="speed, memory and accuracy on synthetic merchants (prints JSON)")
-    b.add_argument("--sizes", help="comma-separated merchant sizes (default 100,1000,10000)")
+    b.add_argument("--sizes", help="comma-separated merchant sizes (default 1000,10000,50000)")
     b.add_argument("--seed", type=int, default=0)
     b.add_argument(
         "--no-baseline", action="store_true", help="skip the all-pairs loop and parser comparisons"
