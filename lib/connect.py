@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,19 +16,9 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from lib.settings import ConsoleSettings, load_settings
 from lib.stream.client import StreamClient
 from lib.stream.config import ClientSettings
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SECRETS_PATH = REPO_ROOT / ".streamlit" / "secrets.toml"
-CONFIG_KEYS = (
-    "STREAM_API_URL",
-    "STREAM_CLIENT_ID",
-    "STREAM_CLIENT_SECRET",
-    "DATABASE_URL",
-    "CONSOLE_DATA_DIR",
-    "CONSOLE_PUBLIC_URL",
-)
 
 _sandbox_lock = threading.Lock()
 _sandbox: Any = None
@@ -50,77 +39,57 @@ class ApiTarget:
         return "Sandbox (local)" if self.is_sandbox else self.base_url
 
 
-def load_config(
-    env: Mapping[str, str] | None = None,
-    secrets: Mapping[str, Any] | None = None,
-    secrets_path: Path | None = None,
-) -> dict[str, Any]:
-    """Merge the settings from st.secrets (else secrets.toml) and the environment, which wins."""
-    env = os.environ if env is None else env
-    config: dict[str, Any] = {}
-    if secrets is not None:
-        config.update(secrets)
-    else:
-        path = SECRETS_PATH if secrets_path is None else secrets_path
-        if path.is_file():
-            with path.open("rb") as fh:
-                config.update(tomllib.load(fh))
-    for key in CONFIG_KEYS:
-        if env.get(key):
-            config[key] = env[key]
-    return config
-
-
-def data_dir(config: Mapping[str, Any] | None = None) -> Path:
+def data_dir(settings: ConsoleSettings | None = None) -> Path:
     """The gitignored folder for the console's local state (records, sandbox database)."""
-    config = load_config() if config is None else config
-    return Path(config.get("CONSOLE_DATA_DIR") or REPO_ROOT / "data")
+    return (settings or load_settings()).data_dir
 
 
-def database_url(config: Mapping[str, Any] | None = None) -> str:
+def database_url(settings: ConsoleSettings | None = None) -> str:
     """DATABASE_URL when configured, else a SQLite file in the console's data folder."""
-    config = load_config() if config is None else config
-    url = str(config.get("DATABASE_URL") or "").strip()
-    return url or f"sqlite:///{data_dir(config) / 'console.db'}"
+    return (settings or load_settings()).records_url
 
 
-def embedded_sandbox(config: Mapping[str, Any] | None = None) -> Any:
+def embedded_sandbox(settings: ConsoleSettings | None = None) -> Any:
     """Start the bundled sandbox once per process on a loopback port and return it."""
     global _sandbox
     with _sandbox_lock:
         if _sandbox is None:
             from lib.sandbox.embed import start_background  # only needed without a configured API
 
-            _sandbox = start_background(data_dir=data_dir(config) / "sandbox")
+            _sandbox = start_background(data_dir=(settings or load_settings()).sandbox_dir)
         return _sandbox
 
 
-def resolve_target(config: Mapping[str, Any] | None = None) -> ApiTarget:
+def resolve_target(settings: ConsoleSettings | None = None) -> ApiTarget:
     """The configured API, or the embedded sandbox (started on demand) when no URL is set."""
-    config = load_config() if config is None else config
-    url = str(config.get("STREAM_API_URL") or "").strip()
+    settings = settings or load_settings()
+    url = settings.stream_api_url
     if url:
-        client_id = str(config.get("STREAM_CLIENT_ID") or "")
-        secret = str(config.get("STREAM_CLIENT_SECRET") or "")
-        if not client_id or not secret:
+        client_id = settings.stream_client_id.strip()
+        secret = settings.stream_client_secret
+        if not client_id or not secret.get_secret_value():
             raise ValueError(
                 "STREAM_API_URL is set but STREAM_CLIENT_ID or STREAM_CLIENT_SECRET is missing: "
                 "set both in the environment or .streamlit/secrets.toml."
             )
-        return ApiTarget(url.rstrip("/"), client_id, SecretStr(secret), is_sandbox=False)
-    sandbox = embedded_sandbox(config)
+        return ApiTarget(url, client_id, secret, is_sandbox=False)
+    sandbox = embedded_sandbox(settings)
     return ApiTarget(sandbox.base_url, sandbox.client_id, SecretStr(sandbox.client_secret), is_sandbox=True)
 
 
-def open_client(target: ApiTarget, **options: Any) -> StreamClient:
-    """A client for the target; options override ClientSettings fields (timeouts, retries)."""
-    settings = ClientSettings(
-        base_url=target.base_url,
-        client_id=target.client_id,
-        client_secret=target.client_secret,
+def open_client(target: ApiTarget, settings: ConsoleSettings | None = None, **options: Any) -> StreamClient:
+    """A client for the target with STREAM_* timeouts and retries; options override ClientSettings fields."""
+    settings = settings or load_settings()
+    values: dict[str, Any] = {
+        "connect_timeout": settings.stream_connect_timeout,
+        "read_timeout": settings.stream_read_timeout,
+        "max_retries": settings.stream_max_retries,
         **options,
+    }
+    client_settings = ClientSettings(
+        base_url=target.base_url, client_id=target.client_id, client_secret=target.client_secret, **values
     )
-    return StreamClient.from_settings(settings)
+    return StreamClient.from_settings(client_settings)
 
 
 @contextmanager

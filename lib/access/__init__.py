@@ -25,7 +25,7 @@ from lib.access.roles import (
     require,
     required_role,
 )
-from lib.access.settings import DEFAULT_PROVIDER, REQUIRE_LOGIN_ENV, AccessSettings, auth_providers
+from lib.access.settings import DEFAULT_PROVIDER, AccessSettings, auth_providers
 from lib.access.visibility import AuditScope, audit_scope
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
     "EMAIL_KEYS",
     "LOCAL_OPERATOR",
     "REQUIRED_ROLE",
-    "REQUIRE_LOGIN_ENV",
     "AccessConfigError",
     "AccessSettings",
     "Action",

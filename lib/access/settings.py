@@ -10,7 +10,6 @@ from lib.access.assignment import AccessConfigError, RoleRules
 from lib.access.roles import Role, parse_role
 
 ACCESS_KEYS = ("require_login", "local_role")
-REQUIRE_LOGIN_ENV = "CONSOLE_REQUIRE_LOGIN"
 DEFAULT_PROVIDER = "default"
 # Keys that make a table under [auth] a named provider, e.g. [auth.okta].
 _PROVIDER_KEYS = ("client_id", "server_metadata_url")
@@ -52,11 +51,10 @@ class AccessSettings:
 
     @classmethod
     def from_config(
-        cls, config: Mapping[str, Any] | None, env: Mapping[str, str] | None = None
+        cls, config: Mapping[str, Any] | None, require_login: bool | None = None
     ) -> AccessSettings:
-        """Read `[auth]`, `[access]` and `[roles]` from `config`; CONSOLE_REQUIRE_LOGIN in `env` overrides."""
+        """Read `[auth]`, `[access]`, `[roles]` from `config`; `require_login` (the env) wins."""
         config = config or {}
-        env = env or {}
         auth = config.get("auth")
         auth = auth if isinstance(auth, Mapping) else {}
         access = config.get("access") or {}
@@ -67,9 +65,8 @@ class AccessSettings:
             raise AccessConfigError(
                 f"[access] has unknown setting(s) {', '.join(unknown)}; known: {', '.join(ACCESS_KEYS)}."
             )
-        require_login = _flag(access.get("require_login", False), "[access] require_login")
-        if env.get(REQUIRE_LOGIN_ENV, "").strip():
-            require_login = _flag(env[REQUIRE_LOGIN_ENV], REQUIRE_LOGIN_ENV)
+        if require_login is None:
+            require_login = _flag(access.get("require_login", False), "[access] require_login")
         try:
             local_role = parse_role(access.get("local_role", Role.ADMIN.value))
         except ValueError as exc:

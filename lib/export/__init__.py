@@ -2,10 +2,10 @@
 
 From a notebook or script::
 
-    from lib.connect import load_config, open_client, resolve_target
+    from lib.connect import open_client, resolve_target
     from lib.export import portfolio_table, org_status_table, summarize, dsp_status_counts
 
-    client = open_client(resolve_target(load_config()))   # the embedded sandbox unless STREAM_API_URL is set
+    client = open_client(resolve_target())   # the embedded sandbox unless STREAM_API_URL is set
     result = portfolio_table(client, ["org_1", "org_2"])   # concurrent, at most 8 requests in flight
     result.table      # a row per location: org_id, org_name, location columns, a dsp_<source> column per DSP
     result.failures   # orgs whose fetch failed, each with its error sentence (never silently dropped)

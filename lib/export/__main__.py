@@ -64,12 +64,6 @@ def _fail(message: str, err: TextIO) -> int:
     return EXIT_FAILED
 
 
-def _database_url() -> str:
-    from lib.connect import database_url  # the console's own rule: DATABASE_URL, else data/console.db
-
-    return database_url()
-
-
 def run(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """Parse the arguments, export, and return the exit status."""
     parser = build_parser()
@@ -90,9 +84,14 @@ def run(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO
     if args.out.is_dir():
         parser.error(f"--out {args.out} is a folder: give a file name")
 
+    from lib.settings import SettingsError, load_settings
     from lib.store import Records
 
-    url = _database_url()
+    try:
+        settings = load_settings()  # the console's own rules: DATABASE_URL, else data/console.db; STREAM_*
+    except SettingsError as exc:
+        return _fail(str(exc), err)
+    url = settings.records_url
     try:
         records = Records(url)
         orgs = records.list_orgs()
@@ -109,21 +108,27 @@ def run(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO
                 "the console (Organizations page), or export a single org with --org ORG_ID.",
                 err,
             )
-        return _with_client(args, fmt, records, orgs, out, err)
+        return _with_client(args, fmt, settings, records, orgs, out, err)
     finally:
         records.close()
 
 
 def _with_client(
-    args: argparse.Namespace, fmt: str, records: Any, orgs: list[Any], out: TextIO, err: TextIO
+    args: argparse.Namespace,
+    fmt: str,
+    settings: Any,
+    records: Any,
+    orgs: list[Any],
+    out: TextIO,
+    err: TextIO,
 ) -> int:
-    from lib.connect import load_config, open_client, resolve_target
+    from lib.connect import open_client, resolve_target
 
     try:
-        target = resolve_target(load_config())
+        target = resolve_target(settings)
     except ValueError as exc:
         return _fail(str(exc), err)
-    client = open_client(target)
+    client = open_client(target, settings)
     try:
         try:
             client.check_connection()  # one token request: an unreachable API fails here, clearly, once

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from lib.settings import SettingsError
+
 from .db import Database
 from .settings import SandboxSettings
 
@@ -20,7 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--data-dir", type=Path, default=None, help="state directory (default data/sandbox)")
     args = parser.parse_args(argv)
-    settings = SandboxSettings.from_env(data_dir=args.data_dir)
+    try:
+        settings = SandboxSettings.from_env(data_dir=args.data_dir)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.command == "reset":
         # Rows are deleted, not files: a sandbox running on this file (the console's) sees the reset at
         # once, where unlinking would leave it writing to a deleted file that a restart then loses.

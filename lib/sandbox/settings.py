@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA_DIR = REPO_ROOT / "data" / "sandbox"
+from lib.settings import ConsoleSettings, load_settings
+
+DEFAULT_DATA_DIR = ConsoleSettings.model_construct().sandbox_dir
 
 
 @dataclass
@@ -51,43 +51,34 @@ class SandboxSettings:
         return Path(self.data_dir) / "sandbox.sqlite3"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> SandboxSettings:
-        """Defaults, then SANDBOX_* environment variables, then explicit overrides.
+    def from_env(cls, settings: ConsoleSettings | None = None, **overrides: Any) -> SandboxSettings:
+        """The SANDBOX_* settings (lib.settings: environment, then secrets.toml), then explicit overrides.
 
         Overrides may name a FaultSettings knob directly (e.g. ``error_rate=0.5``).
         """
-        env = dict(os.environ if env is None else env)
-        settings = cls()
-        faults = FaultSettings()
-        if env.get("SANDBOX_DATA_DIR"):
-            settings.data_dir = Path(env["SANDBOX_DATA_DIR"])
-        if env.get("SANDBOX_PUBLIC_URL"):
-            settings.public_url = env["SANDBOX_PUBLIC_URL"]
-        for name, attr in (
-            ("SANDBOX_TOKEN_TTL", "token_ttl"),
-            ("SANDBOX_REFRESH_TTL", "refresh_ttl"),
-            ("SANDBOX_APPROVE_AFTER", "approve_after_seconds"),
-        ):
-            if env.get(name):
-                setattr(settings, attr, float(env[name]))
-        for name, attr in (
-            ("SANDBOX_ERROR_RATE", "error_rate"),
-            ("SANDBOX_RATE_LIMIT_RATE", "rate_limit_rate"),
-            ("SANDBOX_RETRY_AFTER", "retry_after"),
-            ("SANDBOX_LATENCY_MS", "latency_ms"),
-            ("SANDBOX_REJECT_RATE", "reject_rate"),
-        ):
-            if env.get(name):
-                setattr(faults, attr, float(env[name]))
-        if env.get("SANDBOX_SEED"):
-            faults.seed = int(env["SANDBOX_SEED"])
+        s = settings or load_settings()
+        faults = FaultSettings(
+            error_rate=s.sandbox_error_rate,
+            rate_limit_rate=s.sandbox_rate_limit_rate,
+            retry_after=s.sandbox_retry_after,
+            latency_ms=s.sandbox_latency_ms,
+            seed=s.sandbox_seed,
+            reject_rate=s.sandbox_reject_rate,
+        )
         fault_names = {f.name for f in fields(FaultSettings)}
         fault_overrides = {k: overrides.pop(k) for k in list(overrides) if k in fault_names}
         if "faults" in overrides:
             faults = overrides.pop("faults")
-        faults = replace(faults, **fault_overrides)
-        if "data_dir" in overrides and overrides["data_dir"] is None:
+        if overrides.get("data_dir", "") is None:
             overrides.pop("data_dir")
-        settings = replace(settings, faults=faults, **overrides)
-        settings.data_dir = Path(settings.data_dir)
-        return settings
+        settings_ = cls(
+            data_dir=s.sandbox_dir,
+            token_ttl=s.sandbox_token_ttl,
+            refresh_ttl=s.sandbox_refresh_ttl,
+            approve_after_seconds=s.sandbox_approve_after,
+            public_url=s.sandbox_public_url or None,
+            faults=replace(faults, **fault_overrides),
+        )
+        result = replace(settings_, **overrides)
+        result.data_dir = Path(result.data_dir)
+        return result

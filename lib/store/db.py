@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,17 +12,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Dialect, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SQLITE_PATH = REPO_ROOT / "data" / "console.db"
+from lib.settings import load_settings
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def default_database_url() -> str:
-    """DATABASE_URL from the environment if set, else the SQLite file data/console.db under the repo root."""
-    env = os.environ.get("DATABASE_URL", "").strip()
-    if env:
-        return env
-    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    """DATABASE_URL if set (lib.settings), else the SQLite file console.db in the console's data folder."""
+    return load_settings().records_url
 
 
 def normalize_url(url: str | URL) -> URL:

@@ -1,18 +1,8 @@
-"""Everything needed to build a StreamClient, in one validated object."""
+"""Everything needed to build a StreamClient, in one validated object (lib.settings reads STREAM_*)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
-
-ENV_URL = "STREAM_API_URL"
-ENV_CLIENT_ID = "STREAM_CLIENT_ID"
-ENV_CLIENT_SECRET = "STREAM_CLIENT_SECRET"
-ENV_CONNECT_TIMEOUT = "STREAM_CONNECT_TIMEOUT"
-ENV_READ_TIMEOUT = "STREAM_READ_TIMEOUT"
-ENV_MAX_RETRIES = "STREAM_MAX_RETRIES"
 
 
 class ClientSettings(BaseModel):
@@ -42,26 +32,3 @@ class ClientSettings(BaseModel):
         if not value.get_secret_value():
             raise ValueError("client_secret must not be empty")
         return value
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, object]) -> ClientSettings | None:
-        """Settings from STREAM_* keys (the environment, or st.secrets merged in); None when no URL is set."""
-        url = str(values.get(ENV_URL) or "").strip()
-        if not url:
-            return None
-        optional = {
-            "connect_timeout": values.get(ENV_CONNECT_TIMEOUT),
-            "read_timeout": values.get(ENV_READ_TIMEOUT),
-            "max_retries": values.get(ENV_MAX_RETRIES),
-        }
-        return cls(
-            base_url=url,
-            client_id=str(values.get(ENV_CLIENT_ID) or ""),
-            client_secret=SecretStr(str(values.get(ENV_CLIENT_SECRET) or "")),
-            **{key: value for key, value in optional.items() if value not in (None, "")},
-        )
-
-    @classmethod
-    def from_env(cls) -> ClientSettings | None:
-        """Settings from the process environment; None when STREAM_API_URL is unset."""
-        return cls.from_mapping(os.environ)

@@ -7,7 +7,6 @@ a crafted session state or rerun cannot act with more rights than the person has
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from lib.access import (
     refusal,
 )
 from lib.connect import ApiTarget
+from lib.settings import SettingsError, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,12 @@ def console_secrets() -> dict[str, Any]:
 
 def access_settings() -> AccessSettings:
     """The access settings from st.secrets ([auth], [access], [roles]) and CONSOLE_REQUIRE_LOGIN."""
-    return AccessSettings.from_config(console_secrets(), os.environ)
+    secrets = console_secrets()
+    try:
+        require_login = load_settings(secrets=secrets).console_require_login
+    except SettingsError as exc:  # fail closed: a bad CONSOLE_REQUIRE_LOGIN must not turn sign-in off
+        raise AccessConfigError(str(exc)) from None
+    return AccessSettings.from_config(secrets, require_login=require_login)
 
 
 def _user_claims() -> dict[str, Any]:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.onboarding.returns import public_base_url
-from lib.ui.context import console_config
-
-PUBLIC_URL_KEY = "CONSOLE_PUBLIC_URL"
+from lib.ui.context import console_settings
 
 
 def console_base_url(current_page: str | None = None) -> str:
     """CONSOLE_PUBLIC_URL when set (behind a proxy), else the URL this browser uses, minus the page path."""
-    override = str(console_config().get(PUBLIC_URL_KEY) or "")
+    override = console_settings().console_public_url
     try:
         context_url = st.context.url
     except Exception:  # outside a browser session (AppTest, bare script run) there is no URL

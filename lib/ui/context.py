@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from lib.access import Action, Role
-from lib.connect import ApiTarget, database_url, load_config, resolve_target
+from lib.connect import ApiTarget, resolve_target
 from lib.connect import open_client as _open_client
+from lib.settings import ConsoleSettings, SettingsError, load_settings
 from lib.store import Records
 from lib.stream.client import StreamClient
 from lib.ui.access import admit, console_secrets, render_access_sidebar, require_page, warn_if_open
@@ -31,20 +31,20 @@ class Console:
     role: Role | None = None  # for display; actions check the role afresh (lib/ui/access.allowed)
 
 
-def console_config() -> dict[str, Any]:
-    """Settings from st.secrets (honouring --secrets.files) and the environment."""
-    return load_config(secrets=console_secrets())
+def console_settings() -> ConsoleSettings:
+    """The settings from the environment, then st.secrets (honouring --secrets.files)."""
+    return load_settings(secrets=console_secrets())
 
 
 @st.cache_resource(show_spinner="Starting the sandbox API…")
 def _target() -> ApiTarget:
-    return resolve_target(console_config())
+    return resolve_target(console_settings())
 
 
 @st.cache_resource(show_spinner=False)
 def _client(base_url: str, client_id: str, _target: ApiTarget) -> StreamClient:
     # One client per API for the whole process: its token is shared by every session (thread-safe).
-    return _open_client(_target)
+    return _open_client(_target, console_settings())
 
 
 @st.cache_resource(show_spinner=False)
@@ -65,7 +65,7 @@ def get_client() -> StreamClient:
 
 def get_records() -> Records:
     """The console's own records (orgs, onboardings, OAuth states, audit log)."""
-    return _records(database_url(console_config()))
+    return _records(console_settings().records_url)
 
 
 def page_setup(title: str, icon: str = "🧭", requires: Action = Action.VIEW) -> Console:
@@ -74,10 +74,15 @@ def page_setup(title: str, icon: str = "🧭", requires: Action = Action.VIEW) -
     `requires` is the action the page needs (Action.VIEW: every role); people who may not get a refusal.
     """
     st.set_page_config(page_title=f"{title} · Onboarding Console", page_icon=icon, layout="wide")
+    try:
+        console_settings()
+    except SettingsError as exc:  # a bad setting is one sentence naming it, before anything uses it
+        st.error(str(exc), icon="⚙️")
+        st.stop()
     identity = admit()  # the sign-in and "ask an admin" pages end the run here, before any API or records use
     try:
         target = get_target()
-    except ValueError as exc:  # misconfiguration: say what to fix instead of a traceback
+    except ValueError as exc:  # misconfiguration (SettingsError is one): say what to fix, not a traceback
         st.error(str(exc))
         st.stop()
     records = get_records()

@@ -34,9 +34,9 @@ def test_named_providers_are_listed() -> None:
 
 def test_require_login_from_file_and_environment_override() -> None:
     assert AccessSettings.from_config({"access": {"require_login": True}}).require_login
-    assert AccessSettings.from_config({}, env={"CONSOLE_REQUIRE_LOGIN": "1"}).require_login
+    assert AccessSettings.from_config({}, require_login=True).require_login
     assert not AccessSettings.from_config(
-        {"access": {"require_login": True}}, env={"CONSOLE_REQUIRE_LOGIN": "false"}
+        {"access": {"require_login": True}}, require_login=False
     ).require_login
 
 

@@ -61,3 +61,17 @@ def test_wrong_credentials_are_a_sentence_in_the_page_and_the_sidebar(
     errors = " ".join(str(e.value) for e in at.error)
     assert "credentials" in errors.lower() or "rejected" in errors.lower()
     assert "not-the-secret" not in _all_text(at)
+
+
+def test_a_bad_setting_is_one_sentence_on_the_page(
+    console_env: ConsoleEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STREAM_READ_TIMEOUT", "soon")
+    at = console_env.page("1_Connect.py")
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "STREAM_READ_TIMEOUT should be a valid number, unable to parse string as a number (got 'soon'): "
+        "fix it in the environment or .streamlit/secrets.toml."
+    ]
+    assert not at.metric  # nothing else is drawn on a misconfigured console

@@ -126,7 +126,7 @@ def test_reset_restores_the_starting_knobs(start_sandbox) -> None:
     assert (knobs["error_rate"], knobs["latency_ms"], knobs["fail_org_ids"]) == (0, 5, [])
 
 
-def test_environment_sets_the_starting_knobs() -> None:
+def test_environment_sets_the_starting_knobs(monkeypatch) -> None:
     env = {
         "SANDBOX_TOKEN_TTL": "60",
         "SANDBOX_REFRESH_TTL": "120",
@@ -135,7 +135,9 @@ def test_environment_sets_the_starting_knobs() -> None:
         "SANDBOX_RETRY_AFTER": "4",
         "SANDBOX_LATENCY_MS": "50",
     }
-    settings = SandboxSettings.from_env(env, approve_after_seconds=1, error_rate=0.3)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = SandboxSettings.from_env(approve_after_seconds=1, error_rate=0.3)
     assert (settings.token_ttl, settings.refresh_ttl, settings.approve_after_seconds) == (60, 120, 1)
     faults = settings.faults
     assert (faults.error_rate, faults.rate_limit_rate, faults.retry_after, faults.latency_ms) == (

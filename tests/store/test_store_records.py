@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from lib.settings import REPO_ROOT
 from lib.store import Records, default_database_url
-from lib.store.db import REPO_ROOT
 
 REPO = Path(__file__).resolve().parents[2]
 

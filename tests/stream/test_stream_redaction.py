@@ -8,7 +8,9 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from lib.stream import ClientSettings, RedactingFilter, StreamClient, StreamError, redact
+from lib.connect import open_client, resolve_target
+from lib.settings import load_settings
+from lib.stream import ClientSettings, RedactingFilter, StreamError, redact
 from lib.stream.models import TokenResponse
 from lib.stream.redaction import MASK, SecretRegistry
 from tests.stream.fakes import CLIENT_SECRET, ORG_LOCATIONS_BODY, FakeApi, FakeClock
@@ -131,23 +133,17 @@ def test_debug_logs_of_a_whole_mock_session_hold_no_secret(caplog: pytest.LogCap
         assert secret not in text
 
 
-def test_settings_from_the_environment_keep_the_secret_secret() -> None:
-    settings = ClientSettings.from_mapping(
-        {
-            "STREAM_API_URL": "https://partner.example.com/",
-            "STREAM_CLIENT_ID": "abc",
-            "STREAM_CLIENT_SECRET": "s3cret-from-env",
-            "STREAM_READ_TIMEOUT": "12",
-        }
-    )
-    assert settings is not None
-    assert settings.base_url == "https://partner.example.com"
-    assert settings.read_timeout == 12.0 and settings.connect_timeout == 5.0
-    assert isinstance(settings.client_secret, SecretStr)
-    assert "s3cret-from-env" not in repr(settings) + str(settings) + settings.model_dump_json()
-    assert ClientSettings.from_mapping({"STREAM_CLIENT_ID": "abc"}) is None
+def test_settings_from_the_environment_keep_the_secret_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STREAM_API_URL", "https://partner.example.com/")
+    monkeypatch.setenv("STREAM_CLIENT_ID", "abc")
+    monkeypatch.setenv("STREAM_CLIENT_SECRET", "s3cret-from-env")
+    monkeypatch.setenv("STREAM_READ_TIMEOUT", "12")
+    target = resolve_target()
+    assert target.base_url == "https://partner.example.com"
+    assert isinstance(target.client_secret, SecretStr)
+    assert "s3cret-from-env" not in repr(target) + repr(load_settings()) + str(load_settings())
     with pytest.raises(ValueError):
         ClientSettings(base_url="ftp://x", client_id="a", client_secret="b")
-    with StreamClient.from_settings(settings) as client:
+    with open_client(target) as client:
         assert client.base_url == "https://partner.example.com"
         assert client._http.timeout.read == 12.0
