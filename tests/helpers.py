@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from datetime import datetime, timedelta
 from html import unescape
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -45,3 +47,19 @@ def follow_consent(entry_url: str, approve: bool = True, merchant: str | None = 
         assert answer.status_code in (302, 303), f"consent answered {answer.status_code}: {answer.text[:300]}"
         location = answer.headers["location"]
     return dict(parse_qsl(urlsplit(location).query, keep_blank_values=True))
+
+
+class FakeClock:
+    """A clock tests move by hand (records, watcher passes); thread-safe."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def advance(self, **kwargs: float) -> None:
+        with self._lock:
+            self._now += timedelta(**kwargs)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
@@ -90,14 +90,19 @@ def _location_row(location: OrgLocation) -> dict[str, Any]:
         "postal_code": addr.postal_code,
         "country": addr.country,
     }
+    for source, status in dsp_statuses(location).items():
+        row[dsp_column(source)] = status
+    return row
+
+
+def dsp_statuses(location: OrgLocation) -> dict[str, str]:
+    """The location's binding status per DSP source (lower case), e.g. {"doordash": "APPROVED"}."""
     statuses: dict[str, list[str]] = {}
     for dsp in location.dsps:
-        key = dsp.source or dsp.name or "unknown"
-        statuses.setdefault(dsp_column(key), []).append(str(dsp.status))
-    for column, values in statuses.items():
-        # Two stores of one DSP bound to the same location: keep both statuses rather than drop one.
-        row[column] = " / ".join(dict.fromkeys(values))
-    return row
+        key = (dsp.source or dsp.name or "unknown").strip().lower()
+        statuses.setdefault(key, []).append(str(dsp.status))
+    # Two stores of one DSP bound to the same location: keep both statuses rather than drop one.
+    return {source: " / ".join(dict.fromkeys(values)) for source, values in statuses.items()}
 
 
 def _frame(rows: list[dict[str, Any]], lead: Sequence[str], dsps: Iterable[str]) -> pd.DataFrame:
@@ -376,6 +381,37 @@ def _as_ref(org: Any) -> OrgRef:
     return OrgRef(str(org.org_id), getattr(org, "name", None))
 
 
+T = TypeVar("T")
+K = TypeVar("K")
+
+
+def fetch_concurrently(
+    fetch: Callable[[K], T],
+    keys: Sequence[K],
+    max_in_flight: int = 8,
+    progress: Progress | None = None,
+) -> Iterator[tuple[int, T | None, str | None]]:
+    """Call ``fetch(key)`` for every key, at most ``max_in_flight`` at once; yield (index, result, error).
+
+    Results come in the order they finish; ``error`` is the sentence to show when that call failed (one
+    failure never hides the others). ``progress(done, total)`` runs in the calling thread.
+    """
+    if max_in_flight < 1:
+        raise ValueError("max_in_flight must be at least 1")
+    total = len(keys)
+    if progress:
+        progress(0, total)
+    with ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="portfolio") as pool:
+        futures = {pool.submit(fetch, key): i for i, key in enumerate(keys)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            try:
+                yield futures[future], future.result(), None
+            except Exception as exc:  # one org failing must not hide the others
+                yield futures[future], None, error_message(exc)
+            if progress:
+                progress(done, total)
+
+
 def portfolio_table(
     client: LocationsClient,
     orgs: Iterable[Any],
@@ -389,31 +425,22 @@ def portfolio_table(
     An org whose fetch fails is kept in ``failures`` with its error sentence; the rest are in ``table``,
     in the order the orgs were given.
     """
-    if max_in_flight < 1:
-        raise ValueError("max_in_flight must be at least 1")
     refs = list(dict.fromkeys(_as_ref(o) for o in orgs))
-    total = len(refs)
     results: dict[int, list[OrgLocation]] = {}
     errors: dict[int, str] = {}
-    if progress:
-        progress(0, total)
-    with ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="portfolio") as pool:
-        futures = {pool.submit(client.org_locations, ref.org_id): i for i, ref in enumerate(refs)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            i = futures[future]
-            try:
-                results[i] = future.result()
-            except Exception as exc:  # one org failing must not hide the others
-                errors[i] = error_message(exc)
-            if progress:
-                progress(done, total)
+    ids = [ref.org_id for ref in refs]
+    for i, locations, error in fetch_concurrently(client.org_locations, ids, max_in_flight, progress):
+        if error is None:
+            results[i] = locations or []
+        else:
+            errors[i] = error
     fetched_at = datetime.now(UTC)
     rows: list[dict[str, Any]] = []
     for i, ref in enumerate(refs):
         for location in results.get(i, ()):
             rows.append({"org_id": ref.org_id, "org_name": ref.name, **_location_row(location)})
     failures = [OrgFailure(refs[i].org_id, refs[i].name, errors[i]) for i in sorted(errors)]
-    return Portfolio(_frame(rows, ORG_COLUMNS, ()), failures, fetched_at, total)
+    return Portfolio(_frame(rows, ORG_COLUMNS, ()), failures, fetched_at, len(refs))
 
 
 # --- naming ------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from lib.store.audit import (
     ACTION_LABELS,
     ACTIONS,
+    ALERT_ACKNOWLEDGED,
     AUDIT_COLUMNS,
     CODE_EXCHANGED,
     INTEGRATION_STARTED,
@@ -21,6 +22,7 @@ from lib.store.types import AuditEntry, OAuthStateResult, OnboardingRecord, OrgR
 __all__ = [
     "ACTIONS",
     "ACTION_LABELS",
+    "ALERT_ACKNOWLEDGED",
     "AUDIT_COLUMNS",
     "CODE_EXCHANGED",
     "INTEGRATION_STARTED",

@@ -17,6 +17,7 @@ INTEGRATION_STARTED = "integration_started"
 CODE_EXCHANGED = "code_exchanged"
 LOCATIONS_INGESTED = "locations_ingested"
 LOCATIONS_BOUND = "locations_bound"
+ALERT_ACKNOWLEDGED = "alert_acknowledged"
 
 ACTIONS: tuple[str, ...] = (
     ORG_CREATED,
@@ -25,6 +26,7 @@ ACTIONS: tuple[str, ...] = (
     CODE_EXCHANGED,
     LOCATIONS_INGESTED,
     LOCATIONS_BOUND,
+    ALERT_ACKNOWLEDGED,
 )
 
 ACTION_LABELS: dict[str, str] = {
@@ -34,6 +36,7 @@ ACTION_LABELS: dict[str, str] = {
     CODE_EXCHANGED: "Code exchanged",
     LOCATIONS_INGESTED: "Locations ingested",
     LOCATIONS_BOUND: "Locations bound",
+    ALERT_ACKNOWLEDGED: "Alert acknowledged",
 }
 
 AUDIT_COLUMNS: tuple[str, ...] = ("when", "actor", "action", "org_id", "outcome", "summary")

@@ -8,32 +8,16 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import threading
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from lib.store import Records
-
-
-class FakeClock:
-    """A clock tests move by hand; thread-safe."""
-
-    def __init__(self, start: datetime) -> None:
-        self._now = start
-        self._lock = threading.Lock()
-
-    def __call__(self) -> datetime:
-        with self._lock:
-            return self._now
-
-    def advance(self, **kwargs: float) -> None:
-        with self._lock:
-            self._now += timedelta(**kwargs)
+from tests.helpers import FakeClock
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from lib.store import (
     ACTIONS,
+    ALERT_ACKNOWLEDGED,
     AUDIT_COLUMNS,
     CODE_EXCHANGED,
     INTEGRATION_STARTED,
@@ -36,8 +37,16 @@ SECRETS = (
 
 
 def test_action_constants_are_distinct_strings() -> None:
-    names = (ORG_CREATED, ORG_ADDED, INTEGRATION_STARTED, CODE_EXCHANGED, LOCATIONS_INGESTED, LOCATIONS_BOUND)
-    assert len(set(names)) == 6 and set(names) == set(ACTIONS)
+    names = (
+        ORG_CREATED,
+        ORG_ADDED,
+        INTEGRATION_STARTED,
+        CODE_EXCHANGED,
+        LOCATIONS_INGESTED,
+        LOCATIONS_BOUND,
+        ALERT_ACKNOWLEDGED,
+    )
+    assert len(set(names)) == len(names) and set(names) == set(ACTIONS)
 
 
 def test_round_trip_with_bind_pairs_and_scores(records: Records) -> None:
