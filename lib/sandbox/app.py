@@ -6,51 +6,22 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import parse_qs
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from . import merchants
 from .auth import ONBOARDING_SCOPE, TokenService
 from .consent import consent_router
 from .db import Database
-from .errors import ApiError, install_error_handlers, summary, validation_details
+from .errors import ApiError, install_error_handlers
 from .faults import FaultState, install_fault_middleware
-from .schemas import BindIn, CodeIn, IngestIn, IntegrationIn, OrgIn, TokenIn
+from .oauth import token_request
+from .schemas import BindIn, CodeIn, IngestIn, IntegrationIn, OrgIn
 from .service import SandboxService
 from .settings import SandboxSettings
 from .states import LocationStateIn, StateControls, StoreStatusIn
-
-
-async def _token_body(request: Request) -> TokenIn:
-    """The token request as JSON (the guide) or as an OAuth-style form; validated into TokenIn."""
-    raw = await request.body()
-    content_type = request.headers.get("content-type", "")
-    data: Any
-    if "application/x-www-form-urlencoded" in content_type:
-        form = {k: v[-1] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
-        if "scope" in form and "scopes" not in form:
-            form["scopes"] = form.pop("scope").split()
-        data = form
-    else:
-        try:
-            data = json.loads(raw or b"null")
-        except ValueError as exc:
-            raise ApiError(
-                422, "The request body is not valid JSON.", [{"field": "body", "message": "is not JSON"}]
-            ) from exc
-    if not isinstance(data, dict):
-        raise ApiError(
-            422, "The request body must be a JSON object.", [{"field": "body", "message": "is not an object"}]
-        )
-    try:
-        return TokenIn.model_validate(data)
-    except ValidationError as exc:
-        details = validation_details(list(exc.errors()))
-        raise ApiError(422, summary(details), details) from exc
 
 
 def create_app(settings: SandboxSettings) -> FastAPI:
@@ -91,8 +62,8 @@ def create_app(settings: SandboxSettings) -> FastAPI:
 
     @app.post("/oauth/token", status_code=201)
     async def token(request: Request) -> JSONResponse:
-        body = await _token_body(request)
-        answer = await run_in_threadpool(tokens.grant, body)
+        body, basic = await token_request(request)
+        answer = await run_in_threadpool(tokens.grant, body, basic)
         return JSONResponse(answer, status_code=201, headers={"Cache-Control": "no-store"})
 
     @app.post("/onboarding/org", status_code=201, dependencies=auth)

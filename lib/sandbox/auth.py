@@ -12,6 +12,7 @@ from typing import Any
 from .credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from .db import Database
 from .errors import ApiError
+from .oauth import INVALID_CLIENT, INVALID_GRANT, INVALID_SCOPE, invalid_request
 from .schemas import TokenIn
 
 ONBOARDING_SCOPE = "onboarding"
@@ -24,13 +25,23 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _check_client(client_id: str | None, client_secret: str | None) -> None:
+def _check_client(client_id: str | None, client_secret: str | None, basic: bool) -> None:
     ok_id = hmac.compare_digest(client_id or "", SANDBOX_CLIENT_ID)
     ok_secret = hmac.compare_digest(client_secret or "", SANDBOX_CLIENT_SECRET)
     if not (ok_id and ok_secret):
+        # RFC 6749 §5.2: 401, with a challenge in the scheme the client used.
+        challenge = {"WWW-Authenticate": 'Basic realm="oauth"'} if basic else BEARER
         raise ApiError(
-            401, "Invalid client credentials: the client_id or client_secret is wrong.", headers=BEARER
+            401,
+            "Invalid client credentials: the client_id or client_secret is wrong.",
+            headers=challenge,
+            oauth_error=INVALID_CLIENT,
         )
+
+
+def _invalid_grant(message: str) -> ApiError:
+    """400 invalid_grant (RFC 6749 §5.2): the refresh token is unknown, used or expired."""
+    return ApiError(400, message, [{"field": "refresh_token", "message": message}], oauth_error=INVALID_GRANT)
 
 
 class TokenService:
@@ -41,19 +52,18 @@ class TokenService:
         self.token_ttl = token_ttl
         self.refresh_ttl = refresh_ttl
 
-    def grant(self, body: TokenIn) -> dict[str, Any]:
-        """Answer a client_credentials or refresh_token grant."""
+    def grant(self, body: TokenIn, basic: bool = False) -> dict[str, Any]:
+        """Answer a client_credentials or refresh_token grant (basic: the client used HTTP Basic)."""
         now = time.time()
         if body.grant_type == "client_credentials":
-            _check_client(body.client_id, body.client_secret)
+            _check_client(body.client_id, body.client_secret, basic)
             scopes = body.scopes or list(DEFAULT_SCOPES)
             return self._issue(body.client_id or "", scopes, body.exp, now, old_refresh=None)
         # The refresh grant: client credentials are checked when sent (Stream's docs send them).
         if body.client_id is not None or body.client_secret is not None:
-            _check_client(body.client_id, body.client_secret)
+            _check_client(body.client_id, body.client_secret, basic)
         if not body.refresh_token:
-            raise ApiError(
-                400,
+            raise invalid_request(
                 "The refresh_token grant needs a refresh_token.",
                 [{"field": "refresh_token", "message": "is required"}],
             )
@@ -63,9 +73,9 @@ class TokenService:
                 (token_hash(body.refresh_token),),
             ).fetchone()
         if row is None or row["revoked"]:
-            raise ApiError(401, "The refresh token is invalid or has already been used.", headers=BEARER)
+            raise _invalid_grant("The refresh token is invalid or has already been used.")
         if row["expires_at"] <= now:
-            raise ApiError(401, "The refresh token has expired: request a new token.", headers=BEARER)
+            raise _invalid_grant("The refresh token has expired: request a new token.")
         granted = row["scopes"].split()
         scopes = body.scopes or granted
         extra = [s for s in scopes if s not in granted]
@@ -74,6 +84,7 @@ class TokenService:
                 400,
                 f"A refresh cannot add scopes that were not granted: {', '.join(extra)}.",
                 [{"field": "scopes", "message": "must be a subset of the granted scopes"}],
+                oauth_error=INVALID_SCOPE,
             )
         return self._issue(row["client_id"], scopes, body.exp, now, old_refresh=row["token_hash"])
 
@@ -83,8 +94,8 @@ class TokenService:
         expires_at = now + self.token_ttl
         if exp is not None:
             if exp <= now:
-                raise ApiError(
-                    400, "exp is in the past.", [{"field": "exp", "message": "must be a future epoch time"}]
+                raise invalid_request(
+                    "exp is in the past.", [{"field": "exp", "message": "must be a future epoch time"}]
                 )
             expires_at = min(expires_at, exp)  # exp may only shorten the token's life
         access = secrets.token_urlsafe(32)
@@ -96,9 +107,7 @@ class TokenService:
                     "UPDATE tokens SET revoked = 1 WHERE token_hash = ? AND revoked = 0", (old_refresh,)
                 )
                 if cur.rowcount == 0:
-                    raise ApiError(
-                        401, "The refresh token is invalid or has already been used.", headers=BEARER
-                    )
+                    raise _invalid_grant("The refresh token is invalid or has already been used.")
             conn.execute("DELETE FROM tokens WHERE expires_at < ?", (now - 86400,))
             conn.executemany(
                 "INSERT INTO tokens (token_hash, kind, client_id, scopes, expires_at) VALUES (?, ?, ?, ?, ?)",
@@ -114,6 +123,7 @@ class TokenService:
             "expires_in": max(1, math.floor(expires_at - now)),
             "refresh_token_expires_in": max(1, math.floor(self.refresh_ttl)),
             "scopes": scopes,
+            "scope": " ".join(scopes),  # RFC 6749 §5.1's form of the same, for standard OAuth2 clients
         }
 
     def check(self, authorization: str | None, scope: str) -> None:

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class ApiError(Exception):
-    """An error answer of the Partner API."""
+    """An error answer of the Partner API; oauth_error is the RFC 6749 §5.2 code of token endpoint errors."""
 
     def __init__(
         self,
@@ -19,12 +19,14 @@ class ApiError(Exception):
         message: str,
         details: list[dict[str, str]] | None = None,
         headers: dict[str, str] | None = None,
+        oauth_error: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.details = details or []
         self.headers = headers
+        self.oauth_error = oauth_error
 
 
 def error_response(
@@ -32,9 +34,14 @@ def error_response(
     message: str,
     details: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    oauth_error: str | None = None,
 ) -> JSONResponse:
-    """A JSON error answer in the sandbox's shape."""
-    return JSONResponse({"message": message, "details": details or []}, status_code=status, headers=headers)
+    """A JSON error answer in the sandbox's shape (plus RFC 6749's error and error_description when given)."""
+    body: dict[str, Any] = {"message": message, "details": details or []}
+    if oauth_error is not None:
+        body = {"error": oauth_error, "error_description": message, **body}
+        headers = {"Cache-Control": "no-store", **(headers or {})}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -83,7 +90,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.message, exc.details, exc.headers)
+        return error_response(exc.status, exc.message, exc.details, exc.headers, exc.oauth_error)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -23,25 +23,35 @@ def test_public_sandbox_credentials_are_the_documented_ones(api: Api) -> None:
     assert SANDBOX_CLIENT_ID == "sandbox-console"
 
 
-def test_bad_client_secret_is_401_with_a_message(api: Api) -> None:
+def test_bad_client_secret_is_401_invalid_client_with_a_message(api: Api) -> None:
     response = api.http.post(
         "/oauth/token",
         json={"grant_type": "client_credentials", "client_id": SANDBOX_CLIENT_ID, "client_secret": "nope"},
     )
     assert response.status_code == 401
-    assert "client" in response.json()["message"].lower()
+    body = response.json()
+    assert body["error"] == "invalid_client"
+    assert body["error_description"] == body["message"]
+    assert "client" in body["message"].lower()
+    assert response.headers["cache-control"] == "no-store"
 
 
-def test_unknown_grant_type_or_scope_is_422_naming_the_field(api: Api) -> None:
+def test_bad_request_bodies_are_400_with_the_rfc_codes_naming_the_field(api: Api) -> None:
     creds = {"client_id": SANDBOX_CLIENT_ID, "client_secret": SANDBOX_CLIENT_SECRET}
     response = api.http.post("/oauth/token", json={"grant_type": "password", **creds})
-    assert response.status_code == 422
+    assert (response.status_code, response.json()["error"]) == (400, "unsupported_grant_type")
     assert response.json()["details"][0]["field"] == "grant_type"
     response = api.http.post(
         "/oauth/token", json={"grant_type": "client_credentials", "scopes": ["root"], **creds}
     )
-    assert response.status_code == 422
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_scope")
     assert response.json()["details"][0]["field"] == "scopes"
+    response = api.http.post("/oauth/token", json=creds)
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
+    assert "grant_type" in response.json()["message"]
+    json_type = {"content-type": "application/json"}
+    response = api.http.post("/oauth/token", content=b"{not json", headers=json_type)
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
 
 
 def test_onboarding_endpoints_need_a_valid_bearer_token(api: Api) -> None:
@@ -94,19 +104,19 @@ def test_refresh_grant_issues_a_new_pair_and_refresh_tokens_are_single_use(api: 
     )
     assert ok.status_code == 404
     replay = api.http.post("/oauth/token", json=body)
-    assert replay.status_code == 401
+    assert (replay.status_code, replay.json()["error"]) == (400, "invalid_grant")
     assert "already been used" in replay.json()["message"]
 
 
-def test_expired_or_unknown_refresh_token_is_401(start_sandbox) -> None:
+def test_expired_or_unknown_refresh_token_is_400_invalid_grant(start_sandbox) -> None:
     api = Api(start_sandbox(refresh_ttl=1))
     refresh = api.grant()["refresh_token"]
     time.sleep(1.2)
     expired = api.http.post("/oauth/token", json={"grant_type": "refresh_token", "refresh_token": refresh})
-    assert expired.status_code == 401
+    assert (expired.status_code, expired.json()["error"]) == (400, "invalid_grant")
     assert "expired" in expired.json()["message"]
     unknown = api.http.post("/oauth/token", json={"grant_type": "refresh_token", "refresh_token": "made-up"})
-    assert unknown.status_code == 401
+    assert (unknown.status_code, unknown.json()["error"]) == (400, "invalid_grant")
 
 
 def test_refresh_with_wrong_client_secret_is_refused(api: Api) -> None:

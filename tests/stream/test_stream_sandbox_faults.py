@@ -203,7 +203,8 @@ def test_a_401_and_a_refused_refresh_end_in_a_new_grant_and_a_replay(
         assert client.auth.grants == {"client_credentials": 2, "refresh_token": 0}
     messages = [r.getMessage() for r in caplog.records]
     assert any(f"GET /onboarding/org/{org_id}/locations -> 401" in m for m in messages)
-    assert any("refresh refused (HTTP 401)" in m for m in messages)
+    # RFC 6749 §5.2: an expired refresh token is 400 invalid_grant.
+    assert any("refresh refused (HTTP 400)" in m for m in messages)
 
 
 # --- secrets ---
