@@ -7,10 +7,11 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TextIO
 
 from lib.watch.run import EXIT_FAILED, EXIT_OK
-from lib.watch.settings import load_settings, parse_every
+from lib.watch.settings import parse_every, watch_settings
 
 EPILOG = (
     "Exit status: 0 every org read and every alert delivered; 1 the pass could not run (records or API "
@@ -48,26 +49,27 @@ def run(
     if args.max_in_flight is not None and args.max_in_flight < 1:
         parser.error("--max-in-flight must be at least 1")
 
-    from lib.connect import database_url, load_config, open_client, resolve_target
+    from lib.connect import open_client, resolve_target
+    from lib.settings import SettingsError, load_settings, read_secrets_file
     from lib.store import Records
 
-    config = load_config()
     try:
-        settings = load_settings(config)
-    except ValueError as exc:
+        console = load_settings()
+        settings = watch_settings(read_secrets_file(), console.console_public_url)
+    except (SettingsError, ValueError) as exc:
         print(f"error: {exc}", file=err)
         return EXIT_FAILED
     if args.max_in_flight:
-        settings = type(settings)(**{**settings.__dict__, "max_in_flight": args.max_in_flight})
+        settings = replace(settings, max_in_flight=args.max_in_flight)
     try:
-        records = Records(database_url(config))
-        target = resolve_target(config)
+        records = Records(console.records_url)
+        target = resolve_target(console)
     except Exception as exc:  # a broken DATABASE_URL or API setting reads as a sentence, not a traceback
         print(f"error: the watcher could not start ({type(exc).__name__}: {exc}).", file=err)
         return EXIT_FAILED
     stop = stop or threading.Event()
     code = EXIT_OK
-    with records, open_client(target) as client:
+    with records, open_client(target, console) as client:
         while True:
             started = time.monotonic()
             code = _one_pass(records, client, settings, out, err)

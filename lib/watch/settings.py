@@ -55,9 +55,12 @@ def _number(value: Any, what: str) -> float:
     return number
 
 
-def load_settings(config: Mapping[str, Any]) -> WatchSettings:
-    """Settings from the merged console config (lib.connect.load_config); ValueError names a bad entry."""
-    section = config.get("watch") or {}
+def watch_settings(secrets: Mapping[str, Any], public_url: str = "") -> WatchSettings:
+    """Settings from the `[watch]` table of secrets.toml (or st.secrets); ValueError names a bad entry.
+
+    public_url: the console's address (ConsoleSettings.console_public_url), for links in alerts.
+    """
+    section = secrets.get("watch") or {}
     rules_in = section.get("rules") or {}
     defaults = Rules()
     unknown = set(rules_in) - set(Rules.__dataclass_fields__)
@@ -87,7 +90,7 @@ def load_settings(config: Mapping[str, Any]) -> WatchSettings:
         rules=rules,
         webhooks=tuple(hooks),
         max_in_flight=int(section.get("max_in_flight", 8)),
-        public_url=str(config.get("CONSOLE_PUBLIC_URL") or "").rstrip("/"),
+        public_url=public_url.rstrip("/"),
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from lib.onboarding.seed import seed_org
 from lib.store import Records
-from lib.watch import Rules, load_settings, parse_every
+from lib.watch import Rules, parse_every, watch_settings
 from lib.watch.__main__ import run
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,9 +94,8 @@ def test_bad_arguments_and_settings_read_as_one_sentence(env: str, tmp_path: Pat
 
 
 def test_settings_from_secrets_toml_sections() -> None:
-    settings = load_settings(
+    settings = watch_settings(
         {
-            "CONSOLE_PUBLIC_URL": "https://console.corp.test/",
             "watch": {
                 "rules": {
                     "waiting_for_oauth_hours": 12,
@@ -105,14 +104,15 @@ def test_settings_from_secrets_toml_sections() -> None:
                 },
                 "webhooks": [{"name": "ops", "url": "https://hooks.example.test/T/X", "format": "json"}],
             },
-        }
+        },
+        "https://console.corp.test/",
     )
     assert settings.rules == Rules(
         integration_deprovisioned=False, waiting_for_oauth_hours=12, dsp_pending_days=0
     )
     assert settings.public_url == "https://console.corp.test" and settings.webhooks[0].format == "json"
     assert "hooks.example.test" not in repr(settings)  # the webhook URL is a credential
-    assert load_settings({}).rules == Rules()
+    assert watch_settings({}).rules == Rules()
     for bad, message in [
         ({"rules": {"unbound_day": 1}}, "unknown settings: unbound_day"),
         ({"rules": {"unbound_days": "soon"}}, "unbound_days must be a number"),
@@ -120,5 +120,5 @@ def test_settings_from_secrets_toml_sections() -> None:
         ({"webhooks": [{"url": "https://x", "format": "xml"}]}, "format must be slack or json"),
     ]:
         with pytest.raises(ValueError, match=message):
-            load_settings({"watch": bad})
+            watch_settings({"watch": bad})
     assert parse_every("15m") == timedelta(minutes=15) and parse_every("900") == timedelta(seconds=900)
