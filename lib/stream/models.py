@@ -98,8 +98,9 @@ class TokenResponse(ApiModel):
     access_token: str = Field(repr=False)
     token_type: str = "bearer"
     refresh_token: str | None = Field(default=None, repr=False)
-    expires_in: int = 3600
-    refresh_token_expires_in: int | None = None
+    # Seconds: floats and numeric strings too ("3599.5"), as some servers send them.
+    expires_in: float = 3600
+    refresh_token_expires_in: float | None = None
     scopes: list[str] = Field(default_factory=list)
 
     @model_validator(mode="before")
@@ -284,7 +285,7 @@ class LocationDsp(ApiModel):
 
     name: str | None = None
     source: str
-    status: DspStatusValue
+    status: DspStatusValue | None = None  # null: unknown (shown as such), not an unreadable location
     provider_id: str | None = None
 
 
