@@ -25,12 +25,18 @@ LOCATIONS_REMOVED = "locations_removed"
 _NAMES_SHOWN = 3
 
 
-def _integration_kind(old: str, new: str) -> str:
+def slot(type_: str, source: str) -> tuple[str, str]:
+    """What an integration stands for: the org's POS (any source replaces another) or one DSP."""
+    return (type_, "") if type_ == "pos" else (type_, source)
+
+
+def _integration_kind(old: str | None, new: str, replaces_deprovisioned: bool) -> str:
     if new == DEPROVISIONED:
         return INTEGRATION_DEPROVISIONED
-    if old == DEPROVISIONED and new == ACTIVE:
+    if new == ACTIVE and (old == DEPROVISIONED or replaces_deprovisioned):
+        # The merchant reconnected: the same integration, or a new one taking a disconnected one's place.
         return INTEGRATION_RECONNECTED
-    return INTEGRATION_STATUS_CHANGED
+    return INTEGRATION_STATUS_CHANGED if old is not None else INTEGRATION_ADDED
 
 
 def _location_kind(channel: str, new: str | None) -> str:
@@ -89,6 +95,12 @@ def _apply_integrations(update: OrgUpdate, snap: OrgSnapshot, first: bool) -> li
     to_close: list[int] = []
     to_open: list[NewInterval] = []
     events: list[Event] = []
+    known = {state.onboarding_id: state for state in snap.integrations}
+    disconnected = {
+        slot(known[key[0]].type, known[key[0]].source)
+        for key, was in current.items()
+        if was.status == DEPROVISIONED and key[0] in known
+    }
     for state in snap.integrations:
         key = (state.onboarding_id,)
         was = current.get(key)
@@ -100,31 +112,10 @@ def _apply_integrations(update: OrgUpdate, snap: OrgSnapshot, first: bool) -> li
         if first:
             continue
         label = f"{state.type.upper()} {state.source}"
-        if was is None:
-            events.append(
-                Event(
-                    snap.org_id,
-                    INTEGRATION_ADDED,
-                    state.onboarding_id,
-                    f"{label} integration started ({state.status})",
-                    state.source,
-                    None,
-                    state.status,
-                )
-            )
-        else:
-            kind = _integration_kind(was.status, state.status)
-            events.append(
-                Event(
-                    snap.org_id,
-                    kind,
-                    state.onboarding_id,
-                    f"{label}: {was.status} → {state.status}",
-                    state.source,
-                    was.status,
-                    state.status,
-                )
-            )
+        old = was.status if was else None
+        kind = _integration_kind(old, state.status, slot(state.type, state.source) in disconnected)
+        text = f"{label}: {old} → {state.status}" if old else f"{label} integration started ({state.status})"
+        events.append(Event(snap.org_id, kind, state.onboarding_id, text, state.source, old, state.status))
     update.close(integration_history, to_close)
     update.open_integrations_rows(to_open)
     return events

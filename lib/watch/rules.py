@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from lib.store.watch import AlertSpec, WatchRecords
-from lib.watch.history import DEPROVISIONED
+from lib.watch.history import ACTIVE, DEPROVISIONED, slot
 from lib.watch.settings import Rules
 from lib.watch.snapshot import BINDING_CHANNEL, POS_CHANNEL, UNBOUND
 
@@ -49,10 +49,15 @@ def evaluate(
     """Every condition that holds now under `rules`, over all orgs (the records' open statuses)."""
     specs: list[AlertSpec] = []
     integrations = watch.open_integration_frame()
+    # A deprovisioned integration stops mattering once another one holds its place (the merchant reconnected).
+    live = {
+        (row.org_id, *slot(row.type, row.source)) for row in integrations.itertuples() if row.status == ACTIVE
+    }
     for row in integrations.itertuples():
         label = f"{row.type.upper()} {row.source}"
         who = _org(row.org_id, org_names)
-        if rules.integration_deprovisioned and row.status == DEPROVISIONED:
+        replaced = (row.org_id, *slot(row.type, row.source)) in live
+        if rules.integration_deprovisioned and row.status == DEPROVISIONED and not replaced:
             specs.append(
                 AlertSpec(
                     INTEGRATION_DEPROVISIONED,

@@ -12,6 +12,7 @@ from lib.stream.models import Onboarding, OrgLocation
 POS_CHANNEL = "pos"
 BINDING_CHANNEL = "binding"
 BOUND, UNBOUND = "bound", "unbound"
+PAUSED = "paused"
 
 
 class WatchClient(Protocol):
@@ -59,6 +60,9 @@ def location_states(location: OrgLocation) -> list[LocationState]:
     """A location's channels: its POS status, whether it is bound, and each DSP store's status."""
     name = location.name
     pos_status = _text(location.status) if location.status is not None else "unknown"
+    if getattr(location, "paused_until", None):
+        # The API reports a pause as inactive with paused_until while it runs: a pause is not a closure.
+        pos_status = PAUSED
     dsps = dsp_statuses(location)
     states = [
         LocationState(location.id, POS_CHANNEL, name, pos_status),
