@@ -156,7 +156,7 @@ def _apply_locations(update: OrgUpdate, snap: OrgSnapshot, first: bool) -> list[
     # Channels that disappeared: a DSP store unbound, or a location no longer listed at all.
     gone_locations: dict[str, str] = {}
     for key, was in current.items():
-        if key in seen_keys:
+        if key in seen_keys or (key[0] not in seen_ids and not _surely_gone(snap, key[0])):
             continue
         to_close.append(was.id)
         if key[0] not in seen_ids:
@@ -171,6 +171,11 @@ def _apply_locations(update: OrgUpdate, snap: OrgSnapshot, first: bool) -> list[
         _grouped(snap.org_id, kind, channel, old, new, items)
         for (kind, channel, old, new), items in sorted(changes.items(), key=_sort_key)
     ]
+
+
+def _surely_gone(snap: OrgSnapshot, location_id: str) -> bool:
+    """A location missing from the answer is gone unless the API listed it but it could not be read."""
+    return snap.unreadable_ids is not None and location_id not in snap.unreadable_ids
 
 
 def _sort_key(

@@ -50,6 +50,9 @@ class OrgSnapshot:
     org_id: str
     integrations: tuple[IntegrationState, ...]
     locations: tuple[LocationState, ...]
+    # Locations the API listed but that could not be read: their history is left as it was, not closed.
+    # None when some unreadable item had no id, so no missing location can be told apart from them.
+    unreadable_ids: frozenset[str] | None = frozenset()
 
 
 def _text(value: Any) -> str:
@@ -85,5 +88,9 @@ def read_org(client: WatchClient, org_id: str, onboardings: Sequence[Any]) -> Or
                 _text(answer.status),
             )
         )
-    locations = [state for loc in client.org_locations(org_id) for state in location_states(loc)]
-    return OrgSnapshot(org_id, tuple(integrations), tuple(locations))
+    listed = client.org_locations(org_id)
+    unreadable = getattr(listed, "unreadable", [])
+    ids = [item.id for item in unreadable]
+    locations = [state for loc in listed for state in location_states(loc)]
+    skipped = None if any(i is None for i in ids) else frozenset(str(i) for i in ids)
+    return OrgSnapshot(org_id, tuple(integrations), tuple(locations), skipped)

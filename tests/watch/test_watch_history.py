@@ -8,6 +8,7 @@ from lib.store import Records
 from lib.store.watch import WatchRecords
 from lib.stream.client import StreamClient
 from lib.stream.models import CreateIntegrationRequest
+from lib.stream.partial import PartialList, UnreadableItem
 from lib.watch import WatchSettings, run_pass
 from lib.watch.history import INTEGRATION_ADDED, LOCATIONS_NEW_UNBOUND
 
@@ -91,3 +92,31 @@ def test_an_unreadable_org_is_recorded_as_unreadable_not_as_a_change(
     assert str(reads.loc[broken.org_id, "last_error"]).endswith(".")  # the API error's sentence
     after = watch.location_history_frame(broken.org_id)
     assert after["valid_to"].isna().all() and len(after) == len(before)  # still open: nothing closed
+
+
+class _OneUnreadable:
+    """The real client, except that one location of the answer could not be read (as PartialList reports)."""
+
+    def __init__(self, client: StreamClient, location_id: str | None) -> None:
+        self.client, self.location_id = client, location_id
+
+    def get_integration(self, onboarding_id: str):
+        return self.client.get_integration(onboarding_id)
+
+    def org_locations(self, org_id: str):
+        listed = self.client.org_locations(org_id)
+        kept = [loc for loc in listed if loc.id != self.location_id] if self.location_id else listed[1:]
+        return PartialList(kept, [UnreadableItem(0, self.location_id, "name is missing")])
+
+
+def test_a_location_that_could_not_be_read_keeps_its_history(
+    api: StreamClient, records: Records, clock
+) -> None:
+    seed_org(api, "rosas-cantina", records=records)
+    run_pass(records, api, QUIET, clock=clock)
+    watch = WatchRecords(records)
+    first_id = watch.location_history_frame()["location_id"].iloc[0]
+    for reader in (_OneUnreadable(api, first_id), _OneUnreadable(api, None)):  # with and without its id
+        clock.advance(minutes=15)
+        assert run_pass(records, reader, QUIET, clock=clock).changes == 0
+        assert watch.location_history_frame()["valid_to"].isna().all()
