@@ -6,10 +6,7 @@ Configuration comes from the environment first, then .streamlit/secrets.toml.
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,29 +87,3 @@ def open_client(target: ApiTarget, settings: ConsoleSettings | None = None, **op
         base_url=target.base_url, client_id=target.client_id, client_secret=target.client_secret, **values
     )
     return StreamClient.from_settings(client_settings)
-
-
-@contextmanager
-def console_env(api: Any, database_url: str, data_dir: Path) -> Iterator[None]:
-    """Point console code in this process (e.g. AppTest in a benchmark) at `api` and a records database.
-
-    `api` is anything with base_url, client_id and client_secret (an embedded or separate sandbox).
-    """
-    values = {
-        "STREAM_API_URL": api.base_url,
-        "STREAM_CLIENT_ID": api.client_id,
-        "STREAM_CLIENT_SECRET": api.client_secret,
-        "DATABASE_URL": database_url,
-        "CONSOLE_DATA_DIR": str(data_dir),
-    }
-    saved = {k: os.environ.get(k) for k in [*values, "CONSOLE_REQUIRE_LOGIN"]}
-    os.environ.update(values)
-    os.environ.pop("CONSOLE_REQUIRE_LOGIN", None)  # benchmarks measure pages, not the sign-in gate
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

@@ -1,4 +1,4 @@
-"""`python -m lib.matching propose|bench`."""
+"""`python -m lib.matching propose`."""
 
 import sys
 

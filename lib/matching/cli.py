@@ -1,10 +1,9 @@
-"""Command line: `propose` pairs from two CSV files, `bench` prints the benchmark JSON."""
+"""Command line: `propose` pairs from two CSV files (the benchmark is `python -m benchmarks.matching`)."""
 
 from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 from pathlib import Path
@@ -77,17 +76,6 @@ def _propose(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace) -> int:
-    from lib.matching.bench import run_bench  # imports the synthetic generator only when asked
-
-    sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
-    result = run_bench(
-        sizes=sizes, seed=args.seed, with_baseline=not args.no_baseline, bind_size=args.bind_size
-    )
-    print(json.dumps(result, indent=2))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser for `python -m lib.matching`."""
     parser = argparse.ArgumentParser(prog="python -m lib.matching", description=__doc__)
@@ -97,14 +85,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dsp", required=True, help="DSP stores CSV")
     p.add_argument("--out", help="write the proposals CSV here instead of stdout")
     p.set_defaults(func=_propose)
-    b = sub.add_parser("bench", help="speed, memory and accuracy on synthetic merchants (prints JSON)")
-    b.add_argument("--sizes", help="comma-separated merchant sizes (default 1000,10000,50000)")
-    b.add_argument("--seed", type=int, default=0)
-    b.add_argument(
-        "--no-baseline", action="store_true", help="skip the all-pairs loop and parser comparisons"
-    )
-    b.add_argument("--bind-size", type=int, default=2_000, help="locations in the bind_screen case (2000)")
-    b.set_defaults(func=_bench)
     return parser
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lib.binding import bench
+from benchmarks import binding as bench
 
 
 def test_bench_prints_json_and_edits_do_not_rerun_matching(capsys: pytest.CaptureFixture[str]) -> None:

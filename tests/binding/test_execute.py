@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.seed import DSP_SOURCE, SeededOrg, seed_org, true_pairs
 from lib.binding import (
     PlannedPair,
     audit_payload,
@@ -15,7 +16,6 @@ from lib.binding import (
     load_inputs,
     plan_batches,
 )
-from lib.onboarding.seed import DSP_SOURCE, SeededOrg, seed_org, true_pairs
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import LOCATIONS_BOUND, Records
 from lib.stream.client import StreamClient

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from benchmarks.seed import RETURN_URL, seed_org
 from lib.binding import bound_stores
-from lib.onboarding.seed import RETURN_URL, seed_org
 from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from lib.store import Records
 from lib.stream.client import StreamClient

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lib.onboarding.seed import SeededOrg, seed_org
+from benchmarks.seed import SeededOrg, seed_org
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import Records
 from lib.stream.client import StreamClient

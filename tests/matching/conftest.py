@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from benchmarks.matching import FODORS_DIR
 from lib.matching import Proposals, propose_pairs
-from lib.matching.bench import FODORS_DIR
 from lib.synthetic import synthetic_case
 from tests.matching.cases import Case
 

@@ -12,8 +12,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from benchmarks.seed import seed_org
 from lib.access import Action, Role, refusal
-from lib.onboarding.seed import seed_org
 from lib.store import (
     CODE_EXCHANGED,
     INTEGRATION_STARTED,

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from benchmarks.seed import RETURN_URL, SeededOrg, seed_org, true_pairs
 from lib.binding import (
     NO_STORE,
     PairScorer,
@@ -23,7 +24,6 @@ from lib.binding import (
     run_matching,
     store_labels,
 )
-from lib.onboarding.seed import RETURN_URL, SeededOrg, seed_org, true_pairs
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import LOCATIONS_BOUND
 from lib.stream.client import StreamClient

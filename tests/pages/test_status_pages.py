@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.onboarding.seed import SeededOrg, seed_org, true_pairs
+from benchmarks.seed import SeededOrg, seed_org, true_pairs
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.stream.client import StreamClient
 from lib.stream.models import BindPair

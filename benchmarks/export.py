@@ -1,6 +1,6 @@
 """Benchmark: portfolio fetch concurrent vs one by one, and the Org status screen on a 5,000-location org.
 
-    python -m lib.export.bench [--orgs 200] [--locations 50] [--latency-ms 50]
+    python -m benchmarks.export [--orgs 200] [--locations 50] [--latency-ms 50]
 
 Starts a private sandbox in its own process (as a real API would be: not sharing this process's CPU and GIL
 with the client being measured) with its state in a temporary folder, onboards the orgs through the API
@@ -25,19 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:  # the seeding helper lives with the tests
-    sys.path.insert(0, str(REPO))
+import httpx
 
-import httpx  # noqa: E402
+from benchmarks.console import console_env
+from benchmarks.seed import seed_org
+from lib.export.tables import portfolio_table
+from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+from lib.store import Records
+from lib.stream.client import StreamClient
 
-from lib.connect import console_env  # noqa: E402
-from lib.export.tables import portfolio_table  # noqa: E402
-from lib.onboarding.seed import seed_org  # noqa: E402
-from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET  # noqa: E402
-from lib.store import Records  # noqa: E402
-from lib.stream.client import StreamClient  # noqa: E402
-
+REPO = Path(__file__).resolve().parents[1]
 PORTFOLIO_MERCHANT = "pho-saigon"  # 250 POS locations: each org ingests the first N
 BIG_MERCHANT = "burger-barn"  # 5,000 POS locations
 ORG_STATUS_PAGE = REPO / "pages" / "6_Org_status.py"
@@ -179,7 +176,7 @@ def bench_org_status(client: StreamClient, sandbox: SandboxProcess, folder: Path
 
 def main(argv: list[str] | None = None) -> None:
     """Run both benchmarks and print JSON."""
-    parser = argparse.ArgumentParser(prog="python -m lib.export.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.export", description=__doc__)
     parser.add_argument("--orgs", type=int, default=200)
     parser.add_argument("--locations", type=int, default=50)
     parser.add_argument("--latency-ms", type=float, default=50.0)

@@ -1,6 +1,6 @@
 """Benchmark: the bind screen for a 2,000-location merchant (2,000 POS locations x ~2,000 DSP stores).
 
-    python -m lib.binding.bench [--merchant big-slice-pizza] [--dsp grubhub] [--repeats 3]
+    python -m benchmarks.binding [--merchant big-slice-pizza] [--dsp grubhub] [--repeats 3]
 
 Prints one JSON object:
 - `pipeline`: the screen's work once the API data has arrived, without Streamlit: tables from the API
@@ -16,18 +16,15 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:  # the seeding helper lives with the tests
-    sys.path.insert(0, str(REPO))
-
-from lib.binding import (  # noqa: E402
+from benchmarks.console import console_env
+from benchmarks.seed import seed_org
+from lib.binding import (
     NO_STORE,
     PairScorer,
     build_base,
@@ -40,14 +37,13 @@ from lib.binding import (  # noqa: E402
     store_labels,
     summarize,
 )
-from lib.binding.frames import bound_stores  # noqa: E402
-from lib.connect import console_env  # noqa: E402
-from lib.onboarding.seed import seed_org  # noqa: E402
-from lib.sandbox.embed import EmbeddedSandbox, start_background  # noqa: E402
-from lib.store import Records  # noqa: E402
-from lib.stream.client import StreamClient  # noqa: E402
-from lib.stream.models import OrgLocation, ProviderLocation  # noqa: E402
+from lib.binding.frames import bound_stores
+from lib.sandbox.embed import EmbeddedSandbox, start_background
+from lib.store import Records
+from lib.stream.client import StreamClient
+from lib.stream.models import OrgLocation, ProviderLocation
 
+REPO = Path(__file__).resolve().parents[1]
 BIND_PAGE = "pages/5_Bind.py"
 
 
@@ -167,7 +163,7 @@ def bench_apptest(
 
 def main(argv: list[str] | None = None) -> None:
     """Run both measurements and print JSON."""
-    parser = argparse.ArgumentParser(prog="python -m lib.binding.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.binding", description=__doc__.splitlines()[0])
     parser.add_argument("--merchant", default="big-slice-pizza", help="sandbox merchant (2,000 locations)")
     parser.add_argument("--dsp", default="grubhub", help="DSP connected by manual code")
     parser.add_argument("--repeats", type=int, default=3)

@@ -1,6 +1,6 @@
 """Sandbox benchmark: the 5,000-location merchant end to end; prints one JSON object.
 
-`python -m lib.sandbox.bench` starts a private sandbox in a temporary folder.
+`python -m benchmarks.sandbox` starts a private sandbox in a temporary folder.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from .embed import start_background
+from lib.sandbox.embed import start_background
 
 MERCHANT = "burger-barn"
 

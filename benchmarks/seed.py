@@ -1,6 +1,6 @@
 """Seed the sandbox with onboarded orgs through the real API client: org, POS, ingest, DSP, bind.
 
-Used by the tests and the benchmarks (`python -m lib.export.bench`, `python -m lib.binding.bench`). Every
+Used by the tests and the benchmarks (`python -m benchmarks.export`, `python -m benchmarks.binding`). Every
 step goes through StreamClient exactly as the console does, so seeded orgs look like the ones it onboards.
 """
 

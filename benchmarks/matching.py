@@ -8,11 +8,14 @@ allocations during one propose_pairs call (a second, separately timed run: trace
 
 from __future__ import annotations
 
+import argparse
 import gc
+import json
 import os
 import platform
 import resource
 import statistics
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -34,7 +37,7 @@ DEFAULT_SIZES: tuple[int, ...] = (1_000, 10_000, 50_000)
 # The plain loop is quadratic in Python: at 50k it would run for hours, so it is compared at 1k only.
 LOOP_SIZE = 1_000
 # Shipped with the repository (BSD-3-Clause, see its README.md): a clone alone runs the bench and the tests.
-FODORS_DIR = Path(__file__).resolve().parents[2] / "tests" / "data" / "fodors_zagats"
+FODORS_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "fodors_zagats"
 
 
 def accuracy(pairs: pd.DataFrame, truth_pairs: set[tuple[str, str]]) -> dict[str, dict[str, float]]:
@@ -327,7 +330,7 @@ def cli_case(kind: str, n: int, seed: int, timeout_s: float = 120.0) -> dict[str
                 capture_output=True,
                 text=True,
                 timeout=timeout_s,
-                cwd=Path(__file__).resolve().parents[2],
+                cwd=Path(__file__).resolve().parents[1],
             )
             code, err = proc.returncode, (proc.stderr.strip().splitlines() or [""])[0]
         except subprocess.TimeoutExpired:
@@ -360,7 +363,7 @@ def growth_exponent(points: list[tuple[int, float]]) -> float | None:
 def run_bench(
     sizes: tuple[int, ...] | None = None, seed: int = 0, with_baseline: bool = True, bind_size: int = 2_000
 ) -> dict[str, object]:
-    """Everything `python -m lib.matching bench` prints."""
+    """Everything `python -m benchmarks.matching` prints."""
     sizes = sizes or DEFAULT_SIZES
     result: dict[str, object] = {
         "machine": {
@@ -399,9 +402,25 @@ def run_bench(
     return result
 
 
-if __name__ == "__main__":  # `python -m lib.matching.bench` is the same as `python -m lib.matching bench`
-    import sys
+def main(argv: list[str] | None = None) -> int:
+    """`python -m benchmarks.matching [--sizes 1000,10000] [--seed 0] [--no-baseline] [--bind-size 2000]`."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.matching", description=__doc__)
+    parser.add_argument("--sizes", help="comma-separated merchant sizes (default 1000,10000,50000)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the all-pairs loop and parser comparisons"
+    )
+    parser.add_argument(
+        "--bind-size", type=int, default=2_000, help="locations in the bind_screen case (2000)"
+    )
+    args = parser.parse_args(argv)
+    sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
+    result = run_bench(
+        sizes=sizes, seed=args.seed, with_baseline=not args.no_baseline, bind_size=args.bind_size
+    )
+    print(json.dumps(result, indent=2))
+    return 0
 
-    from lib.matching.cli import main
 
-    sys.exit(main(["bench", *sys.argv[1:]]))
+if __name__ == "__main__":
+    sys.exit(main())
