@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from lib.onboarding.seed import RETURN_URL, seed_org, true_pairs
+from benchmarks.seed import RETURN_URL, seed_org, true_pairs
 from lib.store import ALERT_ACKNOWLEDGED, Records
 from lib.store.watch import WatchRecords
 from lib.stream.client import StreamClient

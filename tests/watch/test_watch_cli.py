@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lib.onboarding.seed import seed_org
+from benchmarks.seed import seed_org
 from lib.store import Records
 from lib.watch import Rules, parse_every, watch_settings
 from lib.watch.__main__ import run

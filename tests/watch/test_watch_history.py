@@ -3,7 +3,7 @@ unreadable org is recorded as unreadable. Against a real sandbox over HTTP on 12
 
 from __future__ import annotations
 
-from lib.onboarding.seed import RETURN_URL, seed_org
+from benchmarks.seed import RETURN_URL, seed_org
 from lib.store import Records
 from lib.store.watch import WatchRecords
 from lib.stream.client import StreamClient

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from lib.onboarding.seed import POS_SOURCE, RETURN_URL, seed_org
+from benchmarks.seed import POS_SOURCE, RETURN_URL, seed_org
 from lib.store import Records
 from lib.store.watch import WatchRecords
 from lib.stream.client import StreamClient
