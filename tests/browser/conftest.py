@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,6 +38,9 @@ CHROMIUM_ARGS = [
 ]
 STREAMLIT = REPO / ".venv" / "bin" / "streamlit"
 WAIT_MS = 30_000  # for anything the console has to compute or fetch before it shows
+# Playwright's 5 s default fails a step that simply rendered late on a loaded 2-core machine (CI, or
+# several sessions): every assertion waits on the app's state, so a longer default costs nothing when green.
+expect.set_options(timeout=15_000)
 
 
 def free_port() -> int:
