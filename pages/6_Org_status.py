@@ -24,10 +24,11 @@ from lib.export import (
 from lib.export.charts import dsp_status_chart
 from lib.export.writers import MIME_TYPES
 from lib.onboarding import actions
+from lib.onboarding.statuses import NOT_OK, integration_note
 from lib.store import OnboardingRecord
 from lib.stream.client import StreamClient
 from lib.ui.access import button_state
-from lib.ui.badges import status_badge
+from lib.ui.badges import attention_column, note_badge, with_attention_pills
 from lib.ui.context import page_setup
 from lib.ui.feedback import attempt
 from lib.ui.guards import require_org
@@ -80,7 +81,7 @@ with integrations_box:
         left, right = st.columns([3, 2])
         left.markdown(f"{onboarding.type.upper()} · **{onboarding.source}** · `{onboarding.onboarding_id}`")
         with right:
-            status_badge(onboarding.status)
+            note_badge(integration_note(onboarding.status, onboarding.type, onboarding.source))
     if unread:
         st.caption(
             f"{len(unread)} of {len(onboardings)} statuses could not be read from the API just now: "
@@ -96,6 +97,8 @@ table = result.table
 as_of = f"As of {result.fetched_at:%Y-%m-%d %H:%M:%S} UTC ({ago(result.fetched_at)})"
 head.caption(f"{as_of} · cached for {CACHE_TTL_SECONDS // 60} min; Refresh fetches again.")
 
+if result.unreadable:
+    st.warning(result.unreadable + " They are left out below; the rest is shown.", icon="⚠️")
 if table.empty:
     st.info("This org has no ingested locations yet: ingest them from its POS on the Locations page.")
     st.stop()
@@ -111,6 +114,9 @@ row2[0].metric("DSP approvals", f"{summary.dsp_approved:,}")
 row2[1].metric("DSP pending", f"{summary.dsp_pending:,}")
 row2[2].metric("DSP other (rejected, paused…)", f"{summary.dsp_other:,}")
 row2[3].metric("DSPs", f"{len(dsp_columns(table))}")
+row3 = st.columns(4)
+row3[0].metric("Locations needing action", f"{summary.action_needed:,}")
+row3[1].metric("Locations with an unknown status", f"{summary.unknown_status:,}")
 
 counts = dsp_status_counts(table)
 if not counts.empty:
@@ -120,19 +126,26 @@ if not counts.empty:
 
 st.markdown("**Locations**")
 dsp_cols = dsp_columns(table)
-f1, f2, f3, f4 = st.columns([2, 2, 2, 3])
+f0, f1, f2, f3, f4 = st.columns([2, 2, 2, 2, 3])
+attention = f0.multiselect("Attention", [a.value for a in NOT_OK], key="status_attention")
 statuses = f1.multiselect("Location status", sorted(table["status"].fillna("unknown").unique()))
 chosen_dsps = f2.multiselect("Bound to DSP", [dsp_name(c) for c in dsp_cols])
 dsp_values = sorted({str(v) for c in dsp_cols for v in table[c].dropna().unique()} | {NOT_BOUND})
 dsp_statuses = f3.multiselect("DSP status", dsp_values)
 search = f4.text_input("Search", placeholder="name, id, street, city or ZIP")
-filtered = filter_table(table, statuses=statuses, dsps=chosen_dsps, dsp_statuses=dsp_statuses, search=search)
+filtered = filter_table(
+    table, statuses=statuses, dsps=chosen_dsps, dsp_statuses=dsp_statuses, search=search, attention=attention
+)
 
 st.caption(f"Showing {len(filtered):,} of {len(table):,} locations · {as_of}")
 st.dataframe(
-    filtered,
+    with_attention_pills(filtered),
     hide_index=True,
-    column_config={c: st.column_config.TextColumn(dsp_name(c).title()) for c in dsp_cols},
+    column_config={
+        "attention": attention_column(),
+        "next_step": st.column_config.TextColumn("next step"),
+        **{c: st.column_config.TextColumn(dsp_name(c).title()) for c in dsp_cols},
+    },
 )
 
 label = f"org-status {org_id} {org.name if org and org.name else ''}"  # id first: a long name gets cut

@@ -25,8 +25,10 @@ from lib.export import (
 )
 from lib.export.charts import dsp_status_chart, unbound_by_org_chart
 from lib.export.writers import MIME_TYPES
+from lib.onboarding.statuses import NOT_OK
 from lib.stream.client import StreamClient
 from lib.ui.access import button_state
+from lib.ui.badges import attention_column, with_attention_pills
 from lib.ui.context import page_setup
 
 CACHE_TTL_SECONDS = 300
@@ -76,6 +78,14 @@ if portfolio.failures:
     )
     st.dataframe(portfolio.failures_frame(), hide_index=True, key="failed_orgs")
 
+if portfolio.unreadable:
+    named = {o.org_id: o.name or o.org_id for o in orgs}
+    st.warning(
+        " ".join(f"{named.get(org_id, org_id)}: {note}" for org_id, note in portfolio.unreadable.items())
+        + " They are left out of the table; the rest is shown.",
+        icon="⚠️",
+    )
+
 table = portfolio.table
 if table.empty:
     st.info("None of these organizations has ingested locations yet.")
@@ -87,7 +97,8 @@ with st.container(border=True):
     name_search = f1.text_input("Organization", placeholder="name or id contains…")
     sources = f2.multiselect("Source (POS)", sorted(table["source"].fillna("unknown").unique()))
     statuses = f3.multiselect("Location status", sorted(table["status"].fillna("unknown").unique()))
-    g1, g2, g3 = st.columns([2, 2, 3])
+    g0, g1, g2, g3 = st.columns([2, 2, 2, 3])
+    attention = g0.multiselect("Attention", [a.value for a in NOT_OK], key="portfolio_attention")
     chosen_dsps = g1.multiselect("Bound to DSP", [dsp_name(c) for c in dsp_cols])
     dsp_values = sorted({str(v) for c in dsp_cols for v in table[c].dropna().unique()} | {NOT_BOUND})
     dsp_statuses = g2.multiselect("DSP status", dsp_values)
@@ -101,7 +112,13 @@ if name_search.strip():
     ].str.lower().str.contains(needle, regex=False, na=False)
     view = view[by_org]
 view = filter_table(
-    view, statuses=statuses, sources=sources, dsps=chosen_dsps, dsp_statuses=dsp_statuses, search=search
+    view,
+    statuses=statuses,
+    sources=sources,
+    dsps=chosen_dsps,
+    dsp_statuses=dsp_statuses,
+    search=search,
+    attention=attention,
 )
 
 # Connected DSPs per org from the console's records: an active DSP with nothing bound yet still counts.
@@ -116,6 +133,9 @@ row[0].metric("Bound to no DSP", f"{summary.bound_to_none:,}")
 row[1].metric("Orgs with unbound locations", f"{summary.orgs_with_unbound:,}")
 row[2].metric("DSP approvals", f"{summary.dsp_approved:,}")
 row[3].metric("DSP pending / other", f"{summary.dsp_pending:,} / {summary.dsp_other:,}")
+row = st.columns(4)
+row[0].metric("Locations needing action", f"{summary.action_needed:,}")
+row[1].metric("Locations with an unknown status", f"{summary.unknown_status:,}")
 
 left, right = st.columns(2)
 with left:
@@ -141,10 +161,14 @@ if overview is not None:
 st.markdown("**Locations**")
 st.caption(f"Showing {len(view):,} of {len(table):,} locations · {as_of}")
 st.dataframe(
-    view,
+    with_attention_pills(view),
     hide_index=True,
     key="portfolio_table",
-    column_config={c: st.column_config.TextColumn(dsp_name(c).title()) for c in dsp_cols},
+    column_config={
+        "attention": attention_column(),
+        "next_step": st.column_config.TextColumn("next step"),
+        **{c: st.column_config.TextColumn(dsp_name(c).title()) for c in dsp_cols},
+    },
 )
 
 failures = portfolio.failures_frame()

@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
+from lib.onboarding.statuses import Attention, org_location_note
 from lib.stream.models import OrgLocation
 
 DSP_PREFIX = "dsp_"
@@ -27,6 +28,8 @@ LOCATION_COLUMNS: tuple[str, ...] = (
     "provider_id",
     "source",
     "status",
+    "attention",
+    "next_step",
     "address_line_1",
     "address_line_2",
     "locality",
@@ -77,12 +80,15 @@ def dsp_name(column: str) -> str:
 
 def _location_row(location: OrgLocation) -> dict[str, Any]:
     addr = location.address
+    note = org_location_note(location)  # the most urgent of the location's and its DSPs' statuses
     row: dict[str, Any] = {
         "location_id": location.id,
         "name": location.name,
         "provider_id": location.provider_id,
         "source": location.source,
         "status": None if location.status is None else str(location.status),
+        "attention": note.attention.value,
+        "next_step": note.next_step,
         "address_line_1": addr.address_line_1,
         "address_line_2": addr.address_line_2,
         "locality": addr.locality,
@@ -100,7 +106,7 @@ def dsp_statuses(location: OrgLocation) -> dict[str, str]:
     statuses: dict[str, list[str]] = {}
     for dsp in location.dsps:
         key = (dsp.source or dsp.name or "unknown").strip().lower()
-        statuses.setdefault(key, []).append(str(dsp.status))
+        statuses.setdefault(key, []).append("unknown" if dsp.status is None else str(dsp.status))
     # Two stores of one DSP bound to the same location: keep both statuses rather than drop one.
     return {source: " / ".join(dict.fromkeys(values)) for source, values in statuses.items()}
 
@@ -147,12 +153,20 @@ class OrgTable:
     org_id: str
     table: pd.DataFrame
     fetched_at: datetime
+    unreadable: str | None = None  # "2 of 5,000 locations could not be read (…)", None when all were
+
+
+def unreadable_summary(locations: Sequence[OrgLocation]) -> str | None:
+    """The sentence naming the locations of an answer that could not be read (lib.stream PartialList)."""
+    summary = getattr(locations, "summary", None)
+    return summary() if callable(summary) else None
 
 
 def fetch_org_table(client: LocationsClient, org_id: str, dsps: Iterable[str] = ()) -> OrgTable:
     """Fetch GET /onboarding/org/{org_id}/locations and flatten it; API errors propagate."""
     locations = client.org_locations(org_id)
-    return OrgTable(org_id, org_status_table(locations, dsps), datetime.now(UTC))
+    table = org_status_table(locations, dsps)
+    return OrgTable(org_id, table, datetime.now(UTC), unreadable_summary(locations))
 
 
 # --- counts ------------------------------------------------------------------------------------------
@@ -183,6 +197,8 @@ class StatusSummary:
     dsp_other: int
     orgs: int = 1
     orgs_with_unbound: int = 0
+    action_needed: int = 0  # locations whose own or a DSP's status asks the person to act
+    unknown_status: int = 0  # locations with a status the console does not know (or none)
 
     def as_dict(self) -> dict[str, int]:
         """Plain dict, e.g. for JSON or a one-row DataFrame."""
@@ -237,7 +253,13 @@ def summarize(
         dsp_other=int(counts.get("other", 0)),
         orgs=org_count,
         orgs_with_unbound=orgs_unbound,
+        action_needed=_attention_count(table, Attention.ACTION),
+        unknown_status=_attention_count(table, Attention.UNKNOWN),
     )
+
+
+def _attention_count(table: pd.DataFrame, attention: Attention) -> int:
+    return int((table["attention"] == attention.value).sum()) if "attention" in table.columns else 0
 
 
 def dsp_status_counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -269,6 +291,7 @@ def org_overview(table: pd.DataFrame) -> pd.DataFrame:
             "locations": 1,
             "active": (table["status"].str.lower() == "active").astype(int),
             "unbound": (~_bound_mask(table, cols).any(axis=1)).astype(int) if cols else 1,
+            "action_needed": (table["attention"] == Attention.ACTION.value).astype(int),
         }
     )
     for category in ("approved", "pending", "other"):
@@ -293,15 +316,19 @@ def filter_table(
     dsp_statuses: Iterable[str] = (),
     search: str = "",
     sources: Iterable[str] = (),
+    attention: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Rows matching every given filter (an empty filter keeps everything).
 
     ``statuses``/``sources``: location status/source. ``dsps``: bound to any of these DSPs.
     ``dsp_statuses``: some DSP (of ``dsps`` if given, else any) has one of these statuses;
     ``not bound`` matches a blank cell. ``search``: case-insensitive text in ids, names or address.
+    ``attention``: the row's badge (``action needed``, ``unknown``, ``paused``, ``waiting``, ``ok``).
     """
     mask = pd.Series(True, index=table.index)
     statuses, sources = set(statuses), set(sources)
+    if set(attention):
+        mask &= table["attention"].isin(set(attention))
     if statuses:
         mask &= table["status"].fillna("unknown").isin(statuses)
     if sources:
@@ -354,6 +381,7 @@ class Portfolio:
     failures: list[OrgFailure] = field(default_factory=list)
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     org_count: int = 0
+    unreadable: dict[str, str] = field(default_factory=dict)  # org_id -> which locations could not be read
 
     def failures_frame(self) -> pd.DataFrame:
         """The failed orgs as a table (org_id, org_name, error)."""
@@ -429,9 +457,13 @@ def portfolio_table(
     results: dict[int, list[OrgLocation]] = {}
     errors: dict[int, str] = {}
     ids = [ref.org_id for ref in refs]
+    unreadable: dict[str, str] = {}
     for i, locations, error in fetch_concurrently(client.org_locations, ids, max_in_flight, progress):
         if error is None:
             results[i] = locations or []
+            note = unreadable_summary(results[i])
+            if note:
+                unreadable[ids[i]] = note
         else:
             errors[i] = error
     fetched_at = datetime.now(UTC)
@@ -440,7 +472,7 @@ def portfolio_table(
         for location in results.get(i, ()):
             rows.append({"org_id": ref.org_id, "org_name": ref.name, **_location_row(location)})
     failures = [OrgFailure(refs[i].org_id, refs[i].name, errors[i]) for i in sorted(errors)]
-    return Portfolio(_frame(rows, ORG_COLUMNS, ()), failures, fetched_at, len(refs))
+    return Portfolio(_frame(rows, ORG_COLUMNS, ()), failures, fetched_at, len(refs), unreadable)
 
 
 # --- naming ------------------------------------------------------------------------------------------

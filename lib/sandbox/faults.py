@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import re
 import threading
@@ -17,6 +18,7 @@ from .settings import FaultSettings
 
 FAULTY_PREFIXES = ("/oauth", "/onboarding")
 ORG_LOCATIONS = re.compile(r"^/onboarding/org/([^/]+)/locations/?$")
+LISTINGS = re.compile(r"^/onboarding/(org/[^/]+/)?locations/?$")
 BROKEN_JSON = b'{"locations": [{"_id": "truncated", "name": "Broken'
 
 
@@ -100,7 +102,7 @@ def _coerce(key: str, value: Any) -> Any:
         if number < 0:
             raise ValueError("must not be negative")
         return number
-    if key in ("fail_next", "malformed_next", "seed"):
+    if key in ("fail_next", "malformed_next", "seed", "unreadable_items"):
         if isinstance(value, bool) or int(value) != value:
             raise ValueError("must be an integer")
         if int(value) < 0 and key != "seed":
@@ -127,6 +129,17 @@ def _retry_after(seconds: float) -> str:
     return str(max(0, whole))
 
 
+async def _with_unreadable_items(response: Any, count: int) -> Response:
+    """The listing with the first `count` items' names null: what a client must survive item by item."""
+    raw = b"".join([chunk async for chunk in response.body_iterator])
+    if response.status_code != 200:
+        return Response(raw, status_code=response.status_code, headers=dict(response.headers))
+    body = json.loads(raw)
+    for item in body.get("locations", [])[:count]:
+        item["name"] = None
+    return Response(json.dumps(body).encode(), status_code=200, media_type="application/json")
+
+
 def install_fault_middleware(app: FastAPI, state: FaultState) -> None:
     """Apply the knobs to /oauth and /onboarding requests only."""
 
@@ -139,6 +152,9 @@ def install_fault_middleware(app: FastAPI, state: FaultState) -> None:
         if latency:
             await asyncio.sleep(latency)
         if fault is None:
+            unreadable = state.knobs.unreadable_items
+            if unreadable and request.method == "GET" and LISTINGS.match(path):
+                return await _with_unreadable_items(await call_next(request), unreadable)
             return await call_next(request)
         if fault == "fail_after":
             # The request takes effect, then the answer is lost: a client must not repeat unsafe calls.

@@ -27,6 +27,7 @@ class FaultSettings:
     malformed_path: str | None = None  # path prefix malformed_next applies to; None = any
     seed: int = 0  # seed of the RNG drawing error_rate / rate_limit_rate
     reject_rate: float = 0.0  # share of bindings that end REJECTED instead of APPROVED (stable per store)
+    unreadable_items: int = 0  # location lists answer with this many items' names null (the rest intact)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict of every knob."""

@@ -1,28 +1,60 @@
-"""Status badges: the same colour for the same status on every screen."""
+"""Status badges: the same colour for the same urgency on every screen, with the next step beside it.
+
+What a status means lives in lib.onboarding.statuses; this module only draws it.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-_COLOURS = {
-    "active": "green",
-    "approved": "green",
-    "pending": "orange",
-    "waiting_for_oauth": "blue",
-    "pending_review": "orange",
-    "paused": "violet",
-    "inactive": "gray",
-    "deprovisioned": "gray",
-    "rejected": "red",
+from lib.onboarding.statuses import URGENCY, Attention, StatusNote, attention_of
+
+ATTENTION_COLOURS: dict[Attention, str] = {
+    Attention.OK: "green",
+    Attention.WAITING: "blue",
+    Attention.PAUSED: "violet",
+    Attention.ACTION: "red",
+    Attention.UNKNOWN: "gray",
 }
 
 
 def status_colour(status: str | None) -> str:
     """Badge colour for a status string (unknown statuses are grey)."""
-    return _COLOURS.get(str(status or "").lower(), "gray")
+    return ATTENTION_COLOURS[attention_of(status)]
 
 
 def status_badge(status: str | None, label: str | None = None) -> None:
     """Render a coloured badge for an onboarding, location or DSP status."""
     text = str(status or "unknown")
     st.badge(f"{label}: {text}" if label else text, color=status_colour(text))  # type: ignore[arg-type]
+
+
+def note_badge(note: StatusNote, label: str | None = None) -> None:
+    """The status as a coloured badge and, when something is to be done, the next step under it."""
+    text = f"{label}: {note.status}" if label else note.status
+    st.badge(text, color=ATTENTION_COLOURS[note.attention])  # type: ignore[arg-type]
+    if note.next_step:
+        st.caption(f"Next step: {note.next_step}")
+
+
+def attention_column(label: str = "attention") -> Any:
+    """A table column showing an attention word as a coloured pill (the table badge)."""
+    return st.column_config.MultiselectColumn(
+        label,
+        options=[a.value for a in URGENCY],
+        color=[ATTENTION_COLOURS[a] for a in URGENCY],
+        disabled=True,
+        help="ok, waiting, paused, action needed or unknown: the most urgent of the location and its DSPs",
+    )
+
+
+def with_attention_pills(frame: pd.DataFrame, column: str = "attention") -> pd.DataFrame:
+    """The frame with its attention words as one-item lists, the shape attention_column draws."""
+    if column not in frame.columns:
+        return frame
+    shown = frame.copy()
+    shown[column] = [[v] if isinstance(v, str) else [] for v in shown[column]]
+    return shown

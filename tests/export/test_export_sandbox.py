@@ -93,6 +93,8 @@ def test_portfolio_export_reads_back(world: World, fmt: str) -> None:
         "provider_id",
         "source",
         "status",
+        "attention",
+        "next_step",
         "address_line_1",
         "address_line_2",
         "locality",

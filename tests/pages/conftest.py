@@ -109,4 +109,6 @@ def faults(sandbox: EmbeddedSandbox) -> Iterator[EmbeddedSandbox]:
         fail_path=None,
         fail_org_ids=[],
         malformed_next=0,
+        reject_rate=0,
+        unreadable_items=0,
     )
