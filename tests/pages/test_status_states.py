@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.onboarding.seed import SeededOrg, seed_org
+from benchmarks.seed import SeededOrg, seed_org
 from lib.sandbox.embed import EmbeddedSandbox
 from tests.pages.conftest import ConsoleEnv
 
