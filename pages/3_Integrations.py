@@ -4,12 +4,21 @@ import streamlit as st
 
 from lib.access import Action
 from lib.onboarding.callback import CallbackOutcome, handle_callback
+from lib.onboarding.checklist import next_for
 from lib.onboarding.returns import parse_callback
-from lib.onboarding.sources import OTHER_SOURCE, latest_by_source, normalize_source, source_keys, source_label
+from lib.onboarding.sources import (
+    OTHER_SOURCE,
+    in_use,
+    latest_by_source,
+    normalize_source,
+    source_keys,
+    source_label,
+)
 from lib.ui.access import action_button, allowed
 from lib.ui.context import page_setup, set_current_org
 from lib.ui.flash import flash, show_flash
 from lib.ui.guards import require_org
+from lib.ui.home import org_checklist
 from lib.ui.integrations import (
     FLASH_SLOT,
     START_ERROR_KEY,
@@ -20,7 +29,9 @@ from lib.ui.integrations import (
 )
 
 OUTCOME_KEY = "integrations_callback_outcome"
+RETRY_KEY = "integrations_callback_retry"
 TYPE_KEY = "integrations_type"
+SECOND_KEY = "integrations_second_ok"
 OTHER_KEY = "integrations_other_source"
 TYPE_LABELS = {"pos": "POS (point of sale)", "dsp": "DSP (delivery marketplace)"}
 
@@ -43,37 +54,43 @@ if callback is not None:
     st.query_params.clear()  # a reload must not replay a one-time code
     st.rerun()
 
-# ----- what came of the last consent, with a way to retry -----
-outcome: CallbackOutcome | None = st.session_state.get(OUTCOME_KEY)
-if outcome is not None:
+# ----- what came of the last consent: shown once, for its own org; a retry is asked for by a callback -----
+retry = st.session_state.pop(RETRY_KEY, None)
+if retry is not None and retry.org_id == console.org_id and allowed(Action.START_INTEGRATION):
+    record = start(console, retry.org_id, retry.type, retry.source)
+    if record is not None:
+        flash(FLASH_SLOT, "info", started_message(record), retry.org_id)
+outcome: CallbackOutcome | None = st.session_state.pop(OUTCOME_KEY, None)
+if outcome is not None and outcome.org_id in (None, console.org_id):
     with st.container(border=True, key="callback_outcome"):
         if outcome.ok:
             st.success(outcome.message, icon="✅")
         else:
             st.error(outcome.message, icon="⚠️")
-        retry, dismiss = st.columns([3, 1])
         failed = outcome.onboarding if outcome.can_restart else None
         if failed is not None:
-            with retry:
-                label = f"Start {source_label(failed.source)} again"
-                if action_button(label, Action.START_INTEGRATION, type="primary", key="callback_retry"):
-                    record = start(console, failed.org_id, failed.type, failed.source)
-                    if record is not None:
-                        st.session_state.pop(OUTCOME_KEY, None)
-                        flash(FLASH_SLOT, "info", started_message(record))
-                        st.rerun()
-        if dismiss.button("Dismiss", key="callback_dismiss"):
-            st.session_state.pop(OUTCOME_KEY, None)
-            st.rerun()
-
-show_flash(FLASH_SLOT)
+            action_button(
+                f"Start {source_label(failed.source)} again",
+                Action.START_INTEGRATION,
+                type="primary",
+                key="callback_retry",
+                on_click=st.session_state.__setitem__,
+                args=(RETRY_KEY, failed),
+            )
 
 org_id = require_org(console, "integrations belong to an organization.")
 org = console.records.get_org(org_id)
 org_name = (org.name if org else None) or org_id
+show_flash(FLASH_SLOT, org_id)
 
 # ----- start -----
 st.subheader(f"Start an integration for {org_name}")
+if (
+    st.query_params.get("kind") in TYPE_LABELS
+):  # a link that says which kind (the checklist's "Connect a DSP")
+    st.session_state[TYPE_KEY] = st.query_params["kind"]
+    del st.query_params["kind"]
+onboardings = console.records.list_onboardings(org_id)
 kind = st.radio("Kind", list(TYPE_LABELS), format_func=TYPE_LABELS.get, key=TYPE_KEY, horizontal=True)
 choice = st.selectbox(
     "Source",
@@ -91,27 +108,46 @@ if console.target.is_sandbox:
         "Sandbox: Toast, Square, DoorDash and Uber Eats connect through a consent page; Clover and Grubhub "
         "take a manual code such as `SANDBOX-rosas-cantina` (SANDBOX- and a sandbox merchant's code)."
     )
+doubles = in_use(onboardings, kind, source) if source else []
+if doubles:
+    held = ", ".join(f"{source_label(r.source)} ({r.status})" for r in doubles)
+    what = "a POS integration" if kind == "pos" else f"a {source_label(source)} integration"
+    st.warning(
+        f"{org_name} already has {what}: {held}. A second one is rarely wanted"
+        + ("; to drop a waiting one, abandon it below" if any(r.status != "active" for r in doubles) else "")
+        + ". Tick the box to start another anyway.",
+        icon="⚠️",
+    )
+    second_ok = st.checkbox("Start a second one anyway", key=f"{SECOND_KEY}_{kind}_{source}")
+else:
+    second_ok = True
 if action_button(
     "Start integration",
     Action.START_INTEGRATION,
     type="primary",
     key="start_integration",
-    disabled=not source,
-    help=None if source else "Type the source's name first.",
+    disabled=not source or not second_ok,
+    help="Type the source's name first."
+    if not source
+    else None
+    if second_ok
+    else "Tick “Start a second one anyway” first.",
 ):
     record = start(console, org_id, kind, source)
     if record is not None:
-        flash(FLASH_SLOT, "success", started_message(record))
+        flash(FLASH_SLOT, "success", started_message(record), org_id)
         st.rerun()
 if st.session_state.get(START_ERROR_KEY):  # the last start failed: the sentence stays until the next try
     st.error(st.session_state[START_ERROR_KEY], icon="⚠️")
 
 # ----- this org's integrations: the newest per source, POS first -----
 st.subheader(f"Integrations of {org_name}")
-onboardings = console.records.list_onboardings(org_id)
 if not onboardings:
     st.info("No integration yet: start the POS integration above, then the DSPs.", icon="🔗")
 current, earlier = latest_by_source(onboardings)
+checklist = None
+if any(r.status == "active" for r in current):  # each active card points to the org's next step
+    checklist, _ = org_checklist(console, org_id)
 for record in current:
-    integration_card(console, record)
+    integration_card(console, record, next_for(checklist, record) if checklist else None)
 earlier_attempts(earlier)

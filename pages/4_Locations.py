@@ -3,10 +3,12 @@
 import streamlit as st
 
 from lib.access import Action
+from lib.onboarding.checklist import after_ingest
 from lib.onboarding.locations import search_table
 from lib.onboarding.sources import source_label
 from lib.ui import locations as ui
 from lib.ui.access import action_button
+from lib.ui.checklist import next_link
 from lib.ui.context import page_setup
 from lib.ui.guards import require_active, require_org
 from lib.ui.tables import search_box, table_view
@@ -123,3 +125,8 @@ if result is not None:
         filename="ingest-result.csv",
         placeholder="Search results…",
     )
+
+# ----- what comes next, once some locations are in -----
+if ingested:
+    st.divider()
+    next_link(after_ingest(console.records.list_onboardings(org_id)))

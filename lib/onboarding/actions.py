@@ -9,8 +9,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from lib.onboarding.forms import OrgForm
 from lib.onboarding.locations import IngestRun, ingest_in_batches
 from lib.onboarding.returns import build_return_url
+from lib.onboarding.sources import ABANDONED
 from lib.store import (
     CODE_EXCHANGED,
+    INTEGRATION_ABANDONED,
     INTEGRATION_STARTED,
     LOCATIONS_INGESTED,
     MASK,
@@ -111,10 +113,33 @@ def exchange_code(
     return record
 
 
+def abandon_integration(records: Records, actor: str, onboarding: OnboardingRecord) -> OnboardingRecord:
+    """Mark a waiting integration abandoned in the console's records (audited); the API is not called.
+
+    The Partner API has no call that deletes an integration: at the API it stays as it was, and a consent
+    approved later still connects it.
+    """
+    record = records.update_onboarding_status(onboarding.onboarding_id, ABANDONED)
+    request = {
+        "onboarding_id": onboarding.onboarding_id,
+        "source": onboarding.source,
+        "type": onboarding.type,
+    }
+    records.audit(
+        actor, INTEGRATION_ABANDONED, onboarding.org_id, request, "ok", detail={"was": onboarding.status}
+    )
+    return record
+
+
 def refresh_onboarding(
     client: StreamClient, records: Records, onboarding: OnboardingRecord
 ) -> OnboardingRecord:
-    """Read the onboarding's status from the API and store it (a read: not audited)."""
+    """Read the onboarding's status from the API and store it (a read: not audited).
+
+    An abandoned one keeps its status: the API still calls it waiting, which is what abandoning set aside.
+    """
+    if onboarding.status == ABANDONED:
+        return onboarding
     answer = client.get_integration(onboarding.onboarding_id)
     status = _status(answer.status)
     if status == onboarding.status:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from lib.onboarding.sources import source_label
+from lib.onboarding.sources import ABANDONED, source_label
 from lib.store.types import OnboardingRecord, OrgRecord
 from lib.stream.models import OrgLocation
 
@@ -36,6 +36,7 @@ class Step:
     detail: str
     page: str
     action: str  # what the link to `page` says
+    query: tuple[tuple[str, str], ...] = ()  # query parameters for the link (e.g. kind=dsp preselects DSP)
 
     @property
     def done(self) -> bool:
@@ -75,7 +76,7 @@ def _integration_step(
         return Step(
             key, label, StepState.BLOCKED, "Create the organization first.", ORGS_PAGE, "Create the org"
         )
-    latest = _newest(onboardings)
+    latest = _newest([o for o in onboardings if o.status != ABANDONED])
     if latest is None:
         return Step(
             key,
@@ -84,6 +85,7 @@ def _integration_step(
             f"No {what} integration started yet.",
             INTEGRATIONS_PAGE,
             f"Connect a {what}",
+            (("kind", key),),
         )
     hint = {
         "waiting_for_oauth": "waiting for the merchant's consent at the provider",
@@ -91,7 +93,15 @@ def _integration_step(
         "deprovisioned": "disconnected: start it again",
     }.get(latest.status, latest.status)
     detail = f"{source_label(latest.source)} is {hint}."
-    return Step(key, label, StepState.PARTIAL, detail, INTEGRATIONS_PAGE, f"Finish the {what} integration")
+    return Step(
+        key,
+        label,
+        StepState.PARTIAL,
+        detail,
+        INTEGRATIONS_PAGE,
+        f"Finish the {what} integration",
+        (("kind", key),),
+    )
 
 
 def compute_checklist(
@@ -173,7 +183,7 @@ def compute_checklist(
         )
     steps.append(ingest)
 
-    dsp_step = _integration_step("dsp", "DSPs connected", dsp, blocked=False, what="DSP")
+    dsp_step = _dsp_step(dsp)
     steps.append(dsp_step)
 
     active_dsps = sorted({o.source for o in dsp if o.status == "active"})
@@ -186,6 +196,7 @@ def compute_checklist(
                 "Connect a DSP first.",
                 INTEGRATIONS_PAGE,
                 "Connect a DSP",
+                (("kind", "dsp"),),
             )
         )
     for source in active_dsps:
@@ -217,3 +228,27 @@ def _bind_step(source: str, locations: Sequence[OrgLocation], ingested: int, unk
         return Step(key, label, StepState.TODO, detail, BIND_PAGE, f"Bind {source_label(source)} stores")
     state = StepState.DONE if n >= ingested else StepState.PARTIAL
     return Step(key, label, state, detail, BIND_PAGE, "Open Bind")
+
+
+def next_for(checklist: Checklist, onboarding: OnboardingRecord) -> Step | None:
+    """The step an active integration's card points to: its own bind if not done, else the org's next step."""
+    if onboarding.type == "dsp":
+        own = next((s for s in checklist.steps if s.key == f"bind:{onboarding.source}"), None)
+        if own is not None and not own.done and own.state is not StepState.BLOCKED:
+            return own
+    return checklist.next_step
+
+
+def _dsp_step(dsp: Sequence[OnboardingRecord]) -> Step:
+    return _integration_step("dsp", "DSPs connected", dsp, blocked=False, what="DSP")
+
+
+def after_ingest(onboardings: Sequence[OnboardingRecord]) -> Step:
+    """Where the Locations page points once locations are ingested: connect a DSP, else bind its stores."""
+    dsp = [o for o in onboardings if o.type == "dsp"]
+    step = _dsp_step(dsp)
+    if not step.done:
+        return step
+    active = sorted({o.source for o in dsp if o.status == "active"})
+    names = " and ".join(source_label(s) for s in active)
+    return Step(f"bind:{active[0]}", "Locations bound", StepState.TODO, "", BIND_PAGE, f"Bind {names} stores")

@@ -225,8 +225,9 @@ class SandboxService:
         example = manual_code(next(iter(catalog))) if catalog else f"{MANUAL_CODE_PREFIX}<merchant>"
         raise ApiError(
             400,
-            f"The {label} integration code '{code}' is not valid. Sandbox codes look like {example} "
-            "(GET /sandbox/merchants lists every merchant's code).",
+            f"The {label} integration code '{code}' is not valid. Sandbox codes look like "
+            f"{MANUAL_CODE_PREFIX}<merchant code>, e.g. {example} (GET /sandbox/merchants lists every"
+            " merchant's code).",
             [{"field": "code", "message": "is not a valid integration code"}],
         )
 

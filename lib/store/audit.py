@@ -15,6 +15,7 @@ ORG_CREATED = "org_created"
 ORG_ADDED = "org_added"
 INTEGRATION_STARTED = "integration_started"
 CODE_EXCHANGED = "code_exchanged"
+INTEGRATION_ABANDONED = "integration_abandoned"
 LOCATIONS_INGESTED = "locations_ingested"
 LOCATIONS_BOUND = "locations_bound"
 ALERT_ACKNOWLEDGED = "alert_acknowledged"
@@ -24,6 +25,7 @@ ACTIONS: tuple[str, ...] = (
     ORG_ADDED,
     INTEGRATION_STARTED,
     CODE_EXCHANGED,
+    INTEGRATION_ABANDONED,
     LOCATIONS_INGESTED,
     LOCATIONS_BOUND,
     ALERT_ACKNOWLEDGED,
@@ -34,6 +36,7 @@ ACTION_LABELS: dict[str, str] = {
     ORG_ADDED: "Org added by id",
     INTEGRATION_STARTED: "Integration started",
     CODE_EXCHANGED: "Code exchanged",
+    INTEGRATION_ABANDONED: "Integration abandoned (console only)",
     LOCATIONS_INGESTED: "Locations ingested",
     LOCATIONS_BOUND: "Locations bound",
     ALERT_ACKNOWLEDGED: "Alert acknowledged",

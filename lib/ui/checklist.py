@@ -33,9 +33,16 @@ def step_link(step: Step, label: str | None = None, primary: bool = False) -> No
     """A link to the step's page, or a plain caption when that page does not exist."""
     text = label or step.action
     if page_exists(step.page):
-        st.page_link(step.page, label=text, icon="➡️" if primary else None)
+        st.page_link(
+            step.page, label=text, icon="➡️" if primary else None, query_params=dict(step.query) or None
+        )
     else:
         st.caption(text)
+
+
+def next_link(step: Step) -> None:
+    """A prominent "Next: …" link to the step's page (the end of a card or a page)."""
+    step_link(step, label=f"Next: {step.action[:1].lower()}{step.action[1:]}", primary=True)
 
 
 def render_checklist(checklist: Checklist) -> None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import streamlit as st
 
 from lib.access import Action
 from lib.onboarding import actions
-from lib.onboarding.checklist import BIND_PAGE
+from lib.onboarding.checklist import STATUS_PAGE, Step
+from lib.onboarding.codes import code_rejected_message
 from lib.onboarding.returns import INTEGRATIONS_PATH
 from lib.onboarding.sources import source_label
 from lib.store import OnboardingRecord
 from lib.stream.errors import StreamError
 from lib.ui.access import action_button, action_submit
 from lib.ui.badges import status_badge
-from lib.ui.checklist import page_exists
+from lib.ui.checklist import next_link, page_exists
 from lib.ui.console_url import console_base_url
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
@@ -21,6 +24,12 @@ from lib.ui.flash import flash
 
 FLASH_SLOT = "integrations"
 START_ERROR_KEY = "integrations_start_error"
+# How often a card waiting for OAuth consent re-reads its status: the consent usually happens in another tab.
+POLL_SECONDS = 3
+NO_DELETE = (
+    "The Partner API has no call that deletes an integration: abandoning only marks it abandoned in the"
+    " console's records (the API keeps it waiting, and a consent approved later still connects it)."
+)
 
 
 def start(console: Console, org_id: str, kind: str, source: str) -> OnboardingRecord | None:
@@ -75,11 +84,11 @@ def manual_code_form(console: Console, record: OnboardingRecord) -> None:
                         console.client, console.records, console.actor, record, code, "manual"
                     )
             except StreamError as exc:
-                st.session_state[error_key] = error_sentence(exc)
+                st.session_state[error_key] = code_rejected_message(exc, source_label(record.source))
             else:
                 st.session_state.pop(error_key, None)
                 name = source_label(updated.source)
-                flash(FLASH_SLOT, "success", f"{name} is connected: status {updated.status}.")
+                flash(FLASH_SLOT, "success", f"{name} is connected: status {updated.status}.", record.org_id)
                 st.rerun()
     if st.session_state.get(error_key):
         error_slot.error(st.session_state[error_key], icon="⚠️")
@@ -90,18 +99,67 @@ def _refresh(console: Console, record: OnboardingRecord) -> None:
         with st.spinner("Reading the status from the API…"):
             updated = actions.refresh_onboarding(console.client, console.records, record)
     except StreamError as exc:
-        flash(FLASH_SLOT, "error", error_sentence(exc))
+        flash(FLASH_SLOT, "error", error_sentence(exc), record.org_id)
     else:
         flash(
             FLASH_SLOT,
             "info",
             f"{source_label(updated.source)} is {updated.status} (just read from the API).",
+            record.org_id,
         )
     st.rerun()
 
 
-def integration_card(console: Console, record: OnboardingRecord) -> None:
-    """One integration: its status badge, what to do next, and a refresh."""
+def _abandon_button(console: Console, record: OnboardingRecord) -> None:
+    """Drop a waiting integration from the console's view (the API cannot delete it: the help says so)."""
+    name = source_label(record.source)
+    if action_button(
+        f"Abandon this {name} integration",
+        Action.START_INTEGRATION,
+        key=f"abandon_{record.onboarding_id}",
+        icon=":material/block:",
+        help=NO_DELETE,
+    ):
+        actions.abandon_integration(console.records, console.actor, record)
+        flash(
+            FLASH_SLOT,
+            "info",
+            f"{name} integration abandoned in the console's records; the API has no delete, so there it stays"
+            " waiting.",
+            record.org_id,
+        )
+        st.rerun()
+
+
+def _watch_consent(console: Console, record: OnboardingRecord) -> None:
+    """While the card waits for OAuth consent, re-read its status every few seconds; rerun when it changes."""
+
+    @st.fragment(run_every=POLL_SECONDS)
+    def watch() -> None:
+        current = console.records.get_onboarding(record.onboarding_id) or record
+        if current.status == record.status:  # the return to this console updates the records; elsewhere, ask
+            with suppress(StreamError):  # keep waiting: Refresh says what went wrong when a person asks
+                current = actions.refresh_onboarding(console.client, console.records, current)
+        if current.status != record.status:
+            st.rerun(scope="app")
+        st.caption(
+            f"Waiting for the approval: this card checks every {POLL_SECONDS} s and turns active by itself."
+        )
+
+    watch()
+
+
+def _next_step(record: OnboardingRecord, step: Step | None) -> None:
+    """The link an active integration's card ends with: whatever the org's onboarding needs next."""
+    if step is None:
+        if page_exists(STATUS_PAGE):
+            st.page_link(STATUS_PAGE, label="Every step is done. Next: check the org's status", icon="➡️")
+        return
+    next_link(step)
+
+
+def integration_card(console: Console, record: OnboardingRecord, next_step: Step | None = None) -> None:
+    """One integration: its status badge, what to do next (from its state), a refresh, and abandon."""
     name = source_label(record.source)
     oid = record.onboarding_id
     with st.container(border=True, key=f"card_{oid}"):
@@ -126,24 +184,22 @@ def integration_card(console: Console, record: OnboardingRecord) -> None:
             st.caption(
                 f"Approve there; {name} sends the browser back to this page, which finishes the connection."
             )
+            _watch_consent(console, record)
         elif record.status == "waiting_for_oauth":
             st.warning("The API gave no consent page address for this integration: start it again.", icon="⚠️")
         elif record.status == "pending":
             manual_code_form(console, record)
         elif record.status == "active":
-            if record.type == "pos":
-                st.page_link("pages/4_Locations.py", label="Next: fetch and ingest its locations", icon="➡️")
-            elif page_exists(BIND_PAGE):
-                st.page_link(BIND_PAGE, label="Next: bind its stores to the POS locations", icon="➡️")
-            else:
-                st.caption("Connected. Next: bind its stores to the POS locations.")
+            _next_step(record, next_step)
         elif record.status == "deprovisioned":
             st.warning(f"{name} has been disconnected. Start the integration again to reconnect.", icon="🔌")
             if action_button(f"Start {name} again", Action.START_INTEGRATION, key=f"restart_{oid}"):
                 started = start(console, record.org_id, record.type, record.source)
                 if started is not None:
-                    flash(FLASH_SLOT, "success", started_message(started))
+                    flash(FLASH_SLOT, "success", started_message(started), record.org_id)
                     st.rerun()
+        if record.status in ("waiting_for_oauth", "pending"):
+            _abandon_button(console, record)
 
 
 def earlier_attempts(records: list[OnboardingRecord]) -> None:

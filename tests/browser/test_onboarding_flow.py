@@ -88,15 +88,15 @@ def test_create_org_connect_toast_by_consent_and_ingest_three_locations(
     # 5. Back on the console by the return_url deep link (…/Integrations?state=…&code=…): connected.
     landed = merchant.get_by_test_id("stMain")
     expect(landed).to_contain_text("Toast is connected: the integration is active.", timeout=WAIT_MS)
-    expect(merchant).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/Integrations$"))
-    expect(landed).to_contain_text("active")
+    expect(merchant).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/Integrations$"), timeout=WAIT_MS)
+    expect(landed).to_contain_text("active", timeout=WAIT_MS)
     current_org = merchant.get_by_test_id("stSidebar").get_by_role("combobox")
-    expect(current_org).to_have_value(re.compile("^Rosa's Cantina LLC"))
+    expect(current_org).to_have_value(re.compile("^Rosa's Cantina LLC"), timeout=WAIT_MS)
     no_exception(merchant)
     shot(merchant, FOLDER, "5-back-on-console-connected")
 
     # 6. Fetch the POS's locations and ingest all three.
-    landed.get_by_role("link", name="Next: fetch and ingest its locations").click()
+    landed.get_by_role("link", name="Next: ingest locations").click()
     expect(landed.get_by_role("heading", name="Pick locations")).to_be_visible(timeout=WAIT_MS)
     expect(landed.get_by_test_id("stMetric").filter(has_text="Locations at the POS")).to_contain_text("3")
     grid = landed.get_by_test_id("stDataFrame").first
@@ -110,6 +110,7 @@ def test_create_org_connect_toast_by_consent_and_ingest_three_locations(
     ingest.click()
     expect(landed).to_contain_text("All 3 locations ingested.", timeout=WAIT_MS)
     expect(landed.get_by_test_id("stMetric").filter(has_text="Ingested in this org")).to_contain_text("3")
+    expect(landed.get_by_role("link", name="Next: connect a DSP")).to_be_visible()  # the page ends with it
     no_exception(merchant)
     shot(merchant, FOLDER, "7-three-locations-ingested")
 
