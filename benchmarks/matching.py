@@ -361,7 +361,11 @@ def growth_exponent(points: list[tuple[int, float]]) -> float | None:
 
 
 def run_bench(
-    sizes: tuple[int, ...] | None = None, seed: int = 0, with_baseline: bool = True, bind_size: int = 2_000
+    sizes: tuple[int, ...] | None = None,
+    seed: int = 0,
+    with_baseline: bool = True,
+    bind_size: int = 2_000,
+    with_cli: bool = True,
 ) -> dict[str, object]:
     """Everything `python -m benchmarks.matching` prints."""
     sizes = sizes or DEFAULT_SIZES
@@ -383,6 +387,18 @@ def run_bench(
         f"bind_screen_{bind_size}": _in_fresh_process(measure_case, bind_size, seed),
         "fodors_zagats": fodors_result(),
     }
+    if with_cli:
+        result["cli"] = cli_runs(sizes, seed)
+    if with_baseline:
+        result[f"all_pairs_loop_{LOOP_SIZE}"] = baseline_comparison(LOOP_SIZE, seed)
+        result[f"all_pairs_loop_hard_{LOOP_SIZE}"] = baseline_comparison(LOOP_SIZE, seed, "hard")
+        result["address_parser"] = parser_comparison(seed)
+    result["machine"]["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)  # type: ignore[index]
+    return result
+
+
+def cli_runs(sizes: tuple[int, ...], seed: int) -> dict[str, object]:
+    """The whole CLI per profile and size (with the growth exponent), and the dense one-ZIP inputs."""
     cli: dict[str, object] = {}
     for profile in ("existing", "hard"):
         runs = [_in_fresh_process(cli_case, profile, n, seed) for n in sizes]
@@ -393,17 +409,11 @@ def run_bench(
     dense_n = min(10_000, max(sizes))  # the issue's collision case: 10k x 10k rows in one ZIP
     cli[f"dense_one_zip_{dense_n}"] = _in_fresh_process(cli_case, "dense_zip", dense_n, seed)
     cli[f"dense_blank_zip_{dense_n}"] = _in_fresh_process(cli_case, "dense_blank_zip", dense_n, seed)
-    result["cli"] = cli
-    if with_baseline:
-        result[f"all_pairs_loop_{LOOP_SIZE}"] = baseline_comparison(LOOP_SIZE, seed)
-        result[f"all_pairs_loop_hard_{LOOP_SIZE}"] = baseline_comparison(LOOP_SIZE, seed, "hard")
-        result["address_parser"] = parser_comparison(seed)
-    result["machine"]["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)  # type: ignore[index]
-    return result
+    return cli
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m benchmarks.matching [--sizes 1000,10000] [--seed 0] [--no-baseline] [--bind-size 2000]`."""
+    """`python -m benchmarks.matching [--sizes 1000,10000] [--seed 0] [--no-baseline] [--no-cli]`."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.matching", description=__doc__)
     parser.add_argument("--sizes", help="comma-separated merchant sizes (default 1000,10000,50000)")
     parser.add_argument("--seed", type=int, default=0)
@@ -411,12 +421,19 @@ def main(argv: list[str] | None = None) -> int:
         "--no-baseline", action="store_true", help="skip the all-pairs loop and parser comparisons"
     )
     parser.add_argument(
+        "--no-cli", action="store_true", help="skip the whole-CLI timings and the dense one-ZIP runs"
+    )
+    parser.add_argument(
         "--bind-size", type=int, default=2_000, help="locations in the bind_screen case (2000)"
     )
     args = parser.parse_args(argv)
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
     result = run_bench(
-        sizes=sizes, seed=args.seed, with_baseline=not args.no_baseline, bind_size=args.bind_size
+        sizes=sizes,
+        seed=args.seed,
+        with_baseline=not args.no_baseline,
+        bind_size=args.bind_size,
+        with_cli=not args.no_cli,
     )
     print(json.dumps(result, indent=2))
     return 0

@@ -19,8 +19,8 @@ def block_keys(frame: pd.DataFrame, family: str) -> pd.Series:
     """The block key of every row for one family ('' = row not in any block of that family)."""
     region = frame["country"] + "|" + frame["state"]
     if family == "zip":
-        key = region + "|" + frame["zip5"]
-        return key.where(frame["zip5"] != "", "")
+        # A ZIP or postal code names one place on its own: a blank or spelled-out state must not split it.
+        return frame["zip5"]
     if family == "city":
         key = region + "|" + frame["city"]
         return key.where(frame["city"] != "", "")

@@ -1,10 +1,11 @@
-"""Command line: `propose` pairs from two CSV files (the benchmark is `python -m benchmarks.matching`)."""
+"""Command line: `propose` pairs from two CSV files; `bench` runs `python -m benchmarks.matching`."""
 
 from __future__ import annotations
 
 import argparse
 import io
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -76,6 +77,13 @@ def _propose(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    # The benchmark lives outside lib/ (it imports the generator and the seeding helper): run it as its
+    # own module rather than import it, so `python -m lib.matching bench` keeps working.
+    repo = Path(__file__).resolve().parents[2]
+    return subprocess.call([sys.executable, "-m", "benchmarks.matching", *args.bench_args], cwd=repo)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser for `python -m lib.matching`."""
     parser = argparse.ArgumentParser(prog="python -m lib.matching", description=__doc__)
@@ -85,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dsp", required=True, help="DSP stores CSV")
     p.add_argument("--out", help="write the proposals CSV here instead of stdout")
     p.set_defaults(func=_propose)
+    b = sub.add_parser(
+        "bench", help="the matching benchmark (prints JSON); same options as python -m benchmarks.matching"
+    )
+    b.add_argument("bench_args", nargs=argparse.REMAINDER, help="--sizes, --seed, --no-baseline, --no-cli...")
+    b.set_defaults(func=_bench)
     return parser
 
 

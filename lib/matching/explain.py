@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 from lib.matching.config import MatchConfig
 
+AMBIGUOUS = "another candidate scores almost as high"
+
 
 def _isnan(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
@@ -53,6 +55,11 @@ def pair_reason(
         if near_numbers(str(pos["number"]), str(dsp["number"])):
             return f"different house number ({nums}): another store a few doors away?"
         return f"different house number ({nums})"
+    if pair["street_differs"] and pos["route"] and dsp["route"] and pos["route"] != dsp["route"]:
+        routes = f"{pos['route']} vs {dsp['route']}"
+        return (
+            f"same phone, different route ({routes}): moved?" if same_phone else f"different route: {routes}"
+        )
     if pair["street_differs"]:
         streets = f"{pos['street'] or '?'} vs {dsp['street'] or '?'}"
         if same_phone:
@@ -61,6 +68,10 @@ def pair_reason(
     if pair["other_brand"]:
         where = "same address" if pair["number_match"] == 1 else "similar address"
         return f"{where}, different brand ({dsp['name'] or '?'}): virtual brand?"
+    if pair["virtual_brand"]:
+        where = "same address" if pair["number_match"] == 1 else "similar address"
+        added = " ".join(w for w in (pos["extra"], dsp["extra"]) if w)
+        return f"{where}, a brand word with other words ({added}): virtual brand?"
 
     postal = pair["postal_score"]
     if pair["number_missing"]:
@@ -73,11 +84,13 @@ def pair_reason(
         head = f"same street address, different ZIP ({pos['zip5']} vs {dsp['zip5']})"
     parts = [head, _name_clause(pair, pos, dsp)]
     if pair["unit_differs"]:
-        parts.append(f"unit differs ({pos['unit']} vs {dsp['unit']})")
+        parts.append(f"unit differs: {pos['unit_text'] or pos['unit']} vs {dsp['unit_text'] or dsp['unit']}")
     elif pos["unit"] != dsp["unit"]:
         parts.append("unit on one side only")
     if pair["street_type_differs"]:
         parts.append(f"street type differs ({pos['suffix']} vs {dsp['suffix']})")
+    if pair["route_type_differs"]:
+        parts.append(f"route system differs: {pos['route']} vs {dsp['route']}")
     if pair["directional_differs"]:
         parts.append(f"direction differs ({pos['street']} vs {dsp['street']})")
     if pair["store_number_differs"]:
@@ -87,7 +100,7 @@ def pair_reason(
     if same_phone:
         parts.append("same phone")
     if ambiguous:
-        parts.append("another candidate scores almost as high")
+        parts.append(AMBIGUOUS)
     return "; ".join(parts)
 
 

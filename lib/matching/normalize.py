@@ -43,6 +43,84 @@ _STORE_NO = re.compile(
     r"|(?:\s[-\u2013\u2014]\s*(\d+)\s*$)"
 )
 _PARENS = re.compile(r"\(([^)]*)\)")
+# Where a store label starts: "Brand - Label", "Brand (Label)", "Brand | Label", "Brand: Label".
+_LABEL_SEP = re.compile(r"\(|\s[-\u2013\u2014|]+\s|[|:]\s|\s-{2,}\s")
+# Words any food business may carry: sharing one ("Pizza") is no evidence of the same brand.
+GENERIC_NAME_WORDS: frozenset[str] = frozenset(
+    [
+        "pizza",
+        "pizzeria",
+        "pizzas",
+        "pie",
+        "pies",
+        "cafe",
+        "coffee",
+        "kitchen",
+        "grill",
+        "bar",
+        "restaurant",
+        "bistro",
+        "eatery",
+        "express",
+        "co",
+        "company",
+        "house",
+        "taco",
+        "tacos",
+        "burger",
+        "burgers",
+        "bbq",
+        "sushi",
+        "deli",
+        "bakery",
+        "bagel",
+        "bagels",
+        "pho",
+        "noodle",
+        "noodles",
+        "wings",
+        "chicken",
+        "ramen",
+        "thai",
+        "chinese",
+        "mexican",
+        "indian",
+        "italian",
+        "diner",
+        "cantina",
+        "taqueria",
+        "shack",
+        "joint",
+        "spot",
+        "place",
+        "market",
+        "food",
+        "foods",
+        "bowl",
+        "bowls",
+        "salad",
+        "salads",
+        "juice",
+        "tea",
+        "creamery",
+        "ice",
+        "cream",
+        "donuts",
+        "donut",
+        "sandwiches",
+        "subs",
+        "fresh",
+        "original",
+        "famous",
+        "new",
+        "best",
+        "brick",
+        "oven",
+        "fire",
+        "wood",
+        "fired",
+    ]
+)
 # Folded text is ASCII: apostrophes vanish ("Rosa's" -> "rosas"), any other non-alphanumeric is a space.
 _CLEAN = {c: " " for c in range(128) if not chr(c).isalnum()} | {ord("'"): None, ord("`"): None}
 _DIGITS_ONLY = {c: None for c in range(128) if not chr(c).isdigit()}
@@ -51,15 +129,59 @@ _DIGITS_ONLY = {c: None for c in range(128) if not chr(c).isdigit()}
 _UNIT_WORDS = "|".join(
     sorted((re.escape(k) for k in UNIT_DESIGNATORS if k not in {"#", "no"}), key=len, reverse=True)
 )
+# Airport units: which terminal, concourse or gate (two listings at one airport differ only there).
+_AIRPORT_UNITS = {"terminal": "t", "term": "t", "concourse": "c", "conc": "c", "gate": "g"}
 _UNIT = re.compile(
-    rf"(?:^|[\s,])(?:(?P<des>{_UNIT_WORDS})\.?\s*(?:#|no\.?)?\s*(?P<id>[a-z]?\d+[a-z0-9-]*|[a-z](?![a-z]))"
-    rf"|#\s*(?P<hid>[a-z0-9-]+)|no\.?\s*(?P<nid>\d[a-z0-9-]*))"
+    rf"(?:^|[\s,])(?:(?P<des>{_UNIT_WORDS}|terminal|term|concourse|conc|gate)\.?\s*(?:#|no\.?)?\s*"
+    rf"(?P<id>[a-z]{{0,3}}-?\d+[a-z0-9-]*|[a-z](?![a-z]))"
+    rf"|#\s*(?P<hid>[a-z0-9-]+)|no\.?\s*(?P<nid>\d[a-z0-9-]*))(?=$|[\s,])"
 )
 _UNIT_NO_ID = re.compile(r"(?:^|[\s,])(?P<des>" + "|".join(sorted(UNIT_WITHOUT_ID)) + r")\.?(?=$|[\s,])")
 # Where free text starts: "854 7th Ave  between 54th and 55th", "95 Ave A at 6th St", "(Lenox mall)".
 _LANDMARK = re.compile(r",|\s{2,}|\(|\s(?:between|btwn|near|off|at|across|inside|corner of|opposite)\s")
-# "293", "293-B", "293B", "12-14" (a range: the first number), "123 1/2".
-_HOUSE_NUMBER = re.compile(r"^(\d+)(?:-?([a-z])(?=\s|$)|-(\d+)(?=\s|$)|\s+\d/\d(?=\s|$))?")
+# "293", "293-B", "293B", "123 1/2"; never the "7" of "7th St".
+_HOUSE_NUMBER = re.compile(r"^(\d+)(?:-?[a-z](?=\s|$))?(?:\s+\d/\d)?(?=\s|$)")
+# "4814-4820 College Way" (a range) or "26-9380 Front St" (unit 26, Canadian style): told apart by digits.
+_DASHED_NUMBER = re.compile(r"^([a-z]?\d+[a-z]?)\s*-\s*(\d+)(?=\s)")
+# "Penn Avenue, 5104" / "7th Street, 139": the house number after the street.
+_NUMBER_LAST = re.compile(r"^((?:\d+(?:st|nd|rd|th)\b|[a-z])[^,]*),\s*(\d+[a-z]?)$")
+# "Main St & 2nd Ave", "33rd Blvd at 6th Ave", "corner of Main and 2nd": an intersection.
+_CORNER = re.compile(r"^(?:(?:at\s+)?(?:the\s+)?corner\s+of\s+)?(.+?)\s+(?:&|and|at|/|@)\s+(.+)$")
+_MLK = re.compile(r"\b(?:dr\s+)?(?:martin\s+luther|m\s*l)\s+king(?:\s+jr)?\b|\bmlk(?:\s+jr)?\b")
+_SPELLED_NUMBERS = {
+    w: str(k + 1)
+    for k, w in enumerate(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+        ]
+    )
+}
+# Highway designators and the road systems they belong to ("US Route 9", "SR-9", "State Hwy 9", "I-95").
+_ROUTE_WORDS = frozenset({"route", "rte", "rt", "highway", "hwy", "hiway", "hy", "road", "rd"})
+_ROUTE_SYSTEMS = {
+    "us": "US",
+    "i": "I",
+    "interstate": "I",
+    "sr": "SR",
+    "state": "SR",
+    "cr": "CR",
+    "county": "CR",
+}
+_NEEDS_WORD = frozenset({"state", "county"})  # "State 9" is not a route; "State Route 9" is
 _DOT_END = re.compile(r"\.(?=\s|$)")
 _ZIP = re.compile(r"^(\d{5})(?:[-\s]?\d{4})?$")
 # City abbreviations people type ("St. Paul", "Ft Worth", "W Hollywood").
@@ -77,7 +199,67 @@ _CITY_WORDS = {
     "spgs": "springs",
     "bch": "beach",
 }
-_COUNTRIES = {"us": "US", "usa": "US", "united states": "US", "united states of america": "US", "u s a": "US"}
+_COUNTRIES = {
+    "us": "US",
+    "usa": "US",
+    "united states": "US",
+    "united states of america": "US",
+    "u s a": "US",
+    "ca": "CA",
+    "can": "CA",
+    "canada": "CA",
+}
+# Canadian provinces and territories, by name, code and the abbreviations people write ("B.C.", "Ont.").
+PROVINCES: dict[str, str] = {
+    **{c.lower(): c for c in ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")},
+    "alberta": "AB",
+    "alta": "AB",
+    "british columbia": "BC",
+    "b c": "BC",
+    "colombie britannique": "BC",
+    "manitoba": "MB",
+    "man": "MB",
+    "new brunswick": "NB",
+    "nouveau brunswick": "NB",
+    "newfoundland and labrador": "NL",
+    "newfoundland": "NL",
+    "nfld": "NL",
+    "nova scotia": "NS",
+    "n s": "NS",
+    "northwest territories": "NT",
+    "nunavut": "NU",
+    "ontario": "ON",
+    "ont": "ON",
+    "prince edward island": "PE",
+    "p e i": "PE",
+    "pei": "PE",
+    "quebec": "QC",
+    "que": "QC",
+    "pq": "QC",
+    "saskatchewan": "SK",
+    "sask": "SK",
+    "yukon": "YT",
+}
+# The province a Canadian postal code's first letter belongs to (X is split between NT and NU).
+_POSTAL_PROVINCE = {
+    letter: code
+    for code, letters in (
+        ("NL", "A"),
+        ("NS", "B"),
+        ("PE", "C"),
+        ("NB", "E"),
+        ("QC", "GHJ"),
+        ("ON", "KLMNP"),
+        ("MB", "R"),
+        ("SK", "S"),
+        ("AB", "T"),
+        ("BC", "V"),
+        ("NT", "X"),
+        ("YT", "Y"),
+    )
+    for letter in letters
+}
+_CA_POSTAL = re.compile(r"^([a-z]\d[a-z])\s*-?\s*(\d[a-z]\d)$")
 
 
 def fold(text: object) -> str:
@@ -102,6 +284,14 @@ class NameParts:
     text: str
     store_number: str
     neighbourhood: str
+    core: str = ""  # the words before a label separator: "ole burrito co" of "Olé Burrito Co - London"
+    label_words: str = ""  # the words after it or in brackets: "london"
+
+
+def _words(text: str) -> list[str]:
+    return [
+        t for t in _clean(text.replace("&", " and ").replace("+", " and ")).split() if t not in NAME_STOPWORDS
+    ]
 
 
 def normalize_name(name: object) -> NameParts:
@@ -112,11 +302,17 @@ def normalize_name(name: object) -> NameParts:
     if m:
         store = next(g for g in m.groups() if g)
         s = _STORE_NO.sub(" ", s)
+    sep = _LABEL_SEP.search(s)
+    core, label = (s[: sep.start()], s[sep.start() :]) if sep else (s, "")
     hoods = [h for h in (_clean(m) for m in _PARENS.findall(s)) if h]
     s = _PARENS.sub(" ", s)
-    s = s.replace("&", " and ").replace("+", " and ")
-    tokens = [t for t in _clean(s).split() if t not in NAME_STOPWORDS]
-    return NameParts(" ".join(tokens), store.lstrip("0") or store, " ".join(hoods))
+    return NameParts(
+        " ".join(_words(s)),
+        store.lstrip("0") or store,
+        " ".join(hoods),
+        " ".join(_words(core)),
+        " ".join(_words(label)),
+    )
 
 
 def brand_tokens(names: Iterable[str], min_share: float = 0.5, min_names: int = 3) -> frozenset[str]:
@@ -163,6 +359,10 @@ class AddressParts:
     suffix: str
     post_dir: str
     unit: str
+    number_hi: str = ""  # the last number of a range ("4814-4820": number 4814, number_hi 4820)
+    route: str = ""  # a numbered highway as written for people: "US-9", "SR-9", "Hwy-9", "I-95"
+    corner: bool = False  # an intersection ("Main St & 2nd Ave"): street_name holds both streets, sorted
+    unit_text: str = ""  # the unit as people read it ("Ste 1557", "Space FC-22", "Terminal B Gate B33")
 
     @property
     def street(self) -> str:
@@ -177,14 +377,35 @@ def _undot(s: str) -> str:
 
 def _extract_unit(s: str) -> tuple[str, str]:
     """Return (text without the unit, unit identifier) for the first unit designator found."""
-    m = _UNIT.search(s)
-    if m:
+    s, unit, _ = _extract_units(s)
+    return s, unit
+
+
+def _extract_units(s: str) -> tuple[str, str, str]:
+    """(text without its units, unit key, unit as people read it) for every unit designator in s.
+
+    The key is the identifier ("Ste 200" and "#200" are both "200"); airport units keep their kind
+    ("Terminal B, Gate B33" is "tb gb33") so another gate of the same terminal differs.
+    """
+    keys: list[str] = []
+    texts: list[str] = []
+    while True:
+        m = _UNIT.search(s)
+        if not m:
+            break
         uid = m.group("id") or m.group("hid") or m.group("nid") or ""
-        return (s[: m.start()] + " " + s[m.end() :]), uid.replace("-", "").lstrip("0") or uid
-    m = _UNIT_NO_ID.search(s)
-    if m:
-        return (s[: m.start()] + " " + s[m.end() :]), UNIT_DESIGNATORS[m.group("des")]
-    return s, ""
+        des = m.group("des") or "#"
+        key = uid.replace("-", "").lstrip("0") or uid
+        keys.append(_AIRPORT_UNITS.get(des, "") + key)
+        texts.append(f"#{uid.upper()}" if des == "#" else f"{des.capitalize()} {uid.upper()}")
+        s = s[: m.start()] + " " + s[m.end() :]
+    if not keys:
+        m = _UNIT_NO_ID.search(s)
+        if m:
+            des = m.group("des")
+            return s[: m.start()] + " " + s[m.end() :], UNIT_DESIGNATORS[des], des.capitalize()
+        return s, "", ""
+    return s, " ".join(sorted(keys)), " ".join(texts)
 
 
 def _join_ordinals(tokens: list[str]) -> list[str]:
@@ -212,29 +433,112 @@ def _street_word(token: str) -> str:
     return SUFFIX_LONG[std] if std and len(token) > 1 else token
 
 
+def _route(tokens: list[str]) -> tuple[str, str, str] | None:
+    """(street name, route as people read it, post-directional) when tokens are a numbered highway."""
+    k, system = 0, ""
+    if tokens[:2] == ["u", "s"]:
+        k, system = 2, "US"
+    elif tokens and tokens[0] in _ROUTE_SYSTEMS:
+        k, system = 1, _ROUTE_SYSTEMS[tokens[0]]
+    word = k < len(tokens) and tokens[k] in _ROUTE_WORDS
+    if word:
+        k += 1
+    if k >= len(tokens) or not re.fullmatch(r"\d+[a-z]?", tokens[k]):
+        return None
+    if not word and (not system or tokens[0] in _NEEDS_WORD):
+        return None
+    number = tokens[k]
+    rest = tokens[k + 1 :]
+    post = DIRECTIONALS[rest[0]] if rest and rest[0] in DIRECTIONALS else ""
+    return f"route {number}", f"{system or 'Hwy'}-{number.upper()}", post
+
+
+def _street_tokens(s: str) -> list[str]:
+    """Cleaned street words with ordinals as digits and the Martin Luther King spellings made one."""
+    return _join_ordinals(_clean(_MLK.sub("martin luther king", s)).split())
+
+
+def _corner(s: str) -> str:
+    """'2nd ave & main st' for 'Main St & 2nd Ave' / '2nd Avenue and Main Street'; '' when not a corner."""
+    m = _CORNER.match(s)
+    if not m:
+        return ""
+    streets = []
+    for part in (m.group(1), m.group(2)):
+        p = _street_parts(_street_tokens(part))
+        if not p[1]:
+            return ""
+        streets.append(" ".join(x for x in p if x))
+    return " & ".join(sorted(streets))
+
+
 def parse_street(line1: object, line2: object = None) -> AddressParts:
-    """Split address lines into house number, directionals, street name, Pub-28 suffix and unit id."""
+    """Split address lines into house number, directionals, street name, Pub-28 suffix and unit id.
+
+    Also reads ranges ("4814-4820"), a unit before the number ("26-9380 Front St"), the number after
+    the street ("Penn Avenue, 5104"), spelled numbers ("One Market St"), numbered highways ("US Route 9",
+    "SR-9") and corners ("Main St & 2nd Ave").
+    """
     # "Blvd." loses its dot without adding a space: a double space still marks free text ("Rd.  Lenox Mall").
     s = _undot(fold(line1).replace("\t", " "))
-    s, unit = _extract_unit(s)
-    if not unit and line2 is not None:
+    s, unit, unit_text = _extract_units(s)
+    if line2 is not None:
         l2 = _undot(fold(line2)).strip(" ,")
         if l2:
-            _, unit = _extract_unit(" " + l2)
-            if not unit and len(l2) <= 8 and any(c.isdigit() for c in l2):
-                unit = _clean(l2).replace(" ", "")  # a bare "200" on line 2 is a unit number
-    # Free text after the street ("between 54th and 55th sts", "lenox square mall") is not the address.
+            _, unit2, text2 = _extract_units(" " + l2)
+            if not unit2 and len(l2) <= 8 and any(c.isdigit() for c in l2):
+                unit2 = _clean(l2).replace(" ", "")  # a bare "200" on line 2 is a unit number
+                text2 = l2.upper()
+            if unit2 and not unit:
+                unit, unit_text = unit2, text2
+            elif unit2:
+                unit, unit_text = " ".join(sorted({*unit.split(), *unit2.split()})), f"{unit_text} {text2}"
     s = s.strip(" ,")
+    m = _NUMBER_LAST.match(s)
+    if m:
+        s = f"{m.group(2)} {m.group(1)}"
+    number = number_hi = ""
+    m = _DASHED_NUMBER.match(s)
+    if m:
+        a, b = m.group(1), m.group(2)
+        if a.isdigit() and len(a) == len(b) and int(a) < int(b):
+            number, number_hi = a.lstrip("0") or "0", b.lstrip("0") or "0"
+        elif not unit:
+            unit, unit_text = a.lstrip("0") or a, f"#{a.upper()}"
+            number = b.lstrip("0") or "0"
+        else:
+            number = b.lstrip("0") or "0"
+        s = s[m.end() :]
+    else:
+        first = s.split(" ", 1)
+        if len(first) == 2 and first[0] in _SPELLED_NUMBERS:
+            s = f"{_SPELLED_NUMBERS[first[0]]} {first[1]}"
+        m = _HOUSE_NUMBER.match(s)
+        if m:
+            number = m.group(1).lstrip("0") or "0"
+            s = s[m.end() :]
+    s = s.strip(" ,")
+    if not number:
+        corner = _corner(s)
+        if corner:
+            return AddressParts("", "", corner, "", "", unit, corner=True, unit_text=unit_text)
+    # Free text after the street ("between 54th and 55th sts", "lenox square mall") is not the address.
     lm = _LANDMARK.search(s)
     if lm and lm.start() > 0:
         s = s[: lm.start()]
-    s = s.strip()
-    number = ""
-    m = _HOUSE_NUMBER.match(s)
-    if m:
-        number = m.group(1).lstrip("0") or "0"
-        s = s[m.end() :]
-    tokens = _join_ordinals(_clean(s).split())
+    tokens = _street_tokens(s.strip())
+    route = _route(tokens) if tokens else None
+    if route:
+        return AddressParts(
+            number, "", route[0], "", route[2], unit, number_hi, route[1], unit_text=unit_text
+        )
+    pre, name, suffix, post = _street_parts(tokens)
+    return AddressParts(number, pre, name, suffix, post, unit, number_hi, unit_text=unit_text)
+
+
+def _street_parts(tokens: list[str]) -> tuple[str, str, str, str]:
+    """(pre-directional, street name, Pub-28 suffix, post-directional) of cleaned street words."""
+    tokens = list(tokens)
     pre = post = suffix = ""
     # A directional is a prefix/suffix only when a real name is left: "North St" is a street called North.
     if (
@@ -263,12 +567,15 @@ def parse_street(line1: object, line2: object = None) -> AddressParts:
     name_tokens = [_street_word(t) for t in tokens]
     if len(name_tokens) == 1 and name_tokens[0] in DIRECTIONALS:
         name_tokens = [_DIRECTION_WORDS[DIRECTIONALS[name_tokens[0]]]]  # "N St" is North St
-    return AddressParts(number, pre, " ".join(name_tokens), suffix, post, unit)
+    return pre, " ".join(name_tokens), suffix, post
 
 
 def normalize_zip(value: object) -> str:
-    """ZIP or ZIP+4 to the 5-digit ZIP; '' when absent or not a US ZIP (leading zeros restored)."""
+    """ZIP or ZIP+4 to the 5-digit ZIP, a Canadian postal code to 'V6B1A1'; '' when absent or unreadable."""
     s = fold(value).strip()
+    ca = _CA_POSTAL.match(s)
+    if ca:
+        return (ca.group(1) + ca.group(2)).upper()
     if s.endswith(".0"):  # a ZIP read as a float by a spreadsheet
         s = s[:-2]
     m = _ZIP.match(s)
@@ -289,7 +596,7 @@ def normalize_state(value: object) -> str:
         return ""
     if len(s) == 2 and s.upper() in STATE_CODES:
         return s.upper()
-    return STATES.get(s, s.upper())
+    return STATES.get(s) or PROVINCES.get(s) or s.upper()
 
 
 def normalize_city(value: object) -> str:
@@ -332,6 +639,26 @@ def _memo(fn: Callable[[object], str], values: list[object]) -> list[str]:
     return out
 
 
+_DIGITS = re.compile(r"\d+")
+_PROVINCE_CODES = frozenset(PROVINCES.values())
+
+
+def _fill_region(cols: dict[str, list[str]]) -> None:
+    """Fill a blank country or province from what the row says otherwise (postal code, state code).
+
+    A DSP row with a blank state or country ("Vancouver, V6B1A1") then blocks and scores like its POS
+    twin ("Vancouver, BC, V6B 1A1, CA").
+    """
+    for k, (postal, state, country) in enumerate(
+        zip(cols["zip5"], cols["state"], cols["country"], strict=True)
+    ):
+        canadian = len(postal) == 6 or state in _PROVINCE_CODES or country == "CA"
+        if not country:
+            cols["country"][k] = "CA" if canadian else ("US" if postal or state in STATE_CODES else "")
+        if not state and len(postal) == 6:
+            cols["state"][k] = _POSTAL_PROVINCE.get(postal[0], "")
+
+
 def normalize_frame(df: pd.DataFrame) -> pd.DataFrame:
     """One row per input row with normalised columns used by blocking and scoring (index 0..n-1)."""
 
@@ -346,6 +673,8 @@ def normalize_frame(df: pd.DataFrame) -> pd.DataFrame:
         "name": [n.text for n in names],
         "store_number": [n.store_number for n in names],
         "neighbourhood": [n.neighbourhood for n in names],
+        "core": [n.core for n in names],
+        "label_words": [n.label_words for n in names],
         "number": [a.number for a in addrs],
         "pre_dir": [a.pre_dir for a in addrs],
         "street_name": [a.street_name for a in addrs],
@@ -353,6 +682,8 @@ def normalize_frame(df: pd.DataFrame) -> pd.DataFrame:
         "post_dir": [a.post_dir for a in addrs],
         "street": [a.street for a in addrs],
         "unit": [a.unit for a in addrs],
+        "unit_text": [a.unit_text for a in addrs],
+        "route": [a.route for a in addrs],
         "zip5": _memo(normalize_zip, col("postal_code")),
         "city": _memo(normalize_city, col("locality")),
         "state": _memo(normalize_state, col("administrative_district_level_1")),
@@ -360,7 +691,12 @@ def normalize_frame(df: pd.DataFrame) -> pd.DataFrame:
         "phone": [normalize_phone(v) for v in col("phone")],
     }
     # Plain object columns: pandas' Arrow-backed strings are slow to hand element by element to rapidfuzz.
+    _fill_region(strings)
+    strings["street_digits"] = [" ".join(_DIGITS.findall(n)) for n in strings["street_name"]]
     out = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in strings.items()})
+    out["num_lo"] = np.array([float(a.number) if a.number else np.nan for a in addrs])
+    out["num_hi"] = np.array([float(a.number_hi or a.number) if a.number else np.nan for a in addrs])
+    out["corner"] = np.array([a.corner for a in addrs], dtype=bool)
     out["lat"] = np.array([_coord(v) for v in col("latitude")], dtype=float)
     out["lon"] = np.array([_coord(v) for v in col("longitude")], dtype=float)
     return out

@@ -11,8 +11,9 @@ import pandas as pd
 from lib.matching.assign import assign_one_to_one
 from lib.matching.block import candidate_pairs
 from lib.matching.config import MatchConfig
-from lib.matching.explain import near_numbers, no_proposal_reason, pair_reason
+from lib.matching.explain import AMBIGUOUS, near_numbers, no_proposal_reason, pair_reason
 from lib.matching.normalize import (
+    GENERIC_NAME_WORDS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     brand_canon,
@@ -72,13 +73,38 @@ def _objects(values: Iterable[str]) -> pd.Series:
     return pd.Series(list(values), dtype=object)
 
 
-def add_keys(norm: pd.DataFrame, brand: frozenset[str]) -> pd.DataFrame:
-    """The normalised frame plus the derived keys blocking and scoring use (brand words split off)."""
+def location_words(*frames: pd.DataFrame) -> frozenset[str]:
+    """Words that name a place rather than a business: store labels ("- London", "(Crossing)"), cities
+    and street names, over both tables. A name word outside these and the brand is another business's."""
+    words: set[str] = set()
+    for frame in frames:
+        for col in ("label_words", "neighbourhood", "city", "street_name"):
+            for v in frame[col].unique().tolist():
+                words.update(str(v).split())
+    return frozenset(words)
+
+
+def add_keys(norm: pd.DataFrame, brand: frozenset[str], places: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """The normalised frame plus the derived keys blocking and scoring use (brand words split off).
+
+    brand_hits: the merchant's distinctive (non-generic) brand words in the name; extra: words before any
+    label separator that are neither brand nor place words (a virtual brand's "burrito co").
+    """
     out = norm.copy()
     names = out["name"].tolist()
     canon = brand_canon(names, brand)
     words = frozenset(canon)
+    distinctive = (brand - GENERIC_NAME_WORDS) or brand
     out["brand_part"] = _objects(" ".join(canon[t] for t in n.split() if t in canon) for n in names)
+    out["brand_hits"] = _objects(
+        " ".join(sorted({canon[t] for t in n.split() if canon.get(t) in distinctive})) for n in names
+    )
+    out["extra"] = _objects(
+        " ".join(t for t in c.split() if t not in words and t not in places and not t.isdigit())
+        if brand
+        else ""
+        for c in out["core"].tolist()
+    )
     out["label"] = _objects(
         f"{strip_tokens(n, words)} {h}".strip() for n, h in zip(names, out["neighbourhood"], strict=True)
     )
@@ -204,9 +230,28 @@ class _Run:
 
     def reason(self, e: int) -> str:
         r = self.records[e]
-        return pair_reason(
-            r, self.pos_rec[r["i"]], self.dsp_rec[r["j"]], self.cfg, ambiguous=self.amb_of.get(e, False)
-        )
+        ambiguous = self.amb_of.get(e, False)
+        text = pair_reason(r, self.pos_rec[r["i"]], self.dsp_rec[r["j"]], self.cfg, ambiguous=ambiguous)
+        if ambiguous and self._rival_at_same_address(e):
+            text = text.replace(AMBIGUOUS, "another listing of the brand at this address")
+        return text
+
+    def _rival_at_same_address(self, e: int) -> bool:
+        """Another candidate of this POS location, nearly as good, sits at the proposed store's address."""
+        r = self.records[e]
+        here = self.dsp_rec[r["j"]]
+        floor = float(r["rank_score"]) - self.cfg.ambiguity_margin  # type: ignore[arg-type]
+        for other in self.by_pos.get(int(r["i"]), []):  # type: ignore[call-overload]
+            o = self.records[other]
+            there = self.dsp_rec[o["j"]]
+            if (
+                other != e
+                and float(o["rank_score"]) >= floor  # type: ignore[arg-type]
+                and there["number"] == here["number"]
+                and there["street_key"] == here["street_key"]
+            ):
+                return True
+        return False
 
 
 def _assign(
@@ -248,6 +293,7 @@ def _no_proposal_row(run: _Run, p: int) -> dict[str, object]:
     relevant = best is not None and (
         best["phone_match"] == 1
         or (not best["street_differs"] and not best["number_differs"])
+        or (best["street_number_differs"] and best["number_match"] == 1)  # 800 17th Ln vs 800 15th Ln
         or (
             not best["street_differs"]
             and near_numbers(str(run.pos_rec[p]["number"]), str(run.dsp_rec[best["j"]]["number"]))
@@ -336,7 +382,8 @@ def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | No
     pos_raw, dsp_raw = pos.reset_index(drop=True), dsp.reset_index(drop=True)
     pos_n0, dsp_n0 = normalize_frame(pos_raw), normalize_frame(dsp_raw)
     brand = merchant_brand_words(pos_n0, dsp_n0, cfg)
-    pos_n, dsp_n = add_keys(pos_n0, brand), add_keys(dsp_n0, brand)
+    places = location_words(pos_n0, dsp_n0)
+    pos_n, dsp_n = add_keys(pos_n0, brand, places), add_keys(dsp_n0, brand, places)
     n_pos, n_dsp = len(pos_n), len(dsp_n)
 
     i, j = candidate_pairs(pos_n, dsp_n, cfg)

@@ -20,6 +20,8 @@ DOUBTS: tuple[str, ...] = (
     "unit_differs",
     "store_number_differs",
     "far_apart",
+    "route_type_differs",
+    "virtual_brand",
 )
 
 
@@ -40,6 +42,42 @@ def _equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     out = (a == b).astype(float)
     out[(a == "") | (b == "")] = np.nan
     return out
+
+
+def _number_match(pos: pd.DataFrame, dsp: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """1.0 same house number (or overlapping ranges, or both corners), 0.0 different, NaN if one is blank."""
+    p_lo, p_hi = pos["num_lo"].to_numpy()[i], pos["num_hi"].to_numpy()[i]
+    d_lo, d_hi = dsp["num_lo"].to_numpy()[j], dsp["num_hi"].to_numpy()[j]
+    with np.errstate(invalid="ignore"):
+        out = ((p_lo <= d_hi) & (d_lo <= p_hi)).astype(float)
+    out[np.isnan(p_lo) | np.isnan(d_lo)] = np.nan
+    both_corners = pos["corner"].to_numpy()[i] & dsp["corner"].to_numpy()[j]
+    out[both_corners] = 1.0  # an intersection has no number: the two street names decide
+    return out
+
+
+def _unit_match(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """1.0 same unit, 0.0 different, NaN when one side has none or one names only part of the other
+    ("Gate B33" vs "Terminal B, Gate B33")."""
+    out = _equal(a, b)
+    for k in np.flatnonzero(out == 0):
+        x, y = set(str(a[k]).split()), set(str(b[k]).split())
+        if x <= y or y <= x:
+            out[k] = np.nan
+    return out
+
+
+def _digits_differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The numbers in two street names differ ("17th" vs "15th", route 9 vs route 99): another street."""
+    return (a != "") & (b != "") & (a != b)
+
+
+def _route_type_differs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Both routes name their system and the systems differ (US-9 vs SR-9); a bare 'Hwy' fits any."""
+    sa = np.array([r.split("-")[0] for r in a.tolist()], dtype=object)
+    sb = np.array([r.split("-")[0] for r in b.tolist()], dtype=object)
+    typed = (sa != "") & (sb != "") & (sa != "Hwy") & (sb != "Hwy")
+    return typed & (sa != sb)
 
 
 def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
@@ -75,7 +113,30 @@ def name_scores(pos: pd.DataFrame, dsp: pd.DataFrame, i: np.ndarray, j: np.ndarr
     p_label, d_label = pos["label"].to_numpy()[i], dsp["label"].to_numpy()[j]
     label = _pairwise(p_label, d_label, fuzz.WRatio, (p_label != "") & (d_label != ""))
     name = np.fmin(brand, label)
-    return {"name_full": full, "brand_score": brand, "label_score": label, "name_score": name}
+    # The merchant's distinctive brand words on one side only ("Blaze Pizza" beside "Sal's ... Pizza").
+    p_hits, d_hits = pos["brand_hits"].to_numpy()[i], dsp["brand_hits"].to_numpy()[j]
+    brand_missing = (p_hits == "") != (d_hits == "")
+    virtual = _adds_words(pos["extra"].to_numpy()[i], dsp["extra"].to_numpy()[j], p_name, d_name)
+    return {
+        "name_full": full,
+        "brand_score": brand,
+        "label_score": label,
+        "name_score": name,
+        "brand_missing": brand_missing,
+        "virtual_brand": virtual,
+    }
+
+
+def _adds_words(
+    p_extra: np.ndarray, d_extra: np.ndarray, p_name: np.ndarray, d_name: np.ndarray
+) -> np.ndarray:
+    """A name adds words (before any label) that the other name lacks and that are neither brand nor
+    place words: "Olé Burrito Co - London" beside "Café Olé London" is a virtual brand, not a label."""
+    out = np.zeros(len(p_extra), dtype=bool)
+    for k in np.flatnonzero((p_extra != "") | (d_extra != "")):
+        p_words, d_words = set(str(p_name[k]).split()), set(str(d_name[k]).split())
+        out[k] = bool(set(str(d_extra[k]).split()) - p_words) or bool(set(str(p_extra[k]).split()) - d_words)
+    return out
 
 
 def street_scores(
@@ -111,20 +172,47 @@ def score_pairs(
     out: dict[str, np.ndarray] = {"i": i, "j": j}
     out.update(name_scores(pos, dsp, i, j))
     out.update(street_scores(pos, dsp, i, j))
-    out["number_match"] = _equal(pos["number"].to_numpy()[i], dsp["number"].to_numpy()[j])
+    out["number_match"] = _number_match(pos, dsp, i, j)
     out["postal_score"] = 100.0 * _equal(pos["zip5"].to_numpy()[i], dsp["zip5"].to_numpy()[j])
     p_city, d_city = pos["city"].to_numpy()[i], dsp["city"].to_numpy()[j]
     out["city_score"] = _pairwise(p_city, d_city, fuzz.token_set_ratio, (p_city != "") & (d_city != ""))
-    out["unit_match"] = _equal(pos["unit"].to_numpy()[i], dsp["unit"].to_numpy()[j])
+    out["unit_match"] = _unit_match(pos["unit"].to_numpy()[i], dsp["unit"].to_numpy()[j])
+    out["street_number_differs"] = _digits_differ(
+        pos["street_digits"].to_numpy()[i], dsp["street_digits"].to_numpy()[j]
+    )
+    out["route_type_differs"] = _route_type_differs(pos["route"].to_numpy()[i], dsp["route"].to_numpy()[j])
     out["phone_match"] = _equal(pos["phone"].to_numpy()[i], dsp["phone"].to_numpy()[j])
     out["store_number_match"] = _equal(pos["store_number"].to_numpy()[i], dsp["store_number"].to_numpy()[j])
     out["distance_km"] = _haversine_km(
         pos["lat"].to_numpy()[i], pos["lon"].to_numpy()[i], dsp["lat"].to_numpy()[j], dsp["lon"].to_numpy()[j]
     )
 
+    # The same exact place (house number, street, ZIP, no other unit) and the merchant's whole brand: a
+    # different store label ("(Crossing)", "(9697 3rd)") is the marketplace's wording, not another store.
+    # The label still orders two such listings (the one with the POS's own label first).
+    label = out["label_score"]
+    with np.errstate(invalid="ignore"):
+        same_place = (
+            (out["number_match"] == 1)
+            & (out["street_score"] >= 95)
+            & (out["postal_score"] == 100)
+            & (out["unit_match"] != 0)
+            & ~out["street_number_differs"]
+        )
+        whole_brand = (
+            (out["brand_score"] >= 90)
+            & ~out["virtual_brand"]
+            & ~out["brand_missing"]
+            & (pos["brand_part"].to_numpy()[i] != "")
+            & (dsp["brand_part"].to_numpy()[j] != "")
+        )
+    label_free = same_place & whole_brand
+    out["label_free"] = label_free
+    label_bonus = np.where(label_free & ~np.isnan(label), (np.nan_to_num(label) - 50.0) / 10.0, 0.0)
+
     w = cfg.weights
     parts = (
-        (out["name_score"], w.name),
+        (np.where(label_free, out["brand_score"], out["name_score"]), w.name),
         (out["street_score"], w.street),
         (100.0 * out["number_match"], w.number),
         (out["postal_score"], w.postal),
@@ -144,9 +232,9 @@ def score_pairs(
 
     out["number_differs"] = out["number_match"] == 0
     out["number_missing"] = np.isnan(out["number_match"])
-    out["other_brand"] = out["brand_score"] < cfg.brand_min
-    out["name_differs"] = out["name_score"] < cfg.name_min
-    out["street_differs"] = out["street_score"] < cfg.street_min
+    out["other_brand"] = (out["brand_score"] < cfg.brand_min) | out["brand_missing"]
+    out["name_differs"] = (out["name_score"] < cfg.name_min) & ~label_free
+    out["street_differs"] = (out["street_score"] < cfg.street_min) | out["street_number_differs"]
     out["postal_differs"] = out["postal_score"] == 0
     out["unit_differs"] = out["unit_match"] == 0
     out["store_number_differs"] = out["store_number_match"] == 0
@@ -161,6 +249,8 @@ def score_pairs(
     # One doubt costs the pre-tick; several together (other ZIP, other street type, pins apart...) mean
     # another place, so the pair sinks towards no proposal.
     score = score - cfg.doubt_penalty * np.maximum(doubts - 1, 0)
+    # A virtual brand in the real store's kitchen must rank well below the store's own listing.
+    score = score - np.where(out["virtual_brand"], 4 * cfg.doubt_penalty, 0.0)
     # Same phone and same name at another address: a moved store or a second listing. Never auto, but
     # worth a look rather than silently dropped.
     moved = same_phone & elsewhere & (out["name_score"] >= cfg.moved_name_min)
@@ -169,12 +259,14 @@ def score_pairs(
     # Never proposed: squeezed below the review band, keeping their order (a virtual brand at the same
     # address or the store two doors down still outranks a store across town among the alternatives).
     below_review = cfg.review_threshold - 10.0
-    never = (elsewhere & ~same_phone) | out["other_brand"]
+    # Without a house number the street does not name the place: only a close name can.
+    unplaced = out["number_missing"] & (out["name_score"] < cfg.name_min + 20) & ~same_phone
+    never = (elsewhere & ~same_phone) | out["other_brand"] | unplaced
     score = np.where(never, np.clip(score, 0.0, 100.0) * below_review / 100.0, score)
     # Proposed at most for review.
     doubtful = elsewhere | (doubts > 0) | np.isnan(out["street_score"])
     score = np.where(doubtful, np.minimum(score, cfg.auto_threshold - 0.5), score)
     # rank_score may exceed 100 (bonuses): it orders candidates and measures ambiguity; score is shown.
-    out["rank_score"] = score
+    out["rank_score"] = score + label_bonus
     out["score"] = np.round(np.clip(score, 0.0, 100.0), 1)
     return pd.DataFrame(out)

@@ -364,7 +364,10 @@ def _airport(ctx: _Ctx) -> None:
     name = f"{ctx.brand} ({code})"
     terminals = ctx.rng.sample("ABCDE", 2)
     for t in terminals:
-        gate = f"{t}{ctx.rng.randint(1, 40)}"
+        gate = f"{t}{ctx.rng.randint(1, 60)}"
+        while (code, gate) in ctx.used:  # one store per gate: two POS rows at one gate would be one store
+            gate = f"{t}{ctx.rng.randint(1, 999)}"
+        ctx.used.add((code, gate))
         pos = _row(name, line1, f"Terminal {t}, Gate {gate}", city.name, city.state, zip5, "US")
         form = ctx.rng.choice(
             (f"Term {t} Gate {gate}", f"Gate {gate}, Terminal {t}", f"Terminal {t} Gate {gate}")
@@ -396,7 +399,7 @@ def _numbered_street(ctx: _Ctx) -> None:
     words = ctx.rng.random() < 0.3
     real = {**pos, "address_line_1": f"{number} {_ordinal(n, words)} {kind[1]}"}
     pid = _add(ctx, "numbered_street", pos, None if absent else real, "ordinal spelled" if words else "")
-    other = n + ctx.rng.choice((-2, -1, 1, 2)) if ctx.rng.random() < 0.7 else (n % 10 or 7)
+    other = n + ctx.rng.choice((-2, -1, 1, 2)) if ctx.rng.random() < 0.7 or n < 10 else (n % 10 or n + 1)
     decoy = {**pos, "address_line_1": f"{number} {_ordinal(other, False)} {kind[0]}"}
     _add(ctx, "numbered_street", None, decoy, f"closed store on {_ordinal(other, False)}", pid)
 

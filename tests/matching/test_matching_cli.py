@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from benchmarks.matching import cli_case
+
 REPO = Path(__file__).resolve().parents[2]
 HEADER = "pos_provider_id,dsp_provider_id,score,band,reason"
 
@@ -143,7 +145,17 @@ def test_header_only_input_gives_the_header_and_no_rows(
 
 def test_bench_prints_json_with_accuracy_time_and_memory() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.matching", "--sizes", "60", "--no-baseline", "--bind-size", "80"],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.matching",
+            "--sizes",
+            "60",
+            "--no-baseline",
+            "--no-cli",
+            "--bind-size",
+            "80",
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -158,3 +170,19 @@ def test_bench_prints_json_with_accuracy_time_and_memory() -> None:
     assert case["wall_s"] > 0 and case["peak_rss_mb"] > 0 and case["traced_peak_mb"] > 0
     assert result["bind_screen_80"]["n_pos"] == 80
     assert result["fodors_zagats"]["auto_review"]["f1"] >= 0.97
+    # The harder profile is reported per class, with the wrong pairs counted.
+    hard = result["hard"][0]["per_class"]
+    assert {"route", "canada", "virtual_brand", "all"} <= set(hard)
+    assert {"auto_precision", "auto_recall", "auto_wrong", "auto_review_recall"} <= set(hard["all"])
+
+
+def test_lib_matching_bench_still_runs_the_benchmark() -> None:
+    done = run_cli("bench", "--help")
+    assert done.returncode == 0, done.stderr
+    assert "--no-cli" in done.stdout and "--sizes" in done.stdout
+
+
+def test_bench_times_the_whole_cli_on_a_dense_block() -> None:
+    run = cli_case("dense_zip", 150, seed=0)
+    assert (run["exit_code"], run["rows_written"], run["n_pos"]) == (0, 150, 150)
+    assert run["wall_s"] > 0 and run["peak_rss_mb"] > 0

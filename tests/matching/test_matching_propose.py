@@ -199,7 +199,7 @@ def test_two_similar_candidates_for_one_location_are_review_not_auto() -> None:
     got = propose_pairs(pos, dsp).pairs.iloc[0]
     assert got["dsp_provider_id"] in ("d1", "d2")
     assert got["band"] == "review"
-    assert "another candidate" in got["reason"]
+    assert "another listing of the brand at this address" in got["reason"]  # both at the same address
 
 
 def test_thresholds_are_configurable() -> None:
