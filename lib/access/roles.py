@@ -49,6 +49,8 @@ class Action(StrEnum):
     BIND = "bind"
     VIEW_ALL_AUDIT = "view_all_audit"
     VIEW_ROLE_SETTINGS = "view_role_settings"
+    RUN_WATCH = "run_watch"
+    ACKNOWLEDGE_ALERT = "acknowledge_alert"
 
 
 # The whole policy: the least role each action needs. Pages and buttons declare an Action, never a role.
@@ -64,6 +66,8 @@ REQUIRED_ROLE: dict[Action, Role] = {
     Action.BIND: Role.ACCOUNT_MANAGER,
     Action.VIEW_ALL_AUDIT: Role.ADMIN,
     Action.VIEW_ROLE_SETTINGS: Role.ADMIN,
+    Action.RUN_WATCH: Role.ACCOUNT_MANAGER,
+    Action.ACKNOWLEDGE_ALERT: Role.ACCOUNT_MANAGER,
 }
 
 # Completes "… cannot <phrase>" in a refusal sentence.
@@ -79,6 +83,8 @@ ACTION_PHRASES: dict[Action, str] = {
     Action.BIND: "bind locations to DSP stores",
     Action.VIEW_ALL_AUDIT: "read everyone's audit log",
     Action.VIEW_ROLE_SETTINGS: "see the role settings",
+    Action.RUN_WATCH: "run a watcher pass (Check now)",
+    Action.ACKNOWLEDGE_ALERT: "acknowledge alerts",
 }
 
 
