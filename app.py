@@ -5,6 +5,7 @@ import streamlit as st
 from lib.ui.checklist import render_checklist
 from lib.ui.context import page_setup
 from lib.ui.home import org_checklist
+from lib.ui.watch import render_needs_attention
 
 console = page_setup("Home", "🧭")
 st.title("Onboarding Console")
@@ -12,6 +13,8 @@ st.caption(
     "Take a merchant from nothing to ingested POS locations and connected delivery marketplaces: create the "
     "organization, connect its POS, ingest its locations, connect its DSPs and bind their stores."
 )
+
+render_needs_attention(console, key="home_attention")
 
 if not console.org_id:
     st.info(

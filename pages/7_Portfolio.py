@@ -30,6 +30,7 @@ from lib.stream.client import StreamClient
 from lib.ui.access import button_state
 from lib.ui.badges import attention_column, with_attention_pills
 from lib.ui.context import page_setup
+from lib.ui.watch import render_needs_attention
 
 CACHE_TTL_SECONDS = 300
 MAX_IN_FLIGHT = 8  # requests at once: fast across hundreds of orgs without hammering the API
@@ -57,6 +58,8 @@ def fetch_portfolio(base_url: str, refs: tuple[OrgRef, ...], _client: StreamClie
     bar.empty()
     return result
 
+
+render_needs_attention(console, key="portfolio_attention")
 
 refs = tuple(OrgRef(o.org_id, o.name) for o in orgs)
 head, button = st.columns([5, 1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from lib.onboarding.seed import seed_org
+from benchmarks.seed import seed_org
 from lib.store import Records
 from lib.store.watch import WatchRecords
 from lib.stream.client import StreamClient
