@@ -11,77 +11,29 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import socket
-import subprocess
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-REPO = Path(__file__).resolve().parents[2]
+from benchmarks.chromium import CHROMIUM, launch, local_context
+from lib.servers import HOST, REPO, free_port, streamlit_server
+from lib.servers import ServerProcess as ConsoleServer
+
+__all__ = ["HOST", "WAIT_MS", "ConsoleServer", "free_port", "settle", "shot"]
+
 ARTIFACTS = REPO / "artifacts"
-HOST = "127.0.0.1"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-STREAMLIT = REPO / ".venv" / "bin" / "streamlit"
 WAIT_MS = 30_000  # for anything the console has to compute or fetch before it shows
 # Playwright's 5 s default fails a step that simply rendered late on a loaded 2-core machine (CI, or
 # several sessions): every assertion waits on the app's state, so a longer default costs nothing when green.
 expect.set_options(timeout=15_000)
 
 
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class ConsoleServer:
-    """A running console: its base URL, its data folder and its log (shown when a test fails)."""
-
-    base_url: str
-    data_dir: Path
-    log: Path
-    process: subprocess.Popen[bytes]
-
-    def log_tail(self, chars: int = 4000) -> str:
-        """The end of the console's output."""
-        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
-
-
-def _wait_healthy(server: ConsoleServer, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the console exited early:\n{server.log_tail()}")
-        try:
-            if httpx.get(f"{server.base_url}/_stcore/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the console did not answer within {seconds:.0f} s:\n{server.log_tail()}")
-
-
 @pytest.fixture
 def console_server(tmp_path: Path) -> Iterator[ConsoleServer]:
     """A freshly started console with its embedded sandbox (no STREAM_API_URL), on a free loopback port."""
-    port = free_port()
     data_dir = tmp_path / "console-data"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STREAM_", "STREAMLIT_", "CONSOLE_"))}
     env |= {
@@ -89,31 +41,9 @@ def console_server(tmp_path: Path) -> Iterator[ConsoleServer]:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'console.db'}",
         "PYTHONUNBUFFERED": "1",
     }
-    args = [
-        str(STREAMLIT),
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--server.address",
-        HOST,
-    ]
-    log = tmp_path / "console.log"
-    with log.open("ab") as out:
-        process = subprocess.Popen(args, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = ConsoleServer(f"http://{HOST}:{port}", data_dir, log, process)
-    try:
-        _wait_healthy(server)
+    with streamlit_server("app.py", env, tmp_path / "console.log") as server:
+        server.data_dir = data_dir
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
 
 
 @pytest.fixture(scope="session")
@@ -122,7 +52,7 @@ def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium: apt-get install -y chromium")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = launch(p)
         yield b
         b.close()
 
@@ -133,8 +63,7 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
     contexts: list[BrowserContext] = []
 
     def make() -> Page:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+        context = local_context(browser)
         contexts.append(context)
         return context.new_page()
 

@@ -10,54 +10,21 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import HOST, WAIT_MS, free_port
+from lib.servers import HOST, free_port, serve, streamlit_server
+from tests.browser.conftest import WAIT_MS
 from tests.browser.conftest import shot as conftest_shot
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 AM = "am@example.com"
-
-
-def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args!r} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
-
-
-@contextmanager
-def _process(args: list[str], log: Path, health: str, **kwargs: object) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("ab") as out:
-        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, **kwargs)  # type: ignore[call-overload]
-    try:
-        _wait_http(health, proc, log)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +33,8 @@ def idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     log = tmp_path_factory.mktemp("idp") / "idp.log"
     args = [sys.executable, "-m", "oidc_provider_mock", "--host", HOST, "--port", str(port)]
-    base = f"http://{HOST}:{port}"
-    with _process(args, log, f"{base}/.well-known/openid-configuration"):
-        yield base
+    with serve(args, port, "/.well-known/openid-configuration", log) as server:
+        yield server.base_url
 
 
 class Console:
@@ -102,20 +68,8 @@ class Console:
 
     @contextmanager
     def running(self) -> Iterator[None]:
-        args = [
-            str(Path(sys.executable).parent / "streamlit"),
-            "run",
-            "app.py",
-            "--server.address",
-            HOST,
-            "--server.port",
-            str(self.port),
-            "--server.headless",
-            "true",
-            "--secrets.files",
-            str(self.secrets),
-        ]
-        with _process(args, self.tmp / "console.log", f"{self.base}/_stcore/health", cwd=REPO, env=self.env):
+        extra = ["--secrets.files", str(self.secrets)]
+        with streamlit_server("app.py", self.env, self.tmp / "console.log", self.port, extra):
             yield
 
 
