@@ -31,12 +31,12 @@ if len(pos) > 1:
 oid = onboarding.onboarding_id
 st.caption(f"{source_label(onboarding.source)} POS · onboarding `{oid}`")
 
-# ----- the POS's locations, loaded once per session (Reload re-reads them) -----
+# ----- the POS's locations, loaded once per session from a read shared for a while (Reload re-reads) -----
 if ui.loaded_frame(oid) is None and not ui.load(console, onboarding):
     st.button("Try again", key="locations_retry_load")
     st.stop()
 if st.button("Reload from the API", key="locations_reload", icon=":material/refresh:") and ui.load(
-    console, onboarding
+    console, onboarding, fresh=True
 ):
     ui.clear_selection(oid)
 frame = ui.loaded_frame(oid)
@@ -73,6 +73,7 @@ ui.selection_table(oid, shown)
 st.caption(
     f"{len(shown)} of {available} locations shown · {len(chosen_ids)} selected"
     " (the selection stays while you search)."
+    + (f" Read from the API at {read_at:%H:%M:%S} UTC." if (read_at := ui.fetched_at(oid)) else "")
 )
 
 # ----- ingest / re-sync -----

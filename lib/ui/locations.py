@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +11,7 @@ import streamlit as st
 from lib.onboarding import actions
 from lib.onboarding.locations import DEFAULT_BATCH_SIZE, IngestRun, location_table
 from lib.store import OnboardingRecord
+from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
@@ -17,6 +19,7 @@ from lib.ui.feedback import error_sentence
 # Pixels, fixed so the tick boxes sit at a known place in the canvas grid (the browser test clicks them).
 SELECT_WIDTH = 70
 ROW_HEIGHT = 35  # Streamlit's default data grid row height, header row included
+CACHE_TTL_SECONDS = 120  # a POS's list read by one session serves the others for this long
 
 
 def _key(kind: str, onboarding_id: str) -> str:
@@ -34,23 +37,50 @@ def loaded_frame(onboarding_id: str) -> pd.DataFrame | None:
     return frame
 
 
-def load(console: Console, onboarding: OnboardingRecord) -> bool:
-    """Fetch the POS's locations and the org's ingested ones; False (sentence shown) when the API failed."""
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
+def _fetched(
+    base_url: str, onboarding_id: str, org_id: str, _client: StreamClient
+) -> tuple[pd.DataFrame, frozenset[str], datetime]:
+    # Shared by every session for a while: reading and parsing 5,000 locations twice per visit is most of
+    # the page's time. Reload, an ingest and the TTL bring it up to date.
+    pos = _client.list_locations(onboarding_id)
+    ingested = _client.org_locations(org_id)
+    done = frozenset(loc.provider_id for loc in ingested if loc.provider_id)
+    return location_table(pos, []), done, datetime.now(UTC)
+
+
+def _forget_fetched(console: Console, onboarding: OnboardingRecord) -> None:
+    _fetched.clear(console.target.base_url, onboarding.onboarding_id, onboarding.org_id, console.client)
+
+
+def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) -> bool:
+    """Fetch the POS's locations and the org's ingested ones; False (sentence shown) when the API failed.
+
+    Another session's read of the last CACHE_TTL_SECONDS is reused unless `fresh` (the Reload button).
+    """
     oid = onboarding.onboarding_id
+    if fresh:
+        _forget_fetched(console, onboarding)
     try:
         with st.spinner("Fetching the POS locations from the API…"):
-            pos = console.client.list_locations(oid)
-            ingested = console.client.org_locations(onboarding.org_id)
+            pos, ingested, read_at = _fetched(console.target.base_url, oid, onboarding.org_id, console.client)
     except StreamError as exc:
         st.error(error_sentence(exc), icon="⚠️")
         return False
-    st.session_state[_key("pos", oid)] = location_table(pos, [])
-    st.session_state[_key("ingested", oid)] = {loc.provider_id for loc in ingested if loc.provider_id}
+    st.session_state[_key("pos", oid)] = pos
+    st.session_state[_key("ingested", oid)] = set(ingested)
+    st.session_state[_key("fetched_at", oid)] = read_at
     return True
+
+
+def fetched_at(onboarding_id: str) -> datetime | None:
+    """When the locations shown were read from the API (UTC)."""
+    return st.session_state.get(_key("fetched_at", onboarding_id))
 
 
 def refresh_ingested(console: Console, onboarding: OnboardingRecord) -> str | None:
     """Re-read which locations the org has ingested; the error sentence when the API failed."""
+    _forget_fetched(console, onboarding)  # other sessions read again too
     try:
         ingested = console.client.org_locations(onboarding.org_id)
     except StreamError as exc:
