@@ -38,7 +38,7 @@ reload_col, refresh_col, reset_col = st.columns(3)
 if reload_col.button(
     "Reload locations and stores", key="bind_reload", icon=":material/refresh:", width="stretch"
 ):
-    state.load(console, onboarding)
+    state.load(console, onboarding, fresh=True)
 if refresh_col.button("Refresh DSP statuses", key="bind_refresh", icon=":material/sync:", width="stretch"):
     problem = state.refresh_bindings(console, onboarding)
     if problem:

@@ -28,12 +28,14 @@ from lib.binding import (
 from lib.binding.frames import bound_stores
 from lib.matching.propose import Proposals
 from lib.store import OnboardingRecord
+from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
 
 EDITOR_KEY = "bind_editor_key"  # the current editor's widget key (tests set their edits under it)
 BATCH_SIZE_KEY = "bind_batch_size"  # pairs per bind request; tests lower it to see a batch fail alone
+CACHE_TTL_SECONDS = 120  # one session's read and matching serve the others for this long
 
 
 @st.cache_data(show_spinner="Matching POS locations to DSP stores…", max_entries=16)
@@ -62,17 +64,44 @@ def inputs(onboarding_id: str) -> BindInputs | None:
     return st.session_state.get(_key("inputs", onboarding_id))
 
 
-def load(console: Console, onboarding: OnboardingRecord) -> bool:
-    """Fetch POS locations, DSP stores and bindings; False (sentence shown) when the API failed."""
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
+def _shared_model(
+    base_url: str, org_id: str, onboarding_id: str, source: str, _client: StreamClient
+) -> Model:
+    # One read and one matching per DSP onboarding for every session (a new browser tab is a new session):
+    # reading 10,000 locations and building the table is most of a first visit. Read-only once built;
+    # Reload, a status refresh, a bind and the TTL replace it.
+    return _build(load_inputs(_client, org_id, onboarding_id, source))
+
+
+def _forget_shared(console: Console, onboarding: OnboardingRecord) -> None:
+    _shared_model.clear(
+        console.target.base_url, console.org_id, onboarding.onboarding_id, onboarding.source, console.client
+    )
+
+
+def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) -> bool:
+    """Fetch POS locations, DSP stores and bindings; False (sentence shown) when the API failed.
+
+    Another session's read and matching of the last CACHE_TTL_SECONDS are reused unless `fresh` (Reload).
+    """
     assert console.org_id is not None
+    if fresh:
+        _forget_shared(console, onboarding)
     try:
         with st.spinner("Loading the organization's POS locations and the DSP's stores…"):
-            loaded = load_inputs(console.client, console.org_id, onboarding.onboarding_id, onboarding.source)
+            shared = _shared_model(
+                console.target.base_url,
+                console.org_id,
+                onboarding.onboarding_id,
+                onboarding.source,
+                console.client,
+            )
     except StreamError as exc:
         st.error(error_sentence(exc), icon="⚠️")
         return False
-    st.session_state[_key("inputs", onboarding.onboarding_id)] = loaded
-    st.session_state.pop(_key("model", onboarding.onboarding_id), None)
+    st.session_state[_key("inputs", onboarding.onboarding_id)] = shared.inputs
+    st.session_state[_key("model", onboarding.onboarding_id)] = shared
     return True
 
 
@@ -80,6 +109,7 @@ def refresh_bindings(console: Console, onboarding: OnboardingRecord) -> str | No
     """Re-read the org's locations (bindings and DSP statuses); the error sentence on failure."""
     current = inputs(onboarding.onboarding_id)
     assert console.org_id is not None and current is not None
+    _forget_shared(console, onboarding)  # other sessions read the new bindings too
     try:
         org_locations = console.client.org_locations(console.org_id)
     except StreamError as exc:
@@ -100,17 +130,21 @@ def model(onboarding_id: str) -> Model:
     kept: Model | None = st.session_state.get(_key("model", onboarding_id))
     if kept is not None and kept.inputs is loaded:
         return kept
+    built = _build(loaded)
+    st.session_state[_key("model", onboarding_id)] = built
+    return built
+
+
+def _build(loaded: BindInputs) -> Model:
     proposals = cached_proposals(loaded.pos, loaded.dsp)
     scorer = PairScorer(proposals, loaded.pos, loaded.dsp)
-    built = Model(
+    return Model(
         inputs=loaded,
         proposals=proposals,
         scorer=scorer,
         labels=store_labels(loaded.dsp),
         base=build_base(loaded.pos, proposals, loaded.bound, scorer),
     )
-    st.session_state[_key("model", onboarding_id)] = built
-    return built
 
 
 # ----- the person's edits -----
