@@ -12,10 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +28,7 @@ from benchmarks.console import console_env
 from benchmarks.seed import seed_org
 from lib.export.tables import portfolio_table
 from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+from lib.servers import sandbox_server
 from lib.store import Records
 from lib.stream.client import StreamClient
 
@@ -53,39 +51,11 @@ class SandboxProcess:
         httpx.put(f"{self.base_url}/sandbox/faults", json=knobs, timeout=10).raise_for_status()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def sandbox_process(data_dir: Path) -> Iterator[SandboxProcess]:
     """Serve the sandbox on a free loopback port in a child process until the block ends."""
-    port = _free_port()
-    command = [sys.executable, "-m", "lib.sandbox", "serve", "--port", str(port), "--data-dir", str(data_dir)]
-    child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    sandbox = SandboxProcess(f"http://127.0.0.1:{port}")
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if child.poll() is not None:
-                raise RuntimeError(f"the sandbox exited with status {child.returncode}")
-            try:
-                if httpx.get(f"{sandbox.base_url}/sandbox/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the sandbox did not answer on {sandbox.base_url} within 60 s")
-            time.sleep(0.1)
-        yield sandbox
-    finally:
-        child.terminate()
-        try:
-            child.wait(10)
-        except subprocess.TimeoutExpired:
-            child.kill()
+    with sandbox_server(data_dir, data_dir.parent / "sandbox.log") as server:
+        yield SandboxProcess(server.base_url)
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
