@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from lib.access import Action
 from lib.export import (
     NOT_BOUND,
     OrgTable,
+    StatusSummary,
     connected_dsps,
     dsp_columns,
     dsp_name,
@@ -21,7 +23,7 @@ from lib.export import (
     summarize,
     to_bytes,
 )
-from lib.export.charts import dsp_status_chart
+from lib.export.charts import dsp_status_bars_html
 from lib.export.writers import MIME_TYPES
 from lib.onboarding import actions
 from lib.onboarding.statuses import NOT_OK, integration_note
@@ -45,6 +47,14 @@ org_id = require_org(console)
 def fetch(base_url: str, org_id: str, dsps: tuple[str, ...], _client: StreamClient) -> OrgTable:
     """The org's status table, cached per API, org and connected DSPs."""
     return fetch_org_table(_client, org_id, dsps)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
+def overview(
+    base_url: str, org_id: str, dsps: tuple[str, ...], fetched_at: datetime, _table: pd.DataFrame
+) -> tuple[StatusSummary, pd.DataFrame]:
+    """The counts and the per-DSP status counts of one fetched table (computed once per fetch)."""
+    return summarize(_table, dsps), dsp_status_counts(_table)
 
 
 def ago(moment: datetime) -> str:
@@ -103,7 +113,7 @@ if table.empty:
     st.info("This org has no ingested locations yet: ingest them from its POS on the Locations page.")
     st.stop()
 
-summary = summarize(table, dsps)
+summary, counts = overview(console.target.base_url, org_id, dsps, result.fetched_at, table)
 row1 = st.columns(4)
 row1[0].metric("Locations", f"{summary.locations:,}")
 row1[1].metric("Active", f"{summary.active:,}")
@@ -118,11 +128,9 @@ row3 = st.columns(4)
 row3[0].metric("Locations needing action", f"{summary.action_needed:,}")
 row3[1].metric("Locations with an unknown status", f"{summary.unknown_status:,}")
 
-counts = dsp_status_counts(table)
 if not counts.empty:
     st.markdown("**Locations by DSP status**")
-    chart = dsp_status_chart(counts).properties(height=60 + 40 * counts["dsp"].nunique())
-    st.altair_chart(chart)
+    st.html(dsp_status_bars_html(counts))  # plain HTML: no charting library to load into the browser
 
 st.markdown("**Locations**")
 dsp_cols = dsp_columns(table)

@@ -6,6 +6,8 @@ paused violet, not bound grey.
 
 from __future__ import annotations
 
+import html
+
 import altair as alt
 import pandas as pd
 
@@ -22,12 +24,53 @@ STATUS_COLOURS: dict[str, str] = {
 OTHER_COLOURS = ("#3d7dd8", "#2bb5c4", "#c45ab3", "#7a8b99")  # statuses the console does not know yet
 
 
-def status_scale(statuses: list[str]) -> alt.Scale:
-    """A colour scale giving each known status its badge colour, others a distinct spare colour."""
+def status_colours(statuses: list[str]) -> dict[str, str]:
+    """Each status's colour in display order: known statuses their badge colour, others a spare colour."""
     known = list(STATUS_COLOURS)
     domain = sorted(statuses, key=lambda s: (known.index(s) if s in known else len(known), s))
     spare = iter(OTHER_COLOURS * (1 + len(domain) // len(OTHER_COLOURS)))
-    return alt.Scale(domain=domain, range=[STATUS_COLOURS.get(s) or next(spare) for s in domain])
+    return {s: STATUS_COLOURS.get(s) or next(spare) for s in domain}
+
+
+def status_scale(statuses: list[str]) -> alt.Scale:
+    """A colour scale giving each known status its badge colour, others a distinct spare colour."""
+    colours = status_colours(statuses)
+    return alt.Scale(domain=list(colours), range=list(colours.values()))
+
+
+def dsp_status_bars_html(counts: pd.DataFrame) -> str:
+    """The same stacked bars as ``dsp_status_chart`` (from ``dsp_status_counts``) as plain HTML.
+
+    A screen draws this without loading a charting library into the browser: on the Org status screen the
+    chart's library cost more than the chart is worth. Hover a segment for its count.
+    """
+    statuses = [str(s) for s in counts["status"].unique()] if not counts.empty else []
+    colours = status_colours(statuses)
+    rows = []
+    for dsp, group in counts.groupby("dsp", sort=True):
+        by_status = dict(zip(group["status"].astype(str), group["locations"].astype(int), strict=True))
+        total = sum(by_status.values()) or 1
+        segments = "".join(
+            f'<div title="{html.escape(f"{dsp} · {status}: {by_status[status]:,}")}" style="width:'
+            f'{100 * by_status[status] / total:.3f}%;background:{colour}"></div>'
+            for status, colour in colours.items()
+            if by_status.get(status)
+        )
+        rows.append(
+            '<div style="display:flex;align-items:center;gap:.75rem;margin:.25rem 0">'
+            f'<div style="width:8rem;text-align:right">{html.escape(str(dsp))}</div>'
+            '<div style="flex:1;display:flex;height:1.5rem;border-radius:.25rem;overflow:hidden">'
+            f"{segments}</div>"
+            f'<div style="width:6rem">{total:,}</div></div>'
+        )
+    totals = counts.groupby("status")["locations"].sum() if not counts.empty else pd.Series(dtype=int)
+    legend = "".join(
+        f'<span style="margin-right:1rem;white-space:nowrap"><span style="display:inline-block;width:.8rem;'
+        f'height:.8rem;border-radius:.15rem;background:{colour};margin-right:.3rem"></span>'
+        f"{html.escape(status)} {int(totals.get(status, 0)):,}</span>"
+        for status, colour in colours.items()
+    )
+    return f'<div>{"".join(rows)}<div style="margin-top:.4rem;font-size:.9rem">{legend}</div></div>'
 
 
 def dsp_status_chart(counts: pd.DataFrame, title: str | None = None) -> alt.Chart:

@@ -20,7 +20,7 @@ from lib.export import (
     portfolio_table,
     summarize,
 )
-from lib.export.charts import STATUS_COLOURS, dsp_status_chart
+from lib.export.charts import STATUS_COLOURS, dsp_status_bars_html, dsp_status_chart
 from lib.stream.errors import NotFoundError
 from lib.stream.models import OrgLocation
 
@@ -232,3 +232,17 @@ def test_chart_colours_follow_the_badges() -> None:
     assert colours["REJECTED"] == STATUS_COLOURS["REJECTED"]
     assert colours[NOT_BOUND] == STATUS_COLOURS[NOT_BOUND]
     assert colours["ON_HOLD"] not in STATUS_COLOURS.values()  # unknown statuses still get their own colour
+
+
+def test_status_bars_show_each_dsps_counts_in_the_badge_colours() -> None:
+    counts = dsp_status_counts(org_status_table([*SAMPLE, loc(9, grubhub="ON_HOLD")]))
+    bars = dsp_status_bars_html(counts)
+    for row in counts.itertuples():
+        # Every (DSP, status) count is a segment whose tooltip says it, coloured like the chart.
+        assert f'title="{row.dsp} · {row.status}: {row.locations:,}"' in bars
+    approved = counts[counts["status"] == "APPROVED"].iloc[0]
+    total = int(counts.loc[counts["dsp"] == approved["dsp"], "locations"].sum())
+    width = 100 * int(approved["locations"]) / total
+    assert f"width:{width:.3f}%;background:{STATUS_COLOURS['APPROVED']}" in bars
+    assert f"{NOT_BOUND} {int(counts.loc[counts['status'] == NOT_BOUND, 'locations'].sum()):,}" in bars
+    assert "<script" not in dsp_status_bars_html(counts.assign(dsp="<script>x</script>"))  # names escaped
