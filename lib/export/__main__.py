@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from lib.export.tables import Portfolio, connected_dsps, error_message, fetch_org_table, portfolio_table
 from lib.export.writers import FORMATS, check_format, write_table
+from lib.watch.analytics import HISTORY_TABLES
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # nothing written: the API or the records could not be used
@@ -41,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--org", metavar="ORG_ID", help="export this organization's locations")
     which.add_argument(
         "--all", action="store_true", help="export every organization in the console's records"
+    )
+    which.add_argument(
+        "--table",
+        choices=list(HISTORY_TABLES),
+        help="export one of the watcher's history tables from the records (no API call): "
+        + "; ".join(f"{name}: {what}" for name, what in HISTORY_TABLES.items()),
     )
     parser.add_argument(
         "--format",
@@ -102,6 +109,8 @@ def run(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO
             err,
         )
     try:
+        if args.table:
+            return _export_history(args.table, args.out, fmt, records, orgs, out)
         if args.all and not orgs:
             return _fail(
                 f"the console's records ({_safe_url(url)}) hold no organizations yet. Create or add one in "
@@ -177,6 +186,16 @@ def _export_all(
         for failure in portfolio.failures:
             print(f"  {failure.org_id} ({failure.org_name or 'no name'}): {failure.error}", file=err)
         return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def _export_history(name: str, path: Path, fmt: str, records: Any, orgs: list[Any], out: TextIO) -> int:
+    from lib.store.watch import WatchRecords
+    from lib.watch.analytics import history_table
+
+    table = history_table(name, WatchRecords(records), orgs)
+    written = write_table(table, path, fmt)
+    print(f"Wrote {len(table):,} rows of {name} to {written}.", file=out)
     return EXIT_OK
 
 

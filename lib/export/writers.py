@@ -33,7 +33,16 @@ def export_filename(label: str, fetched_at: datetime, fmt: str) -> str:
     return f"{slug(label)}_{fetched_at:%Y%m%d-%H%M%SZ}.{check_format(fmt)}"
 
 
+def _naive_utc(table: pd.DataFrame) -> pd.DataFrame:
+    """Excel has no time zones: timestamps become naive UTC (openpyxl refuses aware ones)."""
+    aware = [c for c in table.columns if isinstance(table[c].dtype, pd.DatetimeTZDtype)]
+    if not aware:
+        return table
+    return table.assign(**{c: table[c].dt.tz_convert("UTC").dt.tz_localize(None) for c in aware})
+
+
 def _xlsx(table: pd.DataFrame, failures: pd.DataFrame | None) -> bytes:
+    table = _naive_utc(table)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name=TABLE_SHEET, index=False)

@@ -91,9 +91,9 @@ def org_stages(watch: WatchRecords, orgs: Iterable[OrgRecord]) -> pd.DataFrame:
     else:
         stages = {}
     for column, _ in FUNNEL_STAGES[1:]:
-        series = stages.get(column)
-        mapped = table["org_id"].map(series) if series is not None else pd.Series(pd.NaT, index=table.index)
-        table[column] = pd.to_datetime(mapped, utc=True)
+        found = pd.to_datetime(stages.get(column, pd.Series(dtype="object")), utc=True)
+        # reindex, not map: an empty Series of datetimes cannot be mapped onto ids (pandas casts to float).
+        table[column] = found.reindex(table["org_id"]).set_axis(table.index)
     table["days_to_live"] = (table["approved"] - table["created"]).dt.total_seconds() / 86400
     return table
 
@@ -191,3 +191,33 @@ def org_timeline(watch: WatchRecords, org_id: str, now: datetime) -> pd.DataFram
     frame["start"] = pd.to_datetime(frame["start"], utc=True)
     frame["end"] = pd.to_datetime(frame["end"], utc=True).fillna(pd.Timestamp(now))
     return frame[columns].sort_values(["lane", "start"], kind="stable").reset_index(drop=True)
+
+
+HISTORY_TABLES: dict[str, str] = {
+    "funnel": "orgs per onboarding stage, with conversion",
+    "time_to_live": "days from org creation to first APPROVED store, per live merchant",
+    "org_stages": "when each org reached each stage",
+    "needs_attention": "every open alert",
+    "events": "every change the watcher saw",
+    "integration_history": "status intervals per integration",
+    "location_history": "status intervals per location and channel",
+    "alert_deliveries": "each alert's delivery to each webhook",
+}
+
+
+def history_table(name: str, watch: WatchRecords, orgs: Iterable[OrgRecord]) -> pd.DataFrame:
+    """One of HISTORY_TABLES by name (KeyError names the choices)."""
+    orgs = list(orgs)
+    makers = {
+        "funnel": lambda: funnel(org_stages(watch, orgs)),
+        "time_to_live": lambda: time_to_live(org_stages(watch, orgs)),
+        "org_stages": lambda: org_stages(watch, orgs),
+        "needs_attention": lambda: needs_attention(watch, orgs, include_acknowledged=True),
+        "events": watch.events_frame,
+        "integration_history": watch.integration_history_frame,
+        "location_history": watch.location_history_frame,
+        "alert_deliveries": watch.deliveries_frame,
+    }
+    if name not in makers:
+        raise KeyError(f"unknown table {name!r}: choose one of {', '.join(HISTORY_TABLES)}")
+    return makers[name]()

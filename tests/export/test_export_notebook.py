@@ -40,6 +40,7 @@ def test_notebook_pulls_summarises_and_plots(world: World, monkeypatch: pytest.M
 
     text = outputs_text(nb)
     assert "3 organizations" in text
+    assert "Org created" in text and "time to live: {'live': 0" in text  # the watcher's tables (no pass yet)
     assert "51 locations from 3 of 3 organizations" in text
     # The summary table carries the same counts as the screens.
     unbound = 20 + 3 + (8 - len(world.orgs[2].bound))

@@ -79,3 +79,29 @@ def test_check_now_runs_one_pass_and_analysts_cannot(console_env: ConsoleEnv) ->
     analyst = _open(console_env, "app.py", role="analyst")
     button = analyst.button(key="home_attention_check")
     assert button.disabled and "analyst" in (button.help or "")
+
+
+def test_history_shows_the_funnel_time_to_live_and_a_timeline(console_env: ConsoleEnv) -> None:
+    client = console_env.client()
+    live = seed_org(client, "rosas-cantina", name="Rosa's Cantina", records=console_env.records)
+    seed_org(client, "rosas-cantina", name="No DSP", dsp=None, records=console_env.records)
+    now = datetime.now(UTC)
+    run_pass(console_env.records, client, WatchSettings(), clock=lambda: now - timedelta(days=1))
+    for store in live.bound.values():
+        console_env.sandbox.set_store_status(live.org_id, store, "APPROVED")
+    run_pass(console_env.records, client, WatchSettings(), clock=lambda: now)
+
+    at = console_env.page("9_History.py")
+    at.session_state["current_org_id"] = live.org_id
+    at.secrets = {"access": {"require_login": False}}
+    at.run()
+    assert not at.exception, at.exception
+    funnel, _ttl, events = (frame.value for frame in at.dataframe)  # in page order
+    assert list(funnel["orgs"]) == [2, 2, 2, 1, 1, 1]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Live merchants"] == "1"  # created and approved seen the same day here: under 1 day
+    assert (
+        list(events["new_status"]) == ["APPROVED"]
+        and "grubhub: PENDING → APPROVED" in events["summary"].iloc[0]
+    )
+    assert len(at.get("vega_lite_chart")) == 3  # funnel, time to live, timeline

@@ -122,3 +122,30 @@ def test_settings_from_secrets_toml_sections() -> None:
         with pytest.raises(ValueError, match=message):
             watch_settings({"watch": bad})
     assert parse_every("15m") == timedelta(minutes=15) and parse_every("900") == timedelta(seconds=900)
+
+
+def test_export_cli_writes_the_history_tables(env: str, api, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from lib.export.__main__ import run as export
+
+    with Records(env) as records:
+        seed_org(api, "rosas-cantina", records=records)
+    assert run(["run"], io.StringIO(), io.StringIO()) == 0
+    out = io.StringIO()
+    assert export(["--table", "funnel", "--out", str(tmp_path / "funnel.xlsx")], out, io.StringIO()) == 0
+    funnel = pd.read_excel(tmp_path / "funnel.xlsx")
+    assert list(funnel["stage"]) == [
+        "Org created",
+        "POS active",
+        "Locations ingested",
+        "DSP active",
+        "Bound",
+        "APPROVED",
+    ]
+    assert list(funnel["orgs"]) == [1, 1, 1, 1, 1, 0] and "Wrote 6 rows of funnel" in out.getvalue()
+    for name, fmt in (("location_history", "parquet"), ("events", "csv"), ("integration_history", "xlsx")):
+        path = tmp_path / f"{name}.{fmt}"
+        assert export(["--table", name, "--out", str(path)], io.StringIO(), io.StringIO()) == 0
+    assert len(pd.read_parquet(tmp_path / "location_history.parquet")) == 9  # 3 locations x 3 channels
+    assert len(pd.read_excel(tmp_path / "integration_history.xlsx")) == 2
