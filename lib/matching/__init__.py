@@ -7,6 +7,16 @@ proposals.alternatives  # up to 3 other candidates per POS location
 """
 
 from lib.matching.config import MatchConfig, Weights
-from lib.matching.propose import BANDS, MatchInputError, Proposals, explain_pair, propose_pairs
+from lib.matching.errors import MatchBudgetError, MatchInputError
+from lib.matching.propose import BANDS, Proposals, explain_pair, propose_pairs
 
-__all__ = ["BANDS", "MatchConfig", "MatchInputError", "Proposals", "Weights", "explain_pair", "propose_pairs"]
+__all__ = [
+    "BANDS",
+    "MatchBudgetError",
+    "MatchConfig",
+    "MatchInputError",
+    "Proposals",
+    "Weights",
+    "explain_pair",
+    "propose_pairs",
+]

@@ -8,15 +8,36 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 
+def _greedy(ei: np.ndarray, ej: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Best edge first, each row and column once: for a component too big for a dense matrix."""
+    used_i: set[int] = set()
+    used_j: set[int] = set()
+    kept: list[int] = []
+    for e in np.argsort(-weight, kind="stable").tolist():
+        a, b = int(ei[e]), int(ej[e])
+        if a not in used_i and b not in used_j:
+            used_i.add(a)
+            used_j.add(b)
+            kept.append(e)
+    return np.array(kept, dtype=np.int64)
+
+
 def assign_one_to_one(
-    i: np.ndarray, j: np.ndarray, score: np.ndarray, n_pos: int, n_dsp: int, min_score: float
+    i: np.ndarray,
+    j: np.ndarray,
+    score: np.ndarray,
+    n_pos: int,
+    n_dsp: int,
+    min_score: float,
+    max_component: int = 4_000_000,
 ) -> np.ndarray:
     """Indices of the edges kept: each POS row and each DSP row at most once, maximising the total score.
 
     Only edges scoring at least min_score take part, so nothing is forced: a POS location whose only
     candidates are weak gets no proposal. The candidate graph falls apart into small components (a
     block rarely links to another), and linear_sum_assignment runs on each component's dense matrix,
-    which keeps memory linear in the number of locations instead of n_pos x n_dsp.
+    which keeps memory linear in the number of locations instead of n_pos x n_dsp; a component with more
+    than max_component cells is matched best-edge-first instead.
     """
     eligible = np.flatnonzero(score >= min_score)
     if eligible.size == 0:
@@ -39,6 +60,11 @@ def assign_one_to_one(
         cols, c_idx = np.unique(ej[edges], return_inverse=True)
         if rows.size == 1 or cols.size == 1:
             kept.append(eligible[edges[[int(np.argmax(weight[edges]))]]])
+            continue
+        if rows.size * cols.size > max_component:
+            # A dense block can chain thousands of rows into one component: its dense matrix would not
+            # fit, and the best-first choice loses little where almost every row has one clear match.
+            kept.append(eligible[edges[_greedy(ei[edges], ej[edges], weight[edges])]])
             continue
         matrix = np.zeros((rows.size, cols.size))
         np.maximum.at(matrix, (r_idx, c_idx), weight[edges])

@@ -7,6 +7,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from lib.matching.config import MatchConfig
+from lib.matching.errors import MatchBudgetError
 
 # Block families. A pair is a candidate when it shares a key in any family, so each family covers a
 # failure of another: the ZIP (the primary block); city + state, only for rows without a ZIP (the
@@ -48,7 +49,21 @@ def _workers(cells: int) -> int:
 def _prune(
     pi: np.ndarray, dj: np.ndarray, pos: pd.DataFrame, dsp: pd.DataFrame, cfg: MatchConfig
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of a big block worth scoring: similar "number street", or similar distinctive name words."""
+    """Pairs of a big block worth scoring: similar "number street", or similar distinctive name words.
+
+    The score matrix is built a chunk of POS rows at a time and each row keeps at most
+    cfg.max_candidates pairs, so memory stays bounded however many rows the block has.
+    """
+    step = max(1, cfg.chunk_cells // max(len(dj), 1))
+    if len(pi) <= step:
+        return _prune_chunk(pi, dj, pos, dsp, cfg)
+    parts = [_prune_chunk(pi[k : k + step], dj, pos, dsp, cfg) for k in range(0, len(pi), step)]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _prune_chunk(
+    pi: np.ndarray, dj: np.ndarray, pos: pd.DataFrame, dsp: pd.DataFrame, cfg: MatchConfig
+) -> tuple[np.ndarray, np.ndarray]:
     addr = process.cdist(
         pos["addr_key"].to_numpy()[pi],
         dsp["addr_key"].to_numpy()[dj],
@@ -71,9 +86,89 @@ def _prune(
             dtype=np.uint8,
             workers=_workers(int(p_has.sum()) * int(d_has.sum())),
         )
-        keep[np.ix_(p_has, d_has)] |= names > 0
+        # An address match ranks first; a name-only match (a moved store) after it.
+        names_full = np.zeros_like(addr)
+        names_full[np.ix_(p_has, d_has)] = names
+        addr = np.where(keep, addr.astype(np.uint16) + 100, names_full).astype(np.uint16)
+        keep |= names_full > 0
     r, c = np.nonzero(keep)
+    if r.size > cfg.max_candidates * len(pi):
+        top = _top_per_row(r, c, addr[r, c].astype(float), cfg.max_candidates)
+        r, c = r[top], c[top]
     return pi[r], dj[c]
+
+
+def _top_per_row(rows: np.ndarray, cols: np.ndarray, score: np.ndarray, keep: int) -> np.ndarray:
+    """Indices of the `keep` best-scoring entries per row (all of a row's entries when it has fewer)."""
+    order = np.lexsort((-score, rows))
+    if order.size == 0:
+        return order
+    r = rows[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(r)) + 1]
+    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    return order[rank < keep]
+
+
+def _nearest_numbers(p_num: np.ndarray, d_num: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """(pos k, dsp k) pairs: for each POS number, the `keep` DSP rows with the closest house numbers."""
+    order = np.argsort(d_num, kind="stable")  # NaN (no number) last
+    sorted_num = d_num[order]
+    finite = int(np.isfinite(sorted_num).sum())
+    n = len(order)
+    if n <= keep:
+        return np.repeat(np.arange(len(p_num)), n), np.tile(order, len(p_num))
+    half = keep // 2
+    at = np.searchsorted(sorted_num[:finite], np.nan_to_num(p_num, nan=0.0))
+    start = np.clip(at - half, 0, max(n - keep, 0))
+    idx = start[:, None] + np.arange(keep)[None, :]
+    return np.repeat(np.arange(len(p_num)), keep), order[idx.ravel()]
+
+
+def _dense_pairs(
+    pi: np.ndarray, dj: np.ndarray, pos: pd.DataFrame, dsp: pd.DataFrame, cfg: MatchConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidates of a block too big to compare row by row (a dense downtown, a file with one ZIP).
+
+    Sub-blocks by street: the distinct street names of both sides are compared (few, however many rows
+    share them), and each POS row meets the DSP rows with the nearest house numbers on each similar
+    street, at most cfg.max_candidates per street. Rows without a street fall back to the row-by-row
+    prefilter, in chunks, capped per row. Linear in the rows, so memory stays flat.
+    """
+    p_st, d_st = pos["street_key"].to_numpy()[pi], dsp["street_key"].to_numpy()[dj]
+    p_num, d_num = pos["num_lo"].to_numpy()[pi], dsp["num_lo"].to_numpy()[dj]
+    ps_u, p_inv = np.unique(p_st, return_inverse=True)
+    ds_u, d_inv = np.unique(d_st, return_inverse=True)
+    if len(ps_u) * len(ds_u) > cfg.max_street_cells:
+        raise MatchBudgetError(
+            f"{len(pi):,} POS and {len(dj):,} DSP rows share one city or ZIP on {len(ps_u):,} and "
+            f"{len(ds_u):,} different streets, more than the matcher compares in its budget: split the "
+            "files (by city or ZIP) and match each part"
+        )
+    sim = process.cdist(
+        ps_u, ds_u, scorer=fuzz.ratio, score_cutoff=cfg.street_prefilter, dtype=np.uint8, workers=-1
+    )
+    sim[ps_u == "", :] = 0
+    sim[:, ds_u == ""] = 0
+    sr, sc = np.nonzero(sim)
+    best = _top_per_row(sr, sc, sim[sr, sc].astype(float), cfg.similar_streets)
+    p_rows = {s: np.flatnonzero(p_inv == s) for s in np.unique(sr[best]).tolist()}
+    d_rows = {t: np.flatnonzero(d_inv == t) for t in np.unique(sc[best]).tolist()}
+    out_i: list[np.ndarray] = []
+    out_j: list[np.ndarray] = []
+    for s, t in zip(sr[best].tolist(), sc[best].tolist(), strict=True):
+        pk, dk = p_rows[s], d_rows[t]
+        a, b = _nearest_numbers(p_num[pk], d_num[dk], cfg.max_candidates)
+        out_i.append(pi[pk[a]])
+        out_j.append(dj[dk[b]])
+    no_street = p_st == ""
+    if no_street.any():
+        out_i_s, out_j_s = _prune(pi[no_street], dj, pos, dsp, cfg)
+        out_i.append(out_i_s)
+        out_j.append(out_j_s)
+    if not out_i:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    return np.concatenate(out_i), np.concatenate(out_j)
 
 
 def _block_pairs(
@@ -89,7 +184,10 @@ def _block_pairs(
         dj = d_groups.get(key)
         if dj is None:
             continue
-        if prune and len(pi) * len(dj) > cfg.small_block:
+        cells = len(pi) * len(dj)
+        if cells > cfg.dense_block:
+            out.append(_dense_pairs(pi, dj, pos, dsp, cfg))
+        elif prune and cells > cfg.small_block:
             out.append(_prune(pi, dj, pos, dsp, cfg))
         else:
             out.append((np.repeat(pi, len(dj)), np.tile(dj, len(pi))))

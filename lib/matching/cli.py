@@ -109,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     except MatchInputError as e:
         print(f"error: {' '.join(str(e).split())}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print("error: not enough memory to match these files: split them by city or ZIP", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader (e.g. `head`) went away: not an error of ours; keep Python from complaining at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -38,3 +38,12 @@ class MatchConfig:
     small_block: int = 64  # blocks with at most this many pairs skip the cdist prefilter
     brand_share: float = 0.5  # a name word in at least this share of all names is the merchant's brand
     max_alternatives: int = 3
+    # Budget for blocks that collide (one ZIP for a whole downtown, or a file with no ZIPs).
+    dense_block: int = 250_000  # a block with more (POS x DSP) pairs is sub-blocked by street and number
+    max_candidates: int = 8  # per POS row and street (dense blocks), per row (chunked prefilter)
+    street_prefilter: float = 80.0  # distinct street names at least this similar meet in a dense block
+    similar_streets: int = 4  # at most this many similar DSP streets per POS street
+    chunk_cells: int = 4_000_000  # the prefilter's score matrix is built this many cells at a time
+    max_street_cells: int = 400_000_000  # distinct POS x DSP streets in one block beyond this: refuse
+    max_pairs: int = 30_000_000  # candidate pairs beyond this (about 3 GB to score): refuse
+    max_component: int = 4_000_000  # assignment components with more cells are matched greedily

@@ -455,7 +455,9 @@ def _route(tokens: list[str]) -> tuple[str, str, str] | None:
 
 def _street_tokens(s: str) -> list[str]:
     """Cleaned street words with ordinals as digits and the Martin Luther King spellings made one."""
-    return _join_ordinals(_clean(_MLK.sub("martin luther king", s)).split())
+    if "king" in s or "mlk" in s:
+        s = _MLK.sub("martin luther king", s)
+    return _join_ordinals(_clean(s).split())
 
 
 def _corner(s: str) -> str:
@@ -494,11 +496,11 @@ def parse_street(line1: object, line2: object = None) -> AddressParts:
             elif unit2:
                 unit, unit_text = " ".join(sorted({*unit.split(), *unit2.split()})), f"{unit_text} {text2}"
     s = s.strip(" ,")
-    m = _NUMBER_LAST.match(s)
+    m = _NUMBER_LAST.match(s) if "," in s else None
     if m:
         s = f"{m.group(2)} {m.group(1)}"
     number = number_hi = ""
-    m = _DASHED_NUMBER.match(s)
+    m = _DASHED_NUMBER.match(s) if "-" in s[:12] else None
     if m:
         a, b = m.group(1), m.group(2)
         if a.isdigit() and len(a) == len(b) and int(a) < int(b):
@@ -665,7 +667,9 @@ def normalize_frame(df: pd.DataFrame) -> pd.DataFrame:
     def col(name: str) -> list[object]:
         return df[name].tolist() if name in df.columns else [None] * len(df)
 
-    names = [normalize_name(v) for v in col("name")]
+    # Chains repeat names ("Café Olé", "Café Olé - Downtown"): each distinct name is parsed once.
+    seen: dict[object, NameParts] = {}
+    names = [seen[v] if v in seen else seen.setdefault(v, normalize_name(v)) for v in col("name")]
     line2 = col("address_line_2")
     addrs = [parse_street(l1, l2) for l1, l2 in zip(col("address_line_1"), line2, strict=True)]
     strings = {

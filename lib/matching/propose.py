@@ -11,6 +11,7 @@ import pandas as pd
 from lib.matching.assign import assign_one_to_one
 from lib.matching.block import candidate_pairs
 from lib.matching.config import MatchConfig
+from lib.matching.errors import MatchBudgetError, MatchInputError
 from lib.matching.explain import AMBIGUOUS, near_numbers, no_proposal_reason, pair_reason
 from lib.matching.normalize import (
     GENERIC_NAME_WORDS,
@@ -47,10 +48,6 @@ ALTERNATIVE_COLUMNS: tuple[str, ...] = (
     "taken_by",
 )
 BANDS: tuple[str, ...] = ("auto", "review", "none")
-
-
-class MatchInputError(ValueError):
-    """A location table the engine cannot read (missing column, blank or duplicate ids)."""
 
 
 def validate_locations(df: pd.DataFrame, side: str) -> None:
@@ -261,7 +258,7 @@ def _assign(
     score = scored["rank_score"].to_numpy()
     # Eligibility on the shown score (what the bands are cut on); the solver weighs the unclipped one.
     eligible = np.where(scored["score"].to_numpy() >= cfg.review_threshold, score, -np.inf)
-    chosen = assign_one_to_one(i, j, eligible, n_pos, n_dsp, cfg.review_threshold)
+    chosen = assign_one_to_one(i, j, eligible, n_pos, n_dsp, cfg.review_threshold, cfg.max_component)
     # A runner-up (for the same POS location or the same DSP store) nearly as good as the pick.
     _, pos_second = _runner_up(i, score, n_pos)
     _, dsp_second = _runner_up(j, score, n_dsp)
@@ -386,9 +383,19 @@ def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | No
     pos_n, dsp_n = add_keys(pos_n0, brand, places), add_keys(dsp_n0, brand, places)
     n_pos, n_dsp = len(pos_n), len(dsp_n)
 
-    i, j = candidate_pairs(pos_n, dsp_n, cfg)
-    scored = score_pairs(pos_n, dsp_n, i, j, cfg)
-    chosen, bands, ambiguous = _assign(i, j, scored, n_pos, n_dsp, cfg)
+    try:
+        i, j = candidate_pairs(pos_n, dsp_n, cfg)
+        if len(i) > cfg.max_pairs:
+            raise MatchBudgetError(
+                f"{n_pos:,} POS and {n_dsp:,} DSP rows give {len(i):,} candidate pairs, more than the "
+                f"matcher scores in its budget ({cfg.max_pairs:,}): split the files by city or ZIP"
+            )
+        scored = score_pairs(pos_n, dsp_n, i, j, cfg)
+        chosen, bands, ambiguous = _assign(i, j, scored, n_pos, n_dsp, cfg)
+    except MemoryError:
+        raise MatchBudgetError(
+            f"not enough memory to match {n_pos:,} POS and {n_dsp:,} DSP rows: split the files by city or ZIP"
+        ) from None
 
     pos_ids = pos_raw["provider_id"].to_numpy(dtype=object)
     dsp_ids = dsp_raw["provider_id"].to_numpy(dtype=object)

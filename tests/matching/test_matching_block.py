@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from lib.matching import MatchBudgetError, propose_pairs
 from lib.matching.block import candidate_pairs
 from lib.matching.config import MatchConfig
 from lib.matching.normalize import normalize_frame
@@ -12,8 +13,8 @@ from lib.matching.propose import add_keys, merchant_brand_words
 from lib.synthetic import synthetic_case
 
 
-def _candidates(pos: pd.DataFrame, dsp: pd.DataFrame) -> set[tuple[str, str]]:
-    cfg = MatchConfig()
+def _candidates(pos: pd.DataFrame, dsp: pd.DataFrame, cfg: MatchConfig | None = None) -> set[tuple[str, str]]:
+    cfg = cfg or MatchConfig()
     p0, d0 = normalize_frame(pos.reset_index(drop=True)), normalize_frame(dsp.reset_index(drop=True))
     brand = merchant_brand_words(p0, d0, cfg)
     i, j = candidate_pairs(add_keys(p0, brand), add_keys(d0, brand), cfg)
@@ -63,3 +64,37 @@ def test_a_location_without_zip_meets_its_city_and_its_house_number_in_the_state
     )
     assert _candidates(pos, dsp) == {("p1", "d1"), ("p1", "d2")}
     assert _candidates(dsp.iloc[:1], pos) == {("d1", "p1")}  # the fallback works from either side
+
+
+def _one_zip(frame: pd.DataFrame, postal: str) -> pd.DataFrame:
+    """Every row in one city and one ZIP (or none): the block that used to grow quadratically."""
+    return frame.assign(locality="Chicago", administrative_district_level_1="IL", postal_code=postal).drop(
+        columns=["phone", "latitude", "longitude"]
+    )
+
+
+@pytest.mark.parametrize("postal", ["60601", ""])
+def test_one_dense_block_is_sub_blocked_by_street_and_keeps_the_true_pairs(postal: str) -> None:
+    pos, dsp, truth = synthetic_case(1_500, seed=2)
+    pos, dsp = _one_zip(pos, postal), _one_zip(dsp, postal)
+    cfg = MatchConfig(dense_block=10_000)  # 1,500 x 1,500 in one block: the dense path, as at 10k x 10k
+    cands = _candidates(pos, dsp, cfg)
+    assert len(cands) < 40 * len(pos)  # all pairs would be 1,500 per location
+    true = _true_pairs(truth)
+    assert len(true & cands) >= 0.98 * len(true)
+    pairs = propose_pairs(pos, dsp, cfg).pairs
+    auto = pairs[pairs["band"] == "auto"]
+    got = set(zip(auto["pos_provider_id"], auto["dsp_provider_id"], strict=True))
+    assert got <= true, "a wrong pair was pre-ticked in the dense block"
+    assert len(got) >= 0.9 * len(true)
+
+
+def test_an_input_over_the_budget_stops_with_one_sentence() -> None:
+    pos, dsp, _ = synthetic_case(300, seed=2)
+    pos, dsp = _one_zip(pos, "60601"), _one_zip(dsp, "60601")
+    with pytest.raises(MatchBudgetError) as err:
+        propose_pairs(pos, dsp, MatchConfig(dense_block=1_000, max_street_cells=100))
+    message = str(err.value)
+    assert "\n" not in message and "split the files" in message
+    with pytest.raises(MatchBudgetError, match="candidate pairs"):
+        propose_pairs(pos, dsp, MatchConfig(max_pairs=100))
