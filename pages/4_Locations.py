@@ -41,6 +41,7 @@ if st.button("Reload from the API", key="locations_reload", icon=":material/refr
     ui.clear_selection(oid)
 frame = ui.loaded_frame(oid)
 assert frame is not None
+ui.unreadable_note(oid)
 chosen_ids = ui.selected(oid)
 available, ingested = len(frame), int(frame["ingested"].sum())
 a, b, c = st.columns(3)

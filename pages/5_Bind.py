@@ -63,6 +63,7 @@ table = compose(m.base, state.edits(oid), m.scorer, m.labels, state.failed_messa
 
 # ----- summary -----
 view.render_summary(summarize(table, m.base, len(loaded.dsp)))
+view.render_binding_states(loaded, onboarding.source)
 
 # ----- the table -----
 st.subheader("Proposed pairs")

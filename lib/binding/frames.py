@@ -9,6 +9,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from lib.stream.models import ADDRESS_FIELDS, OrgLocation, ProviderLocation
+from lib.stream.partial import unreadable_summary
 
 LOCATION_COLUMNS: tuple[str, ...] = ("provider_id", "name", *ADDRESS_FIELDS, "phone")
 
@@ -37,6 +38,8 @@ class BindInputs:
     pos: pd.DataFrame
     dsp: pd.DataFrame
     bound: dict[str, BoundStore] = field(default_factory=dict)
+    # Sentences naming items of the answers that could not be read ("2 of 5,000 locations could not be read").
+    unreadable: tuple[str, ...] = ()
 
 
 def pos_location_id(location: OrgLocation) -> str:
@@ -88,7 +91,7 @@ def bound_stores(org_locations: Iterable[OrgLocation], dsp_source: str) -> dict[
             bound[pos_location_id(location)] = BoundStore(
                 dsp_provider_id=dsp.provider_id,
                 store_name=_text(extra.get("store_name") or extra.get("dsp_store_name")),
-                status=str(dsp.status),
+                status="unknown" if dsp.status is None else str(dsp.status),
             )
     return bound
 
@@ -97,10 +100,12 @@ def load_inputs(client: LocationSource, org_id: str, dsp_onboarding_id: str, dsp
     """Fetch the org's ingested POS locations and the DSP onboarding's stores (raises StreamError)."""
     org_locations = client.org_locations(org_id)
     stores = client.list_locations(dsp_onboarding_id)
+    notes = (unreadable_summary(org_locations), unreadable_summary(stores, "DSP stores"))
     return BindInputs(
         pos=locations_frame(org_locations),
         dsp=locations_frame(stores),
         bound=bound_stores(org_locations, dsp_source),
+        unreadable=tuple(n for n in notes if n),
     )
 
 

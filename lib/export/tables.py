@@ -18,6 +18,7 @@ import pandas as pd
 
 from lib.onboarding.statuses import Attention, org_location_note
 from lib.stream.models import OrgLocation
+from lib.stream.partial import unreadable_summary
 
 DSP_PREFIX = "dsp_"
 NOT_BOUND = "not bound"
@@ -154,12 +155,6 @@ class OrgTable:
     table: pd.DataFrame
     fetched_at: datetime
     unreadable: str | None = None  # "2 of 5,000 locations could not be read (…)", None when all were
-
-
-def unreadable_summary(locations: Sequence[OrgLocation]) -> str | None:
-    """The sentence naming the locations of an answer that could not be read (lib.stream PartialList)."""
-    summary = getattr(locations, "summary", None)
-    return summary() if callable(summary) else None
 
 
 def fetch_org_table(client: LocationsClient, org_id: str, dsps: Iterable[str] = ()) -> OrgTable:

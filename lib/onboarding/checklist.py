@@ -7,6 +7,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from lib.onboarding.sources import ABANDONED, source_label
+from lib.onboarding.statuses import (
+    Attention,
+    StatusNote,
+    dsp_note,
+    integration_note,
+    location_note,
+    most_urgent,
+)
 from lib.store.types import OnboardingRecord, OrgRecord
 from lib.stream.models import OrgLocation
 
@@ -87,12 +95,8 @@ def _integration_step(
             f"Connect a {what}",
             (("kind", key),),
         )
-    hint = {
-        "waiting_for_oauth": "waiting for the merchant's consent at the provider",
-        "pending": "waiting for its integration code",
-        "deprovisioned": "disconnected: start it again",
-    }.get(latest.status, latest.status)
-    detail = f"{source_label(latest.source)} is {hint}."
+    note = integration_note(latest.status, what, latest.source)
+    detail = f"{source_label(latest.source)} ({note.status}): {note.next_step}."
     return Step(
         key,
         label,
@@ -173,11 +177,16 @@ def compute_checklist(
     else:
         full = pos_available is None or ingested >= pos_available
         state = StepState.DONE if full else StepState.PARTIAL
+        notes = [  # a location without any status (the guide always sends one) is not flagged here
+            location_note(loc.status, (loc.model_extra or {}).get("paused_until"))
+            for loc in locations
+            if loc.status is not None
+        ]
         ingest = Step(
             "ingest",
             "Locations ingested",
             state,
-            f"{ingested}{of} locations ingested.",
+            f"{ingested}{of} locations ingested.{_attention(notes, 'not active')}",
             LOCATIONS_PAGE,
             "Open Locations",
         )
@@ -223,10 +232,12 @@ def _bind_step(source: str, locations: Sequence[OrgLocation], ingested: int, unk
     bound = [d for loc in locations for d in loc.dsps if (d.source or "").lower() == source]
     approved = sum(1 for d in bound if str(d.status).upper() == "APPROVED")
     n = len({loc.id for loc in locations if any((d.source or "").lower() == source for d in loc.dsps)})
-    detail = f"{n} of {ingested} locations bound ({approved} approved)."
+    notes = [dsp_note(d.status, source) for d in bound]
+    detail = f"{n} of {ingested} locations bound ({approved} approved).{_attention(notes, 'need you')}"
     if n == 0:
         return Step(key, label, StepState.TODO, detail, BIND_PAGE, f"Bind {source_label(source)} stores")
-    state = StepState.DONE if n >= ingested else StepState.PARTIAL
+    troubled = any(note.attention in (Attention.ACTION, Attention.UNKNOWN) for note in notes)
+    state = StepState.DONE if n >= ingested and not troubled else StepState.PARTIAL
     return Step(key, label, state, detail, BIND_PAGE, "Open Bind")
 
 
@@ -252,3 +263,12 @@ def after_ingest(onboardings: Sequence[OnboardingRecord]) -> Step:
     active = sorted({o.source for o in dsp if o.status == "active"})
     names = " and ".join(source_label(s) for s in active)
     return Step(f"bind:{active[0]}", "Locations bound", StepState.TODO, "", BIND_PAGE, f"Bind {names} stores")
+
+
+def _attention(notes: Sequence[StatusNote], what: str) -> str:
+    """' 2 need you: store rejected by DoorDash: open the DSP's merchant portal.' ('' when all are fine)."""
+    troubled = [n for n in notes if n.attention not in (Attention.OK, Attention.WAITING)]
+    worst = most_urgent(troubled)
+    if worst is None:
+        return ""
+    return f" {len(troubled):,} {what}: {worst.next_step}."

@@ -6,12 +6,12 @@ unknown, never hidden or turned into an error. Screens render these notes; they 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from lib.onboarding.sources import source_label
+from lib.onboarding.sources import ABANDONED, source_label
 
 
 class Attention(StrEnum):
@@ -76,6 +76,8 @@ def integration_note(status: Any, kind: str, source: str | None = None) -> Statu
         return StatusNote(text, Attention.WAITING, f"enter the integration code from {label}")
     if key == "deprovisioned":
         return StatusNote(text, Attention.ACTION, f"reconnect: start a new {what} integration")
+    if key == ABANDONED:  # the console's own mark: nothing waits on it any more
+        return StatusNote(text, Attention.UNKNOWN, f"dropped in the console: start a new {what} integration")
     return StatusNote(
         text,
         Attention.UNKNOWN,
@@ -175,3 +177,13 @@ def attention_of(status: Any) -> Attention:
     if key in ("inactive", "deprovisioned", "rejected"):
         return Attention.ACTION
     return Attention.UNKNOWN
+
+
+def binding_groups(statuses: Mapping[str, Any], source: str) -> list[tuple[StatusNote, list[str]]]:
+    """POS location id -> binding status on one DSP, grouped by note; only those not ok, most urgent first."""
+    groups: dict[StatusNote, list[str]] = {}
+    for pos_id, status in statuses.items():
+        note = dsp_note(status, source)
+        if not note.ok:
+            groups.setdefault(note, []).append(pos_id)
+    return sorted(groups.items(), key=lambda pair: (URGENCY.index(pair[0].attention), pair[0].status))

@@ -5,6 +5,7 @@ One location with a null name must not make the other 4,999 of a merchant unread
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -48,6 +49,11 @@ class PartialList(list[ItemT], Generic[ItemT]):
         shown = "; ".join(item.describe() for item in self.unreadable[:5])
         more = f"; and {len(self.unreadable) - 5:,} more" if len(self.unreadable) > 5 else ""
         return f"{len(self.unreadable):,} of {self.total:,} {noun} could not be read ({shown}{more})."
+
+
+def unreadable_summary(items: Iterable[Any], noun: str = "locations") -> str | None:
+    """The sentence naming the items of an answer that could not be read (None for a plain list)."""
+    return items.summary(noun) if isinstance(items, PartialList) else None
 
 
 def item_id(item: Any) -> str | None:

@@ -32,11 +32,11 @@ def status_badge(status: str | None, label: str | None = None) -> None:
     st.badge(f"{label}: {text}" if label else text, color=status_colour(text))  # type: ignore[arg-type]
 
 
-def note_badge(note: StatusNote, label: str | None = None) -> None:
+def note_badge(note: StatusNote, label: str | None = None, show_step: bool = True) -> None:
     """The status as a coloured badge and, when something is to be done, the next step under it."""
     text = f"{label}: {note.status}" if label else note.status
     st.badge(text, color=ATTENTION_COLOURS[note.attention])  # type: ignore[arg-type]
-    if note.next_step:
+    if show_step and note.next_step:
         st.caption(f"Next step: {note.next_step}")
 
 

@@ -30,6 +30,7 @@ from lib.matching.propose import Proposals
 from lib.store import OnboardingRecord
 from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
+from lib.stream.partial import unreadable_summary
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
 
@@ -118,6 +119,7 @@ def refresh_bindings(console: Console, onboarding: OnboardingRecord) -> str | No
         pos=locations_frame(org_locations),
         dsp=current.dsp,
         bound=bound_stores(org_locations, onboarding.source),
+        unreadable=tuple(filter(None, [unreadable_summary(org_locations)])),
     )
     st.session_state.pop(_key("model", onboarding.onboarding_id), None)
     return None

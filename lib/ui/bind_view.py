@@ -22,10 +22,13 @@ from lib.binding import (
     component_scores,
     top_choices,
 )
+from lib.binding.frames import BindInputs
 from lib.onboarding.sources import source_label
+from lib.onboarding.statuses import Attention, binding_groups
 from lib.store import LOCATIONS_BOUND, OnboardingRecord
 from lib.ui import bind_state as state
 from lib.ui.access import allowed
+from lib.ui.badges import note_badge
 from lib.ui.context import Console
 
 # Fixed pixel widths: the grid is a canvas, so a browser test finds a cell by adding widths (rows are 35 px).
@@ -57,6 +60,20 @@ def render_summary(counts: Mapping[str, int]) -> None:
     cols[4].metric("No proposal", counts["none"], help="No store matched well enough")
     cols[5].metric("Already bound", counts["bound"])
     cols[6].metric("Left without a store", counts["without_store"])
+
+
+def render_binding_states(loaded: BindInputs, source: str) -> None:
+    """Bound stores whose DSP status is not ok, each group with its badge and next step; unreadable items."""
+    for sentence in loaded.unreadable:
+        st.warning(sentence + " They are left out below.", icon="⚠️")
+    groups = binding_groups({pos: held.status for pos, held in loaded.bound.items()}, source)
+    for note, pos_ids in groups:
+        if note.attention is Attention.WAITING:
+            continue  # the summary already counts pending approvals: nothing to do but wait
+        shown = ", ".join(pos_ids[:5]) + (f" and {len(pos_ids) - 5:,} more" if len(pos_ids) > 5 else "")
+        with st.container(border=True, key=f"bind_state_{note.status}"):
+            note_badge(note, label=f"{len(pos_ids):,} bound {'store' if len(pos_ids) == 1 else 'stores'}")
+            st.caption(f"POS locations: {shown}")
 
 
 def _column_config(labels: Mapping[str, str]) -> dict[str, Any]:

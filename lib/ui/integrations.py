@@ -11,11 +11,12 @@ from lib.onboarding import actions
 from lib.onboarding.checklist import STATUS_PAGE, Step
 from lib.onboarding.codes import code_rejected_message
 from lib.onboarding.returns import INTEGRATIONS_PATH
-from lib.onboarding.sources import source_label
+from lib.onboarding.sources import ABANDONED, source_label
+from lib.onboarding.statuses import integration_note
 from lib.store import OnboardingRecord
 from lib.stream.errors import StreamError
 from lib.ui.access import action_button, action_submit
-from lib.ui.badges import status_badge
+from lib.ui.badges import note_badge
 from lib.ui.checklist import next_link, page_exists
 from lib.ui.console_url import console_base_url
 from lib.ui.context import Console
@@ -165,8 +166,9 @@ def integration_card(console: Console, record: OnboardingRecord, next_step: Step
     with st.container(border=True, key=f"card_{oid}"):
         head, badge, refresh = st.columns([5, 2, 1.3], vertical_alignment="center")
         head.markdown(f"**{name}** · {record.type.upper()}")
+        note = integration_note(record.status, record.type, record.source)
         with badge:
-            status_badge(record.status)
+            note_badge(note, show_step=False)
         with refresh:
             if st.button("Refresh", key=f"refresh_{oid}", icon=":material/refresh:"):
                 _refresh(console, record)
@@ -192,12 +194,16 @@ def integration_card(console: Console, record: OnboardingRecord, next_step: Step
         elif record.status == "active":
             _next_step(record, next_step)
         elif record.status == "deprovisioned":
-            st.warning(f"{name} has been disconnected. Start the integration again to reconnect.", icon="🔌")
+            st.warning(f"{name} has been disconnected. Next step: {note.next_step}.", icon="🔌")
             if action_button(f"Start {name} again", Action.START_INTEGRATION, key=f"restart_{oid}"):
                 started = start(console, record.org_id, record.type, record.source)
                 if started is not None:
                     flash(FLASH_SLOT, "success", started_message(started), record.org_id)
                     st.rerun()
+        elif (
+            record.status != ABANDONED
+        ):  # a status the console does not know: said as it is, with what to try
+            st.warning(f"{name} reports the status '{note.status}'. Next step: {note.next_step}.", icon="❔")
         if record.status in ("waiting_for_oauth", "pending"):
             _abandon_button(console, record)
 

@@ -13,6 +13,7 @@ from lib.onboarding.locations import DEFAULT_BATCH_SIZE, IngestRun, location_tab
 from lib.store import OnboardingRecord
 from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
+from lib.stream.partial import unreadable_summary
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
 
@@ -40,13 +41,13 @@ def loaded_frame(onboarding_id: str) -> pd.DataFrame | None:
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
 def _fetched(
     base_url: str, onboarding_id: str, org_id: str, _client: StreamClient
-) -> tuple[pd.DataFrame, frozenset[str], datetime]:
+) -> tuple[pd.DataFrame, frozenset[str], datetime, str | None]:
     # Shared by every session for a while: reading and parsing 5,000 locations twice per visit is most of
     # the page's time. Reload, an ingest and the TTL bring it up to date.
     pos = _client.list_locations(onboarding_id)
     ingested = _client.org_locations(org_id)
     done = frozenset(loc.provider_id for loc in ingested if loc.provider_id)
-    return location_table(pos, []), done, datetime.now(UTC)
+    return location_table(pos, []), done, datetime.now(UTC), unreadable_summary(pos)
 
 
 def _forget_fetched(console: Console, onboarding: OnboardingRecord) -> None:
@@ -63,19 +64,29 @@ def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) ->
         _forget_fetched(console, onboarding)
     try:
         with st.spinner("Fetching the POS locations from the API…"):
-            pos, ingested, read_at = _fetched(console.target.base_url, oid, onboarding.org_id, console.client)
+            pos, ingested, read_at, unreadable = _fetched(
+                console.target.base_url, oid, onboarding.org_id, console.client
+            )
     except StreamError as exc:
         st.error(error_sentence(exc), icon="⚠️")
         return False
     st.session_state[_key("pos", oid)] = pos
     st.session_state[_key("ingested", oid)] = set(ingested)
     st.session_state[_key("fetched_at", oid)] = read_at
+    st.session_state[_key("unreadable", oid)] = unreadable
     return True
 
 
 def fetched_at(onboarding_id: str) -> datetime | None:
     """When the locations shown were read from the API (UTC)."""
     return st.session_state.get(_key("fetched_at", onboarding_id))
+
+
+def unreadable_note(onboarding_id: str) -> None:
+    """Say which listed locations could not be read (they are left out of the table), if any."""
+    sentence = st.session_state.get(_key("unreadable", onboarding_id))
+    if sentence:
+        st.warning(f"{sentence} They are left out below; the rest can be ingested.", icon="⚠️")
 
 
 def refresh_ingested(console: Console, onboarding: OnboardingRecord) -> str | None:

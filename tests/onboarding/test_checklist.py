@@ -62,7 +62,9 @@ def test_a_pos_waiting_for_consent_is_in_progress_with_a_hint() -> None:
     checklist = compute_checklist(ORG, [onboarding("toast", "pos", "waiting_for_oauth")], [])
     pos = checklist.steps[1]
     assert pos.state is StepState.PARTIAL
-    assert pos.detail == "Toast is waiting for the merchant's consent at the provider."
+    assert pos.detail == (
+        "Toast (waiting_for_oauth): waiting for the merchant's consent at Toast: open the consent link."
+    )
 
 
 def test_ingested_n_of_m_and_bound_per_dsp() -> None:

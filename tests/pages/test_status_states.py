@@ -100,3 +100,42 @@ def test_unreadable_locations_are_counted_not_fatal(
     assert "2 of 8 locations could not be read" in warning
     assert "name is null" in warning
     assert _metrics(at)["Locations"] == "6"
+
+
+def test_bind_shows_the_bound_stores_that_need_action_with_the_next_step(
+    console_env: ConsoleEnv, troubled: SeededOrg
+) -> None:
+    at = _open(console_env, "5_Bind.py", troubled.org_id)
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert ":red-badge[1 bound store: REJECTED]" in badges
+    assert ":gray-badge[1 bound store: ON_HOLD_BY_OPS]" in badges
+    captions = [c.value for c in at.caption]
+    assert "Next step: store rejected by Grubhub: open the DSP's merchant portal" in captions
+
+
+def test_locations_and_bind_say_how_many_locations_could_not_be_read(
+    console_env: ConsoleEnv, faults: EmbeddedSandbox, troubled: SeededOrg
+) -> None:
+    faults.set_faults(unreadable_items=2)
+    at = _open(console_env, "4_Locations.py", troubled.org_id)
+    assert "2 of 8 locations could not be read" in " ".join(w.value for w in at.warning)
+    assert next(m.value for m in at.metric) == "6"  # the readable ones, ready to ingest
+    at = _open(console_env, "5_Bind.py", troubled.org_id)
+    assert "2 of 8 locations could not be read" in " ".join(w.value for w in at.warning)
+
+
+def test_home_and_integrations_name_the_next_step(
+    console_env: ConsoleEnv, faults: EmbeddedSandbox, troubled: SeededOrg
+) -> None:
+    home = _open(console_env, "app.py", troubled.org_id)
+    text = " ".join(m.value for m in home.markdown)
+    assert (
+        "2 need you: store rejected by Grubhub: open the DSP's merchant portal." in text
+    )  # + the unknown one
+
+    faults.deprovision(troubled.pos_onboarding_id)
+    console_env.records.update_onboarding_status(troubled.pos_onboarding_id, "deprovisioned")
+    at = _open(console_env, "3_Integrations.py", troubled.org_id)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Next step: reconnect: start a new POS integration." in warnings
+    assert any(m.value == ":red-badge[deprovisioned]" for m in at.markdown)
