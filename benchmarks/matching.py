@@ -13,6 +13,7 @@ import gc
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import sys
@@ -242,7 +243,8 @@ def usaddress_parse(line1: object, line2: object = None) -> AddressParts:
     parts: dict[str, list[str]] = {}
     for token, label in tokens:
         parts.setdefault(label, []).append(token.strip(",#").lower())
-    number = "".join(c for c in "".join(parts.get("AddressNumber", [""])[:1]) if c.isdigit()).lstrip("0")
+    first = "".join(parts.get("AddressNumber", [""])[:1])
+    number = (re.match(r"\d*", first).group(0) if first else "").lstrip("0")  # type: ignore[union-attr]
     name = [ORDINALS.get(t, t) for t in parts.get("StreetNamePreType", []) + parts.get("StreetName", [])]
     name = [normalize._street_word(t) for t in name if t]
     pre = DIRECTIONALS.get(" ".join(parts.get("StreetNamePreDirectional", [])), "")
@@ -261,7 +263,8 @@ def parser_comparison(seed: int) -> dict[str, object]:
     from lib.synthetic.merchants import synthetic_case
 
     pos, dsp, truth = synthetic_case(1_000, seed)
-    lines = pd.concat([pos, dsp])[["address_line_1", "address_line_2"]].to_numpy().tolist()
+    h_pos, h_dsp, h_truth = profile_case("hard", 1_000, seed)
+    lines = pd.concat([pos, dsp, h_pos, h_dsp])[["address_line_1", "address_line_2"]].to_numpy().tolist()
     fod = load_fodors() if FODORS_DIR.is_dir() else None
     out: dict[str, object] = {"addresses_timed": len(lines)}
     original = normalize.parse_street
@@ -276,6 +279,12 @@ def parser_comparison(seed: int) -> dict[str, object]:
             entry: dict[str, object] = {"us_per_address": round(per, 1), "synthetic_1000": syn}
             if fod is not None:
                 entry["fodors_zagats"] = accuracy(propose_pairs(fod[0], fod[1]).pairs, fod[2])
+            # The new classes (routes, Canada, ranges, number-last, corners...): auto recall and wrong pairs.
+            classes = per_class(propose_pairs(h_pos, h_dsp).pairs, h_truth)
+            entry["hard_1000"] = {
+                c: {k: v[k] for k in ("auto_recall", "auto_wrong", "auto_review_recall")}
+                for c, v in classes.items()
+            }
         finally:
             normalize.parse_street = original
         out[label] = entry

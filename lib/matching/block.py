@@ -93,7 +93,10 @@ def _prune_chunk(
         keep |= names_full > 0
     r, c = np.nonzero(keep)
     if r.size > cfg.max_candidates * len(pi):
-        top = _top_per_row(r, c, addr[r, c].astype(float), cfg.max_candidates)
+        # Many stores at one address (a mall, an airport): the same unit ranks first among equals.
+        p_unit, d_unit = pos["unit"].to_numpy()[pi][r], dsp["unit"].to_numpy()[dj][c]
+        rank = addr[r, c].astype(float) + 0.5 * ((p_unit == d_unit) & (p_unit != ""))
+        top = _top_per_row(r, c, rank, cfg.max_candidates)
         r, c = r[top], c[top]
     return pi[r], dj[c]
 
@@ -135,7 +138,12 @@ def _dense_pairs(
     prefilter, in chunks, capped per row. Linear in the rows, so memory stays flat.
     """
     p_st, d_st = pos["street_key"].to_numpy()[pi], dsp["street_key"].to_numpy()[dj]
-    p_num, d_num = pos["num_lo"].to_numpy()[pi], dsp["num_lo"].to_numpy()[dj]
+    # Ordered by house number, then unit: the window of nearest rows starts at the same number and unit.
+    p_unit, d_unit = pos["unit"].to_numpy()[pi], dsp["unit"].to_numpy()[dj]
+    units, codes = np.unique(np.concatenate([p_unit, d_unit]).astype(str), return_inverse=True)
+    width = float(len(units) + 1)
+    p_num = pos["num_lo"].to_numpy()[pi] * width + codes[: len(pi)]
+    d_num = dsp["num_lo"].to_numpy()[dj] * width + codes[len(pi) :]
     ps_u, p_inv = np.unique(p_st, return_inverse=True)
     ds_u, d_inv = np.unique(d_st, return_inverse=True)
     if len(ps_u) * len(ds_u) > cfg.max_street_cells:

@@ -40,7 +40,7 @@ class MatchConfig:
     max_alternatives: int = 3
     # Budget for blocks that collide (one ZIP for a whole downtown, or a file with no ZIPs).
     dense_block: int = 250_000  # a block with more (POS x DSP) pairs is sub-blocked by street and number
-    max_candidates: int = 8  # per POS row and street (dense blocks), per row (chunked prefilter)
+    max_candidates: int = 12  # per POS row and street (dense blocks), per row (chunked prefilter)
     street_prefilter: float = 80.0  # distinct street names at least this similar meet in a dense block
     similar_streets: int = 4  # at most this many similar DSP streets per POS street
     chunk_cells: int = 4_000_000  # the prefilter's score matrix is built this many cells at a time

@@ -98,3 +98,27 @@ def test_an_input_over_the_budget_stops_with_one_sentence() -> None:
     assert "\n" not in message and "split the files" in message
     with pytest.raises(MatchBudgetError, match="candidate pairs"):
         propose_pairs(pos, dsp, MatchConfig(max_pairs=100))
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_many_stores_at_one_address_each_find_their_own_unit(dense: bool) -> None:
+    # An airport: 30 stores of the brand at one street address, told apart only by terminal and gate.
+    def row(pid: str, unit: str) -> dict[str, str]:
+        return {
+            "provider_id": pid,
+            "name": "Sal's Brick Oven Pizza (SFO)",
+            "address_line_1": "1 Airport Blvd",
+            "address_line_2": unit,
+            "locality": "San Francisco",
+            "administrative_district_level_1": "CA",
+            "postal_code": "94128",
+            "country": "US",
+        }
+
+    gates = [(t, g) for t in "ABC" for g in range(1, 11)]
+    pos = pd.DataFrame([row(f"p{t}{g}", f"Terminal {t}, Gate {t}{g}") for t, g in gates])
+    dsp = pd.DataFrame([row(f"d{t}{g}", f"Gate {t}{g}, Term {t}") for t, g in reversed(gates)])
+    cfg = MatchConfig(dense_block=100) if dense else MatchConfig()
+    pairs = propose_pairs(pos, dsp, cfg).pairs
+    assert (pairs["dsp_provider_id"] == "d" + pairs["pos_provider_id"].str[1:]).all()
+    assert (pairs["band"] == "auto").all()
