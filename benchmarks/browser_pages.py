@@ -136,12 +136,16 @@ def bind_cell(page: Page, row: int, column: str) -> tuple[float, float]:
 
 
 def measure_bind_edit(browser: Browser, url: str, edits: int) -> dict[str, Any]:
-    """Seconds from a click on the first row's tick until the page shows it (the review count changes)."""
-    page = open_timed(browser, url, with_table=True).page
+    """Seconds from a click on the first row's tick until the page shows it (the review count changes),
+    and the websocket bytes each edit's rerun sent."""
+    opened = open_timed(browser, url, with_table=True)
+    page = opened.page
     runs: list[float] = []
+    sent: list[int] = []
     for _ in range(edits):
         before = page.locator(REVIEW_BUTTON).inner_text()
         x, y = bind_cell(page, 0, "bind")
+        bytes_before = opened.ws_bytes
         start = time.perf_counter()
         page.mouse.click(x, y)
         page.wait_for_function(
@@ -151,8 +155,13 @@ def measure_bind_edit(browser: Browser, url: str, edits: int) -> dict[str, Any]:
             timeout=TIMEOUT_MS,
         )
         runs.append(time.perf_counter() - start)
+        sent.append(opened.ws_bytes - bytes_before)
     close(page)
-    return {"median_s": round(statistics.median(runs), 3), "runs": [round(r, 3) for r in runs]}
+    return {
+        "median_s": rounded(statistics.median(runs)),
+        "runs": [rounded(r) for r in runs],
+        "ws_kb": [round(b / 1024, 1) for b in sent],
+    }
 
 
 def seed(folder: Path, sandbox: ServerProcess, merchant: str, bound: int) -> dict[str, Any]:

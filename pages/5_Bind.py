@@ -77,7 +77,7 @@ search = f_search.text_input(
 shown = filter_view(table, list(bands or []), search or "")
 key = state.editor_key(oid, list(bands or []), search or "")
 state.remember_view(oid, key, [str(i) for i in shown.index])
-view.render_editor(shown, key, m.labels)
+view.render_editor(state.stable_editor_data(oid, key, shown), key, m.labels)
 st.caption(
     f"{len(shown)} of {len(table)} POS locations shown · {int(table['bind'].sum())} ticked. Pick another "
     "store in the DSP store column or in the detail panel below; tick re-pair to propose a store again for a "

@@ -124,6 +124,28 @@ def merge_editor_state(edits: Edits, state: Mapping[str, Any] | None, view_ids: 
     return merged
 
 
+def only_edited_cells_differ(
+    shown: pd.DataFrame, fresh: pd.DataFrame, edited_rows: Mapping[Any, Mapping[str, Any]] | None
+) -> bool:
+    """True when `fresh` shows the same rows as `shown` and differs only in cells the person edited.
+
+    Both are editor tables (EDITOR_COLUMNS); edited_rows is st.data_editor's {position: {column: value}}.
+    The editor already shows those cells as edited, so it can keep `shown`: the browser then reuses the
+    table it has instead of receiving thousands of rows again after each tick.
+    """
+    columns = list(EDITOR_COLUMNS)
+    if not shown.index.equals(fresh.index):
+        return False
+    old, new = shown[columns], fresh[columns]
+    differs = (old != new) & ~(old.isna() & new.isna())
+    for position, change in (edited_rows or {}).items():
+        i = int(position)
+        for column in change or {}:
+            if 0 <= i < len(differs) and column in differs.columns:
+                differs.iat[i, differs.columns.get_loc(column)] = False
+    return not bool(differs.to_numpy().any())
+
+
 def _as_store(value: Any) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return NO_STORE

@@ -22,6 +22,7 @@ from lib.binding import (
     load_inputs,
     locations_frame,
     merge_editor_state,
+    only_edited_cells_differ,
     run_matching,
     store_labels,
 )
@@ -179,6 +180,18 @@ def remember_view(onboarding_id: str, key: str, ids: list[str]) -> None:
     """Record which rows the editor under `key` shows, in order (its edits are by position)."""
     st.session_state[_key("view", onboarding_id)] = (key, ids)
     st.session_state[EDITOR_KEY] = key
+
+
+def stable_editor_data(onboarding_id: str, key: str, shown: pd.DataFrame) -> pd.DataFrame:
+    """The table to give the editor under `key`: the one it was given last run when only cells the person
+    edited there differ from `shown` (the browser then reuses the grid it has: a tick sends no table),
+    else `shown`."""
+    kept = st.session_state.get(_key("editor_data", onboarding_id))
+    edited = (st.session_state.get(key) or {}).get("edited_rows")
+    if kept is not None and kept[0] == key and only_edited_cells_differ(kept[1], shown, edited):
+        return kept[1]
+    st.session_state[_key("editor_data", onboarding_id)] = (key, shown)
+    return shown
 
 
 def _bump(onboarding_id: str) -> None:

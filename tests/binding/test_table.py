@@ -12,6 +12,7 @@ from lib.binding import (
     compose,
     filter_view,
     merge_editor_state,
+    only_edited_cells_differ,
     summarize,
     top_choices,
 )
@@ -193,3 +194,19 @@ def test_store_choices_put_the_candidates_first_then_every_store_then_no_store(t
     assert choices[1 : 1 + len(alternatives)] == alternatives
     assert choices[-1] == NO_STORE
     assert sorted(choices[:-1]) == sorted(taco.labels) and len(set(choices)) == len(choices)
+
+
+def test_only_the_cells_the_person_edited_may_differ_for_the_grid_to_stay(taco: Matched) -> None:
+    base = taco.base()
+    shown = compose(base, {}, taco.scorer, taco.labels)
+    first, second, third = _auto_ids(taco)[:3]
+    untick = compose(base, {first: {"bind": False}}, taco.scorer, taco.labels)
+    at = list(shown.index).index
+    assert only_edited_cells_differ(shown, untick, {at(first): {"bind": False}})
+    assert not only_edited_cells_differ(shown, untick, {})  # a change the grid does not show yet
+    assert not only_edited_cells_differ(shown, untick, {at(second): {"bind": False}})  # another row
+    store = {"dsp_store": shown.at[third, "dsp_store"]}
+    picked = compose(base, {second: store}, taco.scorer, taco.labels)
+    # Picking a store also changes the row's score, status and check: the grid must be sent again.
+    assert not only_edited_cells_differ(shown, picked, {at(second): store})
+    assert not only_edited_cells_differ(shown, filter_view(shown, ["review"]), {})  # other rows
