@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.access import Action
+from lib.numbers import count, number
 from lib.onboarding.checklist import after_ingest
 from lib.onboarding.locations import search_table
 from lib.onboarding.sources import source_label
@@ -45,9 +46,9 @@ ui.unreadable_note(oid)
 chosen_ids = ui.selected(oid)
 available, ingested = len(frame), int(frame["ingested"].sum())
 a, b, c = st.columns(3)
-a.metric("Locations at the POS", available)
-b.metric("Ingested in this org", ingested)
-c.metric("Selected", len(chosen_ids))
+a.metric("Locations at the POS", number(available))
+b.metric("Ingested in this org", number(ingested))
+c.metric("Selected", number(len(chosen_ids)))
 
 # ----- pick -----
 st.subheader("Pick locations")
@@ -72,7 +73,7 @@ b2.button(
 b3.button("Clear selection", key="locations_clear", on_click=ui.clear_selection, args=(oid,), width="stretch")
 ui.selection_table(oid, shown)
 st.caption(
-    f"{len(shown)} of {available} locations shown · {len(chosen_ids)} selected"
+    f"{number(len(shown))} of {count(available, 'location')} shown · {number(len(chosen_ids))} selected"
     " (the selection stays while you search)."
     + (f" Read from the API at {read_at:%H:%M:%S} UTC." if (read_at := ui.fetched_at(oid)) else "")
 )
@@ -119,7 +120,7 @@ if result is not None:
             icon="⚠️",
         )
     else:
-        st.success(f"All {run.succeeded} locations {verb}.", icon="✅")
+        st.success(f"All {count(run.succeeded, 'location')} {verb}.", icon="✅")
     names = dict(zip(frame["provider_id"], frame["name"], strict=False))
     table_view(
         run.frame(names),

@@ -15,6 +15,7 @@ from lib.export import (
     StatusSummary,
     connected_dsps,
     dsp_columns,
+    dsp_labels,
     dsp_name,
     dsp_status_counts,
     export_filename,
@@ -26,6 +27,7 @@ from lib.export import (
 from lib.export.charts import dsp_status_bars_html
 from lib.export.writers import MIME_TYPES
 from lib.onboarding import actions
+from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import NOT_OK, integration_note
 from lib.store import OnboardingRecord
 from lib.stream.client import StreamClient
@@ -44,9 +46,11 @@ org_id = require_org(console)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
-def fetch(base_url: str, org_id: str, dsps: tuple[str, ...], _client: StreamClient) -> OrgTable:
+def fetch(
+    base_url: str, org_id: str, org_name: str | None, dsps: tuple[str, ...], _client: StreamClient
+) -> OrgTable:
     """The org's status table, cached per API, org and connected DSPs."""
-    return fetch_org_table(_client, org_id, dsps)
+    return fetch_org_table(_client, org_id, dsps, org_name)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
@@ -64,7 +68,8 @@ def ago(moment: datetime) -> str:
 
 
 org = console.records.get_org(org_id)
-st.subheader(org.name if org and org.name else org_id)
+org_name = org.name if org else None
+st.subheader(org_name or org_id)
 st.caption(
     f"Organization `{org_id}`" + (f" · provider id `{org.provider_id}`" if org and org.provider_id else "")
 )
@@ -81,7 +86,7 @@ if refresh and onboardings:
         onboardings, unread = actions.refresh_onboardings(console.client, console.records, onboardings)
 dsps = tuple(connected_dsps(onboardings))
 if refresh:
-    fetch.clear(console.target.base_url, org_id, dsps, console.client)
+    fetch.clear(console.target.base_url, org_id, org_name, dsps, console.client)
 
 with integrations_box:
     st.markdown("**Integrations**")
@@ -99,7 +104,8 @@ with integrations_box:
         )
 
 result = attempt(
-    "Fetching the org's locations…", lambda: fetch(console.target.base_url, org_id, dsps, console.client)
+    "Fetching the org's locations…",
+    lambda: fetch(console.target.base_url, org_id, org_name, dsps, console.client),
 )
 if result is None:
     st.stop()
@@ -123,7 +129,7 @@ row2 = st.columns(4)
 row2[0].metric("DSP approvals", f"{summary.dsp_approved:,}")
 row2[1].metric("DSP pending", f"{summary.dsp_pending:,}")
 row2[2].metric("DSP other (rejected, paused…)", f"{summary.dsp_other:,}")
-row2[3].metric("DSPs", f"{len(dsp_columns(table))}")
+row2[3].metric("DSPs", f"{len(dsp_columns(table)):,}")
 row3 = st.columns(4)
 row3[0].metric("Locations needing action", f"{summary.action_needed:,}")
 row3[1].metric("Locations with an unknown status", f"{summary.unknown_status:,}")
@@ -137,7 +143,7 @@ dsp_cols = dsp_columns(table)
 f0, f1, f2, f3, f4 = st.columns([2, 2, 2, 2, 3])
 attention = f0.multiselect("Attention", [a.value for a in NOT_OK], key="status_attention")
 statuses = f1.multiselect("Location status", sorted(table["status"].fillna("unknown").unique()))
-chosen_dsps = f2.multiselect("Bound to DSP", [dsp_name(c) for c in dsp_cols])
+chosen_dsps = f2.multiselect("Bound to DSP", [dsp_name(c) for c in dsp_cols], format_func=source_label)
 dsp_values = sorted({str(v) for c in dsp_cols for v in table[c].dropna().unique()} | {NOT_BOUND})
 dsp_statuses = f3.multiselect("DSP status", dsp_values)
 search = f4.text_input("Search", placeholder="name, id, street, city or ZIP")
@@ -152,7 +158,9 @@ st.dataframe(
     column_config={
         "attention": attention_column(),
         "next_step": st.column_config.TextColumn("next step"),
-        **{c: st.column_config.TextColumn(dsp_name(c).title()) for c in dsp_cols},
+        "org_id": None,  # in the exported file, not on this one-org screen
+        "org_name": None,
+        **{c: st.column_config.TextColumn(label) for c, label in dsp_labels(table).items()},
     },
 )
 

@@ -14,6 +14,7 @@ from lib.export import (
     Portfolio,
     connected_dsps_by_org,
     dsp_columns,
+    dsp_labels,
     dsp_name,
     dsp_status_counts,
     export_filename,
@@ -25,6 +26,8 @@ from lib.export import (
 )
 from lib.export.charts import dsp_status_chart, unbound_by_org_chart
 from lib.export.writers import MIME_TYPES
+from lib.numbers import count, number
+from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import NOT_OK
 from lib.stream.client import StreamClient
 from lib.ui.access import button_state
@@ -49,10 +52,12 @@ if not orgs:
 def fetch_portfolio(base_url: str, refs: tuple[OrgRef, ...], _client: StreamClient) -> Portfolio:
     """Every org's locations, at most MAX_IN_FLIGHT requests at once, cached per API and org list."""
     # The bar lives inside the cached function so a cache hit replays it (created, filled, removed) cleanly.
-    bar = st.progress(0.0, text=f"Fetching {len(refs)} organizations…")
+    bar = st.progress(0.0, text=f"Fetching {count(len(refs), 'organization')}…")
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0, text=f"Fetched {done} of {total} organizations…")
+        bar.progress(
+            done / total if total else 1.0, text=f"Fetched {number(done)} of {count(total, 'organization')}…"
+        )
 
     result = portfolio_table(_client, refs, max_in_flight=MAX_IN_FLIGHT, progress=progress)
     bar.empty()
@@ -61,7 +66,8 @@ def fetch_portfolio(base_url: str, refs: tuple[OrgRef, ...], _client: StreamClie
 
 render_needs_attention(console, key="portfolio_attention")
 
-refs = tuple(OrgRef(o.org_id, o.name) for o in orgs)
+connected = connected_dsps_by_org(console.records.list_onboardings())
+refs = tuple(OrgRef(o.org_id, o.name, tuple(connected.get(o.org_id, ()))) for o in orgs)
 head, button = st.columns([5, 1])
 if button.button("Refresh", icon="🔄", help="Fetch every org again from the API now"):
     fetch_portfolio.clear(console.target.base_url, refs, console.client)
@@ -70,13 +76,15 @@ age = int((datetime.now(UTC) - portfolio.fetched_at).total_seconds())
 as_of = f"As of {portfolio.fetched_at:%Y-%m-%d %H:%M:%S} UTC" + (
     "" if age < 60 else f" ({age // 60} min ago)"
 )
-head.caption(f"{as_of} · {portfolio.org_count} organizations · cached for {CACHE_TTL_SECONDS // 60} min.")
+head.caption(
+    f"{as_of} · {count(portfolio.org_count, 'organization')} · cached for {CACHE_TTL_SECONDS // 60} min."
+)
 
 if portfolio.failures:
     st.warning(
-        f"{len(portfolio.failures)} of {portfolio.org_count} organizations could not be fetched, so their "
-        "locations are missing from the table, the counts and the exports (the Excel file lists them). "
-        "Refresh to try again.",
+        f"{number(len(portfolio.failures))} of {count(portfolio.org_count, 'organization')} could not be"
+        " fetched, so their locations are missing from the table, the counts and the exports (the Excel file"
+        " lists them). Refresh to try again.",
         icon="⚠️",
     )
     st.dataframe(portfolio.failures_frame(), hide_index=True, key="failed_orgs")
@@ -102,7 +110,7 @@ with st.container(border=True):
     statuses = f3.multiselect("Location status", sorted(table["status"].fillna("unknown").unique()))
     g0, g1, g2, g3 = st.columns([2, 2, 2, 3])
     attention = g0.multiselect("Attention", [a.value for a in NOT_OK], key="portfolio_attention")
-    chosen_dsps = g1.multiselect("Bound to DSP", [dsp_name(c) for c in dsp_cols])
+    chosen_dsps = g1.multiselect("Bound to DSP", [dsp_name(c) for c in dsp_cols], format_func=source_label)
     dsp_values = sorted({str(v) for c in dsp_cols for v in table[c].dropna().unique()} | {NOT_BOUND})
     dsp_statuses = g2.multiselect("DSP status", dsp_values)
     search = g3.text_input("Location search", placeholder="location name, id, street, city or ZIP")
@@ -170,7 +178,7 @@ st.dataframe(
     column_config={
         "attention": attention_column(),
         "next_step": st.column_config.TextColumn("next step"),
-        **{c: st.column_config.TextColumn(dsp_name(c).title()) for c in dsp_cols},
+        **{c: st.column_config.TextColumn(label) for c, label in dsp_labels(table).items()},
     },
 )
 

@@ -15,7 +15,7 @@ From a notebook or script::
     from lib.export.charts import dsp_status_chart        # the screens' Altair chart of those counts
     dsp_status_chart(dsp_status_counts(result.table))
 
-    table = org_status_table(client.org_locations("org_1"))   # one org, same columns minus org_id/org_name
+    table = org_status_table(client.org_locations("org_1"), org_id="org_1")   # one org, same columns
 
 From a shell: ``python -m lib.export --org ORG_ID | --all --format csv|xlsx|parquet --out FILE``.
 """
@@ -34,6 +34,8 @@ from lib.export.tables import (
     connected_dsps_by_org,
     dsp_column,
     dsp_columns,
+    dsp_detail_columns,
+    dsp_labels,
     dsp_name,
     dsp_status_category,
     dsp_status_counts,
@@ -67,6 +69,8 @@ __all__ = [
     "connected_dsps_by_org",
     "dsp_column",
     "dsp_columns",
+    "dsp_detail_columns",
+    "dsp_labels",
     "dsp_name",
     "dsp_status_category",
     "dsp_status_counts",

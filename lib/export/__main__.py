@@ -15,8 +15,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from lib.export.tables import Portfolio, connected_dsps, error_message, fetch_org_table, portfolio_table
+from lib.export.tables import (
+    OrgRef,
+    Portfolio,
+    connected_dsps,
+    connected_dsps_by_org,
+    error_message,
+    fetch_org_table,
+    portfolio_table,
+)
 from lib.export.writers import FORMATS, check_format, write_table
+from lib.numbers import count
 from lib.watch.analytics import HISTORY_TABLES
 
 EXIT_OK = 0
@@ -145,7 +154,7 @@ def _with_client(
             return _fail(error_message(exc), err)
         if args.org:
             return _export_org(args.org.strip(), args.out, fmt, client, records, out, err)
-        return _export_all(args, fmt, client, orgs, out, err)
+        return _export_all(args, fmt, client, records, orgs, out, err)
     finally:
         client.close()
 
@@ -154,12 +163,14 @@ def _export_org(
     org_id: str, path: Path, fmt: str, client: Any, records: Any, out: TextIO, err: TextIO
 ) -> int:
     try:
-        result = fetch_org_table(client, org_id, connected_dsps(records.list_onboardings(org_id)))
+        org = records.get_org(org_id)
+        dsps = connected_dsps(records.list_onboardings(org_id))
+        result = fetch_org_table(client, org_id, dsps, org.name if org else None)
     except Exception as exc:
         return _fail(f"organization {org_id}: {error_message(exc)}", err)
     written = write_table(result.table, path, fmt)
     print(
-        f"Wrote {len(result.table):,} locations of {org_id} to {written} "
+        f"Wrote {count(len(result.table), 'location')} of {org_id} to {written} "
         f"(as of {result.fetched_at:%Y-%m-%d %H:%M:%S} UTC).",
         file=out,
     )
@@ -167,9 +178,17 @@ def _export_org(
 
 
 def _export_all(
-    args: argparse.Namespace, fmt: str, client: Any, orgs: list[Any], out: TextIO, err: TextIO
+    args: argparse.Namespace,
+    fmt: str,
+    client: Any,
+    records: Any,
+    orgs: list[Any],
+    out: TextIO,
+    err: TextIO,
 ) -> int:
-    portfolio: Portfolio = portfolio_table(client, orgs, max_in_flight=args.max_in_flight)
+    connected = connected_dsps_by_org(records.list_onboardings())
+    refs = [OrgRef(o.org_id, o.name, tuple(connected.get(o.org_id, ()))) for o in orgs]
+    portfolio: Portfolio = portfolio_table(client, refs, max_in_flight=args.max_in_flight)
     failed = len(portfolio.failures)
     if failed and failed == portfolio.org_count:
         for failure in portfolio.failures:
@@ -177,7 +196,8 @@ def _export_all(
         return _fail(f"none of the {failed} organizations could be fetched; nothing written.", err)
     written = write_table(portfolio.table, args.out, fmt, portfolio.failures_frame())
     print(
-        f"Wrote {len(portfolio.table):,} locations of {portfolio.org_count - failed} organizations to "
+        f"Wrote {count(len(portfolio.table), 'location')} of"
+        f" {count(portfolio.org_count - failed, 'organization')} to "
         f"{written} (as of {portfolio.fetched_at:%Y-%m-%d %H:%M:%S} UTC).",
         file=out,
     )

@@ -16,11 +16,14 @@ from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
+from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import Attention, org_location_note
 from lib.stream.models import OrgLocation
 from lib.stream.partial import unreadable_summary
 
 DSP_PREFIX = "dsp_"
+# Beside each DSP's status column ``dsp_<source>``: the bound store's id and name and the bind time.
+DSP_DETAILS: tuple[str, ...] = ("store_id", "store_name", "bound_at")
 NOT_BOUND = "not bound"
 ORG_COLUMNS: tuple[str, ...] = ("org_id", "org_name")
 LOCATION_COLUMNS: tuple[str, ...] = (
@@ -64,19 +67,42 @@ class LocationsClient(Protocol):
 # --- one org -----------------------------------------------------------------------------------------
 
 
-def dsp_column(source: str) -> str:
-    """Column name holding one DSP's status, e.g. ``dsp_grubhub``."""
-    return f"{DSP_PREFIX}{source.strip().lower()}"
+def dsp_column(source: str, detail: str | None = None) -> str:
+    """Column name of one DSP's status (``dsp_grubhub``) or of a detail (``dsp_grubhub_store_id``)."""
+    base = f"{DSP_PREFIX}{source.strip().lower()}"
+    return f"{base}_{detail}" if detail else base
+
+
+def _is_detail(column: str) -> bool:
+    return any(column.endswith(f"_{detail}") for detail in DSP_DETAILS)
 
 
 def dsp_columns(table: pd.DataFrame) -> list[str]:
-    """The DSP status columns of a status table, in table order."""
-    return [c for c in table.columns if str(c).startswith(DSP_PREFIX)]
+    """The DSP status columns of a status table, in table order (not their store and time details)."""
+    return [c for c in table.columns if str(c).startswith(DSP_PREFIX) and not _is_detail(str(c))]
+
+
+def dsp_detail_columns(table: pd.DataFrame) -> list[str]:
+    """The DSP store id, store name and bind time columns of a status table, in table order."""
+    return [c for c in table.columns if str(c).startswith(DSP_PREFIX) and _is_detail(str(c))]
 
 
 def dsp_name(column: str) -> str:
     """The DSP a status column is about (``dsp_grubhub`` -> ``grubhub``)."""
     return column.removeprefix(DSP_PREFIX)
+
+
+_DETAIL_WORDS = {"store_id": "store id", "store_name": "store name", "bound_at": "bound at"}
+
+
+def dsp_labels(table: pd.DataFrame) -> dict[str, str]:
+    """Each DSP column's heading on screen: ``dsp_doordash`` -> "DoorDash", ``…_store_id`` -> "… store id"."""
+    labels: dict[str, str] = {}
+    for column in [*dsp_columns(table), *dsp_detail_columns(table)]:
+        detail = next((d for d in DSP_DETAILS if column.endswith(f"_{d}")), None)
+        source = dsp_name(column.removesuffix(f"_{detail}") if detail else column)
+        labels[column] = f"{source_label(source)} {_DETAIL_WORDS[detail]}" if detail else source_label(source)
+    return labels
 
 
 def _location_row(location: OrgLocation) -> dict[str, Any]:
@@ -99,7 +125,24 @@ def _location_row(location: OrgLocation) -> dict[str, Any]:
     }
     for source, status in dsp_statuses(location).items():
         row[dsp_column(source)] = status
+    for source, values in _dsp_details(location).items():
+        row.update({dsp_column(source, detail): value for detail, value in values.items()})
     return row
+
+
+def _dsp_details(location: OrgLocation) -> dict[str, dict[str, str | None]]:
+    """Per DSP source: the bound store's id and name and the bind time (two stores: both, like statuses)."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for dsp in location.dsps:
+        key = (dsp.source or dsp.name or "unknown").strip().lower()
+        values = found.setdefault(key, {detail: [] for detail in DSP_DETAILS})
+        for detail, value in zip(DSP_DETAILS, (dsp.provider_id, dsp.store_name, dsp.bound_at), strict=True):
+            if value:
+                values[detail].append(str(value))
+    return {
+        source: {detail: " / ".join(dict.fromkeys(v)) or None for detail, v in values.items()}
+        for source, values in found.items()
+    }
 
 
 def dsp_statuses(location: OrgLocation) -> dict[str, str]:
@@ -113,20 +156,29 @@ def dsp_statuses(location: OrgLocation) -> dict[str, str]:
 
 
 def _frame(rows: list[dict[str, Any]], lead: Sequence[str], dsps: Iterable[str]) -> pd.DataFrame:
-    found = {c for row in rows for c in row if c.startswith(DSP_PREFIX)}
-    dsp_cols = sorted(found | {dsp_column(d) for d in dsps})
+    found = {c for row in rows for c in row if c.startswith(DSP_PREFIX) and not _is_detail(c)}
+    sources = sorted({c.removeprefix(DSP_PREFIX) for c in found} | {d.strip().lower() for d in dsps})
+    # Each DSP's status, then its store id, store name and bind time: present even when nothing is bound.
+    dsp_cols = [dsp_column(s, detail) for s in sources for detail in (None, *DSP_DETAILS)]
     table = pd.DataFrame(rows, columns=[*lead, *LOCATION_COLUMNS, *dsp_cols])
     # Every column is text: blank cells stay missing (NaN), so CSV/Excel/Parquet agree on types.
     return table.astype("str")
 
 
-def org_status_table(locations: Sequence[OrgLocation], dsps: Iterable[str] = ()) -> pd.DataFrame:
-    """One row per location (id, name, source, status, address) and one ``dsp_<source>`` column per DSP.
+def org_status_table(
+    locations: Sequence[OrgLocation],
+    dsps: Iterable[str] = (),
+    org_id: str | None = None,
+    org_name: str | None = None,
+) -> pd.DataFrame:
+    """One row per location: the org, the location (id, name, source, status, address) and, per DSP, its
+    binding status ``dsp_<source>`` and the bound store's id, name and bind time.
 
-    A DSP column holds that DSP's binding status for the location, blank where it is not bound.
-    ``dsps`` adds columns for DSPs the org has connected even if no location is bound to them yet.
+    A DSP's columns are blank where the location is not bound to it. ``dsps`` adds columns for DSPs the org
+    has connected even if no location is bound to them yet.
     """
-    return _frame([_location_row(loc) for loc in locations], (), dsps)
+    org = {"org_id": org_id, "org_name": org_name}
+    return _frame([{**org, **_location_row(loc)} for loc in locations], ORG_COLUMNS, dsps)
 
 
 def connected_dsps(onboardings: Iterable[Any]) -> list[str]:
@@ -157,10 +209,12 @@ class OrgTable:
     unreadable: str | None = None  # "2 of 5,000 locations could not be read (…)", None when all were
 
 
-def fetch_org_table(client: LocationsClient, org_id: str, dsps: Iterable[str] = ()) -> OrgTable:
+def fetch_org_table(
+    client: LocationsClient, org_id: str, dsps: Iterable[str] = (), org_name: str | None = None
+) -> OrgTable:
     """Fetch GET /onboarding/org/{org_id}/locations and flatten it; API errors propagate."""
     locations = client.org_locations(org_id)
-    table = org_status_table(locations, dsps)
+    table = org_status_table(locations, dsps, org_id, org_name)
     return OrgTable(org_id, table, datetime.now(UTC), unreadable_summary(locations))
 
 
@@ -218,7 +272,8 @@ def summarize(
     shared = set() if by_org is not None else {dsp_column(d) for d in connected}
     bound = _bound_mask(table, cols)
     status = table["status"].str.lower() if len(table) else pd.Series([], dtype="str")
-    has_orgs = "org_id" in table.columns
+    # One org's table may carry no org id (org_status_table without one): it is then a single group.
+    has_orgs = "org_id" in table.columns and (table.empty or bool(table["org_id"].notna().any()))
     groups = table["org_id"] if has_orgs else pd.Series(0, index=table.index)
 
     bound_all = pd.Series(False, index=table.index)
@@ -357,6 +412,7 @@ class OrgRef:
 
     org_id: str
     name: str | None = None
+    dsps: tuple[str, ...] = ()  # its active DSP integrations: their columns even when nothing is bound
 
 
 @dataclass(frozen=True)
@@ -467,7 +523,8 @@ def portfolio_table(
         for location in results.get(i, ()):
             rows.append({"org_id": ref.org_id, "org_name": ref.name, **_location_row(location)})
     failures = [OrgFailure(refs[i].org_id, refs[i].name, errors[i]) for i in sorted(errors)]
-    return Portfolio(_frame(rows, ORG_COLUMNS, ()), failures, fetched_at, len(refs), unreadable)
+    connected = [d for ref in refs for d in ref.dsps]
+    return Portfolio(_frame(rows, ORG_COLUMNS, connected), failures, fetched_at, len(refs), unreadable)
 
 
 # --- naming ------------------------------------------------------------------------------------------

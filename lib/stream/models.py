@@ -286,7 +286,9 @@ class LocationDsp(ApiModel):
     name: str | None = None
     source: str
     status: DspStatusValue | None = None  # null: unknown (shown as such), not an unreadable location
-    provider_id: str | None = None
+    provider_id: str | None = None  # the bound store's id at the DSP
+    store_name: str | None = None  # not in the guide: the bound store's name, when the API sends it
+    bound_at: str | None = None  # not in the guide: when the store was bound, when the API sends it
 
 
 class OrgLocation(ApiModel):

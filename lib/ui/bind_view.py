@@ -23,6 +23,7 @@ from lib.binding import (
     top_choices,
 )
 from lib.binding.frames import BindInputs
+from lib.numbers import number
 from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import Attention, binding_groups
 from lib.store import LOCATIONS_BOUND, OnboardingRecord
@@ -53,13 +54,13 @@ MAX_VISIBLE_ROWS = 14
 def render_summary(counts: Mapping[str, int]) -> None:
     """The counts on top of the screen."""
     cols = st.columns(7)
-    cols[0].metric("POS locations", counts["pos_locations"])
-    cols[1].metric("DSP stores", counts["dsp_stores"])
-    cols[2].metric("Proposed · auto", counts["auto"], help="Confident pairs, ticked in advance")
-    cols[3].metric("Proposed · review", counts["review"], help="Plausible pairs: look before ticking")
-    cols[4].metric("No proposal", counts["none"], help="No store matched well enough")
-    cols[5].metric("Already bound", counts["bound"])
-    cols[6].metric("Left without a store", counts["without_store"])
+    cols[0].metric("POS locations", number(counts["pos_locations"]))
+    cols[1].metric("DSP stores", number(counts["dsp_stores"]))
+    cols[2].metric("Proposed · auto", number(counts["auto"]), help="Confident pairs, ticked in advance")
+    cols[3].metric("Proposed · review", number(counts["review"]), help="Plausible pairs: look before ticking")
+    cols[4].metric("No proposal", number(counts["none"]), help="No store matched well enough")
+    cols[5].metric("Already bound", number(counts["bound"]))
+    cols[6].metric("Left without a store", number(counts["without_store"]))
 
 
 def render_binding_states(loaded: BindInputs, source: str) -> None:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import httpx
 
 from lib.export.tables import Progress, fetch_concurrently
+from lib.numbers import count
 from lib.store import Records
 from lib.store.watch import WatchRecords
 from lib.watch.deliver import Clock, Sleep, deliver_due
@@ -26,10 +27,6 @@ EXIT_PARTIAL = 3  # the pass ran, but some orgs could not be read or some alerts
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -58,12 +55,10 @@ class PassResult:
     def summary_line(self) -> str:
         """One line per run, e.g. '212 orgs, 3 changes, 1 alert sent, 0 failed'."""
         line = (
-            f"{_plural(self.orgs, 'org')}, {_plural(self.changes, 'change')}, "
-            f"{_plural(self.alerts_sent, 'alert')} sent, {self.failed:,} failed"
+            f"{count(self.orgs, 'org')}, {count(self.changes, 'change')}, "
+            f"{count(self.alerts_sent, 'alert')} sent, {self.failed:,} failed"
         )
-        return line + (
-            f", {_plural(self.alerts_failed, 'alert')} not delivered" if self.alerts_failed else ""
-        )
+        return line + (f", {count(self.alerts_failed, 'alert')} not delivered" if self.alerts_failed else "")
 
 
 def run_pass(

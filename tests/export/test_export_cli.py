@@ -70,7 +70,8 @@ def test_one_org_with_format_from_the_file_name(api_env: World, tmp_path: Path, 
     code, _, stderr = cli("--org", cantina.org_id, "--out", str(out))
     assert code == EXIT_OK, stderr
     table = read(out)
-    assert "org_id" not in table.columns  # the Org status screen's table: one org, no org columns
+    # Each row says which org it is about (not only the file name): id and name from the console's records.
+    assert set(table["org_id"]) == {cantina.org_id} and set(table["org_name"]) == {cantina.name}
     assert table["provider_id"].tolist() == cantina.ingested
     assert table["name"].tolist() == [loc.name for loc in api_env.client.org_locations(cantina.org_id)]
 

@@ -102,8 +102,20 @@ def test_portfolio_export_reads_back(world: World, fmt: str) -> None:
         "postal_code",
         "country",
         "dsp_grubhub",
+        "dsp_grubhub_store_id",
+        "dsp_grubhub_store_name",
+        "dsp_grubhub_bound_at",
     ]
     assert len(back) == 51
+    # Each bound row carries the bound store's id and name as the API gives them.
+    bound = [
+        (loc.id, d) for o in world.orgs for loc in world.client.org_locations(o.org_id) for d in loc.dsps
+    ]
+    assert bound
+    by_id = back.set_index("location_id")
+    for location_id, dsp in bound:
+        assert by_id.loc[location_id, "dsp_grubhub_store_id"] == dsp.provider_id
+        assert by_id.loc[location_id, "dsp_grubhub_store_name"] == dsp.store_name
     lumiere = world.orgs[2]
     answer = world.client.org_locations(lumiere.org_id)
     mine = back[back["org_id"] == lumiere.org_id].reset_index(drop=True)

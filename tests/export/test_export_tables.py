@@ -13,6 +13,8 @@ from lib.export import (
     OrgRef,
     connected_dsps,
     connected_dsps_by_org,
+    dsp_columns,
+    dsp_labels,
     dsp_status_counts,
     filter_table,
     org_overview,
@@ -57,7 +59,7 @@ SAMPLE = [
 def test_one_row_per_location_and_one_column_per_dsp() -> None:
     table = org_status_table(SAMPLE)
     assert len(table) == 4
-    assert list(table.columns[-2:]) == ["dsp_doordash", "dsp_grubhub"]
+    assert dsp_columns(table) == ["dsp_doordash", "dsp_grubhub"]
     row = table.set_index("location_id").loc["loc_1"]
     assert row["name"] == "Store 1"
     assert row["state"] == "IL"
@@ -72,6 +74,47 @@ def test_connected_dsp_without_bindings_gets_an_empty_column() -> None:
     table = org_status_table(SAMPLE[:1], dsps=["ubereats"])
     assert "dsp_ubereats" in table.columns
     assert table["dsp_ubereats"].isna().all()
+
+
+def test_every_row_names_its_org_and_each_dsp_its_store_and_bind_time() -> None:
+    bound = OrgLocation.model_validate(
+        {
+            "_id": "loc_9",
+            "name": "Store 9",
+            "dsps": [
+                {
+                    "name": "DoorDash",
+                    "source": "doordash",
+                    "status": "APPROVED",
+                    "provider_id": "dd-9",
+                    "store_name": "Store Nine",
+                    "bound_at": "2026-12-01T10:00:00Z",
+                }
+            ],
+        }
+    )
+    table = org_status_table([bound], dsps=["ubereats"], org_id="org_7", org_name="Taco Tres Inc")
+    assert list(table.columns[:2]) == ["org_id", "org_name"]
+    assert (table.loc[0, "org_id"], table.loc[0, "org_name"]) == ("org_7", "Taco Tres Inc")
+    assert list(table.columns[-8:]) == [
+        "dsp_doordash",
+        "dsp_doordash_store_id",
+        "dsp_doordash_store_name",
+        "dsp_doordash_bound_at",
+        "dsp_ubereats",  # connected, nothing bound: its columns all the same
+        "dsp_ubereats_store_id",
+        "dsp_ubereats_store_name",
+        "dsp_ubereats_bound_at",
+    ]
+    row = table.loc[0]
+    assert (row["dsp_doordash_store_id"], row["dsp_doordash_store_name"]) == ("dd-9", "Store Nine")
+    assert row["dsp_doordash_bound_at"] == "2026-12-01T10:00:00Z"
+    assert dsp_columns(table) == ["dsp_doordash", "dsp_ubereats"], "the details are not status columns"
+    assert summarize(table, ["ubereats"]).bound_to_all == 0
+    labels = dsp_labels(table)
+    assert (
+        labels["dsp_doordash"] == "DoorDash" and labels["dsp_ubereats_store_name"] == "Uber Eats store name"
+    )
 
 
 def test_unknown_dsp_status_is_kept_as_text() -> None:

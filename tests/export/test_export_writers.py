@@ -63,7 +63,9 @@ def test_excel_keeps_formula_like_text_as_text_and_lists_failed_orgs() -> None:
     data = to_bytes(portfolio.table, "xlsx", portfolio.failures_frame())
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Locations", "Failed orgs"]
-    name_cell = book["Locations"]["B2"]
+    sheet = book["Locations"]
+    column = [c.value for c in sheet[1]].index("name") + 1  # org_id and org_name come first
+    name_cell = sheet.cell(row=2, column=column)
     assert name_cell.data_type == "s"
     failed = pd.read_excel(io.BytesIO(data), sheet_name="Failed orgs")
     assert failed.to_dict("records") == [
@@ -94,4 +96,4 @@ def test_unknown_format_is_refused_with_the_choices() -> None:
 
 def test_write_table_creates_folders(tmp_path: Path) -> None:
     path = write_table(_table(), tmp_path / "a" / "b.csv", "csv")
-    assert path.read_text().startswith("location_id,name,")
+    assert path.read_text().startswith("org_id,org_name,location_id,name,")
