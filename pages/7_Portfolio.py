@@ -133,7 +133,7 @@ view = filter_table(
 )
 
 # Connected DSPs per org from the console's records: an active DSP with nothing bound yet still counts.
-summary = summarize(view, connected_dsps_by_org(console.records.list_onboardings()))
+summary = summarize(view, connected)
 row = st.columns(4)
 row[0].metric("Organizations", f"{summary.orgs:,}")
 row[1].metric("Locations", f"{summary.locations:,}")
