@@ -18,8 +18,9 @@ from lib.binding import (
 )
 from tests.binding.matched import Matched
 
-REVIEW_ROW = "taco-tres-L0022"  # proposed a closed store nearby: plausible, needs a look
-NO_PROPOSAL = ("taco-tres-L0007", "taco-tres-L0024")  # absent on DoorDash
+PICKED_ROW = "taco-tres-L0022"  # absent on DoorDash; only a virtual brand is listed at its address
+VIRTUAL_BRAND_STORE = "doordash-taco-tres-S32347"  # "Nacho Daddy's - Warehouse District": never proposed
+NO_PROPOSAL = ("taco-tres-L0007", "taco-tres-L0024", PICKED_ROW)  # absent on DoorDash
 
 
 def _auto_ids(m: Matched) -> list[str]:
@@ -33,7 +34,7 @@ def test_rows_carry_matching_bands_and_only_auto_rows_start_ticked(taco: Matched
     assert list(table.index) == list(taco.pos["provider_id"])  # one row per POS location, indexed by its id
     bands = taco.proposals.pairs.set_index("pos_provider_id")["band"]
     assert table["band"].to_dict() == bands.to_dict()
-    assert table.at[REVIEW_ROW, "band"] == "review"
+    assert table.at[PICKED_ROW, "band"] == "none"
     assert set(table.index[table["bind"]]) == set(_auto_ids(taco))
     assert len(_auto_ids(taco)) == 37
     for pos_id in _auto_ids(taco):  # every pre-ticked pair is the true store
@@ -41,9 +42,6 @@ def test_rows_carry_matching_bands_and_only_auto_rows_start_ticked(taco: Matched
     for pos_id in NO_PROPOSAL:
         assert table.at[pos_id, "dsp_store"] == NO_STORE
         assert table.at[pos_id, "status"] == "no proposal"
-    assert not table.loc[REVIEW_ROW, "bind"]
-    review_store = table.at[REVIEW_ROW, "dsp_store"]
-    assert table.at[REVIEW_ROW, "dsp_address"] == taco.labels[review_store].split(" — ")[1]
     assert (table["flag"] == "").all()  # nothing flagged before the person touches anything
 
 
@@ -58,15 +56,16 @@ def test_unticking_an_auto_row_leaves_it_out(taco: Matched) -> None:
     assert len(check.pairs) == 36 and not check.blocked
 
 
-def test_ticking_a_review_row_flags_it_and_lists_it_first(taco: Matched) -> None:
+def test_picking_a_store_matching_did_not_propose_flags_it_and_lists_it_first(taco: Matched) -> None:
     base = taco.base()
-    table = compose(base, {REVIEW_ROW: {"bind": True}}, taco.scorer, taco.labels)
-    assert table.at[REVIEW_ROW, "bind"]
-    assert table.at[REVIEW_ROW, "flag"] == "review band; changed by you"
+    table = compose(base, {PICKED_ROW: {"dsp_store": VIRTUAL_BRAND_STORE}}, taco.scorer, taco.labels)
+    assert table.at[PICKED_ROW, "bind"]  # picking a store ticks the row
+    assert table.at[PICKED_ROW, "dsp_address"] == taco.labels[VIRTUAL_BRAND_STORE].split(" — ")[1]
+    assert table.at[PICKED_ROW, "flag"] == "none band; changed by you"
     check = check_table(table, base, taco.labels)
-    assert check.pairs[0].pos_location_id == REVIEW_ROW
-    assert check.pairs[0].flagged and check.pairs[0].band == "review"
-    assert [p.pos_location_id for p in check.flagged] == [REVIEW_ROW]
+    assert check.pairs[0].pos_location_id == PICKED_ROW
+    assert check.pairs[0].flagged and check.pairs[0].band == "none"
+    assert [p.pos_location_id for p in check.flagged] == [PICKED_ROW]
 
 
 def test_repairing_to_a_store_another_row_holds_blocks_naming_both_rows(taco: Matched) -> None:
@@ -157,7 +156,7 @@ def test_editor_positions_map_to_the_rows_the_editor_showed(taco: Matched) -> No
     base = taco.base()
     table = compose(base, {}, taco.scorer, taco.labels)
     view = filter_view(table, ["review", "none"])
-    assert set(view.index) == {REVIEW_ROW, *NO_PROPOSAL}
+    assert set(view.index) == set(NO_PROPOSAL)
     ids = list(view.index)
     state = {
         "edited_rows": {"0": {"bind": True, "pos_name": "ignored"}, 7: {"bind": True}},
@@ -176,11 +175,11 @@ def test_filters_by_band_bound_and_search(taco: Matched) -> None:
     assert list(filter_view(table, [BOUND]).index) == [first]
     assert first not in filter_view(table, ["auto"]).index
     assert len(filter_view(table, ["auto"])) == 36
-    name = table.at[REVIEW_ROW, "pos_name"]
-    city = table.at[REVIEW_ROW, "pos_address"].split(", ")[-2]
+    name = table.at[PICKED_ROW, "pos_name"]
+    city = table.at[PICKED_ROW, "pos_address"].split(", ")[-2]
     found = filter_view(table, search=f"{name.upper()} {city.lower()}")
-    assert REVIEW_ROW in found.index and len(found) < len(table)
-    assert list(filter_view(table, search=REVIEW_ROW).index) == [REVIEW_ROW]
+    assert PICKED_ROW in found.index and len(found) < len(table)
+    assert list(filter_view(table, search=PICKED_ROW).index) == [PICKED_ROW]
     assert filter_view(table, search="no-such-place").empty
 
 

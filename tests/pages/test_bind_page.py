@@ -32,9 +32,12 @@ from lib.ui.bind_view import COLUMN_WIDTHS, INDEX_WIDTH
 from tests.helpers import follow_consent
 from tests.pages.conftest import ConsoleEnv
 
-MERCHANT = "taco-tres"  # 40 locations; on DoorDash: 37 auto, 1 review (a closed store nearby), 2 absent
+# 40 locations; on DoorDash: 37 auto and 3 without a proposal (2 absent, and PICKED_ROW, absent too, whose
+# address only has a virtual brand's listing: the person may still pick that store, a flagged choice).
+MERCHANT = "taco-tres"
 DSP = "doordash"
-REVIEW_ROW = "taco-tres-L0022"
+PICKED_ROW = "taco-tres-L0022"
+VIRTUAL_BRAND_STORE = "doordash-taco-tres-S32347"  # "Nacho Daddy's - Warehouse District", same address
 BIND_PATH = "/onboarding/locations/bind"
 
 
@@ -124,22 +127,21 @@ def test_proposals_appear_with_the_right_bands(console_env: ConsoleEnv, org: Org
     auto = table[table["band"] == "auto"]
     assert len(auto) == 37 and auto["bind"].all()  # confident pairs are ticked in advance...
     assert all(auto.at[pos, "dsp_store"] == truth[pos] for pos in auto.index)  # ...and every one is right
-    assert list(table.index[table["band"] == "review"]) == [REVIEW_ROW]
-    assert not table.at[REVIEW_ROW, "bind"]  # a closed store nearby: proposed, not ticked
     absent = table[table["band"] == "none"]
-    assert len(absent) == 2 and (absent["dsp_store"] == NO_STORE).all() and not absent["bind"].any()
-    assert set(absent.index).isdisjoint(truth)  # the two locations DoorDash does not list
+    assert len(absent) == 3 and (absent["dsp_store"] == NO_STORE).all() and not absent["bind"].any()
+    assert set(absent.index).isdisjoint(truth)  # the three locations DoorDash does not list
+    assert "virtual brand" in table.at[PICKED_ROW, "reason"]  # why its same-address listing is not proposed
     metrics = _metrics(at)
     assert metrics["POS locations"] == "40" and metrics["Proposed · auto"] == "37"
-    assert metrics["Proposed · review"] == "1" and metrics["No proposal"] == "2"
-    assert metrics["Left without a store"] == "2" and metrics["Already bound"] == "0"
+    assert metrics["Proposed · review"] == "0" and metrics["No proposal"] == "3"
+    assert metrics["Left without a store"] == "3" and metrics["Already bound"] == "0"
     assert _review_label(at) == "Review and bind 37 pairs"
 
-    at.button_group[0].set_value(["review"]).run()  # the band filter
-    assert list(_table(at).index) == [REVIEW_ROW]
+    at.button_group[0].set_value(["none"]).run()  # the band filter
+    assert list(_table(at).index) == list(absent.index)
     at.button_group[0].set_value([]).run()
-    at.text_input(key=f"bind_search:{org.dsp_onboarding_id}").input(REVIEW_ROW).run()
-    assert list(_table(at).index) == [REVIEW_ROW]
+    at.text_input(key=f"bind_search:{org.dsp_onboarding_id}").input(PICKED_ROW).run()
+    assert list(_table(at).index) == [PICKED_ROW]
 
 
 def test_tick_untick_and_repair_without_rerunning_matching(console_env: ConsoleEnv, org: Org) -> None:
@@ -148,10 +150,10 @@ def test_tick_untick_and_repair_without_rerunning_matching(console_env: ConsoleE
     table = _table(at)
     first, second, third = table.index[0], table.index[1], table.index[2]
     other_store = table.at[second, "dsp_store"]
-    at = _edit(at, {first: {"bind": False}, REVIEW_ROW: {"bind": True}})
+    at = _edit(at, {first: {"bind": False}, PICKED_ROW: {"dsp_store": VIRTUAL_BRAND_STORE}})
     table = _table(at)
-    assert not table.at[first, "bind"] and table.at[REVIEW_ROW, "bind"]
-    assert table.at[REVIEW_ROW, "flag"] == "review band; changed by you"
+    assert not table.at[first, "bind"] and table.at[PICKED_ROW, "bind"]  # picking a store ticks the row
+    assert table.at[PICKED_ROW, "flag"] == "none band; changed by you"
     assert _review_label(at) == "Review and bind 37 pairs"  # 37 - 1 + 1
 
     # Re-pair: the second row's store for the third row, and "no store" for the second row.
@@ -207,23 +209,19 @@ def test_confirm_binds_exactly_the_ticked_pairs(console_env: ConsoleEnv, org: Or
     at = _open(console_env)
     table = _table(at)
     left_out = table.index[3]
-    at = _edit(at, {left_out: {"bind": False}, REVIEW_ROW: {"bind": True}})
-    expected = {
-        pos: table.at[pos, "dsp_store"]
-        for pos in table.index
-        if pos == REVIEW_ROW or table.at[pos, "band"] == "auto"
-    }
+    at = _edit(at, {left_out: {"bind": False}, PICKED_ROW: {"dsp_store": VIRTUAL_BRAND_STORE}})
+    expected = {pos: table.at[pos, "dsp_store"] for pos in table.index if table.at[pos, "band"] == "auto"}
+    expected[PICKED_ROW] = VIRTUAL_BRAND_STORE
     expected.pop(left_out)
     at.button(key="bind_review").click().run()
     listed = _frame_with(at, "check", "POS location", "band")
     assert len(listed) == 37
-    assert REVIEW_ROW in listed.iloc[0]["POS location"] and listed.iloc[0]["check"].startswith("⚑")
+    assert PICKED_ROW in listed.iloc[0]["POS location"] and listed.iloc[0]["check"].startswith("⚑")
     assert (listed.iloc[1:]["check"] == "").all()  # only the flagged pair is marked, and it comes first
     # Each side is listed with its address, so the pairs can be checked in the dialog itself.
     labels = store_labels(locations_frame(org.client.list_locations(org.dsp_onboarding_id)))
-    assert listed.iloc[0]["POS address"] == table.at[REVIEW_ROW, "pos_address"]
-    review_store = table.at[REVIEW_ROW, "dsp_store"]
-    assert listed.iloc[0]["DSP store address"] == labels[review_store].partition(" — ")[2] != ""
+    assert listed.iloc[0]["POS address"] == table.at[PICKED_ROW, "pos_address"]
+    assert listed.iloc[0]["DSP store address"] == labels[VIRTUAL_BRAND_STORE].partition(" — ")[2] != ""
     at.button(key="bind_confirm").click().run()
     assert not at.exception
     assert org.bound() == expected
@@ -234,8 +232,8 @@ def test_confirm_binds_exactly_the_ticked_pairs(console_env: ConsoleEnv, org: Or
     (entry,) = console_env.records.list_audit(action=LOCATIONS_BOUND)
     assert entry.outcome == "ok" and entry.request["confirmed_by"] == entry.actor
     assert {p["pos_location_id"]: p["dsp_provider_id"] for p in entry.request["pairs"]} == expected
-    review = next(p for p in entry.request["pairs"] if p["pos_location_id"] == REVIEW_ROW)
-    assert review["band"] == "review" and review["flagged"] and 0 < review["score"] < 90
+    picked = next(p for p in entry.request["pairs"] if p["pos_location_id"] == PICKED_ROW)
+    assert picked["band"] == "none" and picked["flagged"] and 0 < picked["score"] < 90
 
 
 def test_bound_locations_show_as_bound_and_repair_proposes_again(console_env: ConsoleEnv) -> None:
@@ -296,12 +294,12 @@ def test_the_detail_panel_compares_both_records_and_lists_the_alternatives(
     console_env: ConsoleEnv, org: Org
 ) -> None:
     oid = org.dsp_onboarding_id
-    at = _open(console_env)
-    at.selectbox(key=f"bind_detail_row:{oid}").set_value(REVIEW_ROW).run()
+    at = _edit(_open(console_env), {PICKED_ROW: {"dsp_store": VIRTUAL_BRAND_STORE}})
+    at.selectbox(key=f"bind_detail_row:{oid}").set_value(PICKED_ROW).run()
     assert not at.exception
     fields = _frame_with(at, "field", "POS location", "DSP store", "verdict").set_index("field")
-    assert fields.at["Name", "POS location"] == _table(at).at[REVIEW_ROW, "pos_name"]
-    assert (fields["verdict"] != "same").any()  # a review-band pair differs somewhere: that row is marked
+    assert fields.at["Name", "POS location"] == _table(at).at[PICKED_ROW, "pos_name"]
+    assert fields.at["Name", "verdict"] != "same"  # another brand's name: that row is marked
 
     # A location whose matching kept other candidates: the panel lists them with their scores.
     loaded = load_inputs(org.client, org.seeded.org_id, oid, DSP)
