@@ -90,7 +90,7 @@ def bound_stores(org_locations: Iterable[OrgLocation], dsp_source: str) -> dict[
             extra = dsp.model_extra or {}
             bound[pos_location_id(location)] = BoundStore(
                 dsp_provider_id=dsp.provider_id,
-                store_name=_text(extra.get("store_name") or extra.get("dsp_store_name")),
+                store_name=_text(dsp.store_name or extra.get("dsp_store_name")),
                 status="unknown" if dsp.status is None else str(dsp.status),
             )
     return bound
