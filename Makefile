@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+DEV_STAMP := $(VENV)/.installed-dev-stamp
 PORT ?= 8501
 
-.PHONY: run test install system-deps lint format lock
+.PHONY: run test test-fast install install-dev system-deps lint format lock
 
 # (Re)create the venv unless its pip works: an interrupted first run, or Debian's python3 without
 # python3-venv (installed here when root), otherwise leaves a .venv that every later run would trip over.
@@ -21,7 +22,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q -r requirements.lock
 	touch $(STAMP)
 
+# The tests' tools (pytest, Playwright, ruff, ...) on top of the runtime: `make run` does not need them.
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install -q -r requirements-dev.lock
+	touch $(DEV_STAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 run: install
 	$(BIN)/streamlit run app.py --server.port $(PORT)
@@ -36,14 +44,19 @@ system-deps:
 	  else echo "The tests need Debian's$$missing: run 'sudo apt-get install -y$$missing' once." >&2; exit 1; fi; \
 	fi
 
-test: install system-deps
+test: install-dev system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The edit-test loop: everything but the browser tests.
+test-fast: install-dev system-deps
+	$(BIN)/pytest --ignore=tests/browser -m "not browser"
 
 lint format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-lock:
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+# Pin what .venv has installed: runtime (pyproject dependencies) and development (the dev extra) apart.
+lock: install-dev
+	$(BIN)/python tools/lock.py
