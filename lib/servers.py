@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,19 +43,32 @@ class ServerProcess:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
 
 
-def wait_healthy(server: ServerProcess, health_path: str, seconds: float = 60) -> None:
-    """Poll base_url + health_path until it answers 200; raise (with the log's end) if it exits or stalls."""
+def poll_healthy(
+    url: str,
+    alive: Callable[[], bool],
+    seconds: float = 60,
+    tail: Callable[[], str] = str,
+    interval: float = 0.2,
+) -> None:
+    """Poll GET url until it answers 200; raise (with `tail()`) if `alive()` fails or time is up."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"{server.base_url} exited early:\n{server.log_tail()}")
+        if not alive():
+            raise RuntimeError(f"{url} exited early:\n{tail()}".rstrip())
         try:
-            if httpx.get(server.base_url + health_path, timeout=1).status_code == 200:
+            if httpx.get(url, timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{server.base_url} did not answer within {seconds:.0f} s:\n{server.log_tail()}")
+        time.sleep(interval)
+    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s:\n{tail()}".rstrip())
+
+
+def wait_healthy(server: ServerProcess, health_path: str, seconds: float = 60) -> None:
+    """Poll base_url + health_path until it answers 200; raise (with the log's end) if it exits or stalls."""
+    poll_healthy(
+        server.base_url + health_path, lambda: server.process.poll() is None, seconds, server.log_tail
+    )
 
 
 @contextmanager

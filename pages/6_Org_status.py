@@ -36,6 +36,7 @@ from lib.ui.badges import attention_column, note_badge, with_attention_pills
 from lib.ui.context import page_setup
 from lib.ui.feedback import attempt
 from lib.ui.guards import require_org
+from lib.ui.metrics import metric_grid
 
 CACHE_TTL_SECONDS = 120  # an account manager re-checking after a bind waits at most this long, or refreshes
 
@@ -120,19 +121,20 @@ if table.empty:
     st.stop()
 
 summary, counts = overview(console.target.base_url, org_id, dsps, result.fetched_at, table)
-row1 = st.columns(4)
-row1[0].metric("Locations", f"{summary.locations:,}")
-row1[1].metric("Active", f"{summary.active:,}")
-row1[2].metric("Bound to every connected DSP", f"{summary.bound_to_all:,}")
-row1[3].metric("Bound to no DSP", f"{summary.bound_to_none:,}")
-row2 = st.columns(4)
-row2[0].metric("DSP approvals", f"{summary.dsp_approved:,}")
-row2[1].metric("DSP pending", f"{summary.dsp_pending:,}")
-row2[2].metric("DSP other (rejected, paused…)", f"{summary.dsp_other:,}")
-row2[3].metric("DSPs", f"{len(dsp_columns(table)):,}")
-row3 = st.columns(4)
-row3[0].metric("Locations needing action", f"{summary.action_needed:,}")
-row3[1].metric("Locations with an unknown status", f"{summary.unknown_status:,}")
+metric_grid(
+    [
+        ("Locations", summary.locations),
+        ("Active", summary.active),
+        ("Bound to every connected DSP", summary.bound_to_all),
+        ("Bound to no DSP", summary.bound_to_none),
+        ("DSP approvals", summary.dsp_approved),
+        ("DSP pending", summary.dsp_pending),
+        ("DSP other (rejected, paused…)", summary.dsp_other),
+        ("DSPs", len(dsp_columns(table))),
+        ("Locations needing action", summary.action_needed),
+        ("Locations with an unknown status", summary.unknown_status),
+    ]
+)
 
 if not counts.empty:
     st.markdown("**Locations by DSP status**")

@@ -33,6 +33,7 @@ from lib.stream.client import StreamClient
 from lib.ui.access import button_state
 from lib.ui.badges import attention_column, with_attention_pills
 from lib.ui.context import page_setup
+from lib.ui.metrics import metric_grid
 from lib.ui.watch import render_needs_attention
 
 CACHE_TTL_SECONDS = 300
@@ -134,19 +135,20 @@ view = filter_table(
 
 # Connected DSPs per org from the console's records: an active DSP with nothing bound yet still counts.
 summary = summarize(view, connected)
-row = st.columns(4)
-row[0].metric("Organizations", f"{summary.orgs:,}")
-row[1].metric("Locations", f"{summary.locations:,}")
-row[2].metric("Active", f"{summary.active:,}")
-row[3].metric("Bound to every connected DSP", f"{summary.bound_to_all:,}")
-row = st.columns(4)
-row[0].metric("Bound to no DSP", f"{summary.bound_to_none:,}")
-row[1].metric("Orgs with unbound locations", f"{summary.orgs_with_unbound:,}")
-row[2].metric("DSP approvals", f"{summary.dsp_approved:,}")
-row[3].metric("DSP pending / other", f"{summary.dsp_pending:,} / {summary.dsp_other:,}")
-row = st.columns(4)
-row[0].metric("Locations needing action", f"{summary.action_needed:,}")
-row[1].metric("Locations with an unknown status", f"{summary.unknown_status:,}")
+metric_grid(
+    [
+        ("Organizations", summary.orgs),
+        ("Locations", summary.locations),
+        ("Active", summary.active),
+        ("Bound to every connected DSP", summary.bound_to_all),
+        ("Bound to no DSP", summary.bound_to_none),
+        ("Orgs with unbound locations", summary.orgs_with_unbound),
+        ("DSP approvals", summary.dsp_approved),
+        ("DSP pending / other", f"{summary.dsp_pending:,} / {summary.dsp_other:,}"),
+        ("Locations needing action", summary.action_needed),
+        ("Locations with an unknown status", summary.unknown_status),
+    ]
+)
 
 left, right = st.columns(2)
 with left:

@@ -20,12 +20,12 @@ from lib.export.tables import (
     Portfolio,
     connected_dsps,
     connected_dsps_by_org,
-    error_message,
     fetch_org_table,
     portfolio_table,
 )
 from lib.export.writers import FORMATS, check_format, write_table
 from lib.numbers import count
+from lib.stream.errors import error_sentence
 from lib.watch.analytics import HISTORY_TABLES
 
 EXIT_OK = 0
@@ -151,7 +151,7 @@ def _with_client(
         try:
             client.check_connection()  # one token request: an unreachable API fails here, clearly, once
         except Exception as exc:
-            return _fail(error_message(exc), err)
+            return _fail(error_sentence(exc), err)
         if args.org:
             return _export_org(args.org.strip(), args.out, fmt, client, records, out, err)
         return _export_all(args, fmt, client, records, orgs, out, err)
@@ -167,7 +167,7 @@ def _export_org(
         dsps = connected_dsps(records.list_onboardings(org_id))
         result = fetch_org_table(client, org_id, dsps, org.name if org else None)
     except Exception as exc:
-        return _fail(f"organization {org_id}: {error_message(exc)}", err)
+        return _fail(f"organization {org_id}: {error_sentence(exc)}", err)
     written = write_table(result.table, path, fmt)
     print(
         f"Wrote {count(len(result.table), 'location')} of {org_id} to {written} "

@@ -18,6 +18,7 @@ import pandas as pd
 
 from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import Attention, org_location_note
+from lib.stream.errors import error_sentence
 from lib.stream.models import OrgLocation
 from lib.stream.partial import unreadable_summary
 
@@ -441,17 +442,6 @@ class Portfolio:
         ).astype("str")
 
 
-def error_message(exc: BaseException) -> str:
-    """The user-facing sentence for an error (StreamError carries one), else a generic sentence."""
-    message = getattr(exc, "user_message", None)
-    if isinstance(message, str) and message:
-        return message
-    return (
-        f"Something unexpected went wrong ({type(exc).__name__}). Try again; if it keeps happening, "
-        "check the logs."
-    )
-
-
 def _as_ref(org: Any) -> OrgRef:
     if isinstance(org, OrgRef):
         return org
@@ -486,7 +476,7 @@ def fetch_concurrently(
             try:
                 yield futures[future], future.result(), None
             except Exception as exc:  # one org failing must not hide the others
-                yield futures[future], None, error_message(exc)
+                yield futures[future], None, error_sentence(exc)
             if progress:
                 progress(done, total)
 

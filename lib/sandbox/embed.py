@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,11 +11,11 @@ from typing import Any
 import httpx
 import uvicorn
 
+from lib.servers import HOST, poll_healthy
+
 from .app import create_app
 from .credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from .settings import SandboxSettings
-
-HOST = "127.0.0.1"
 
 
 @dataclass
@@ -89,17 +88,9 @@ def start_background(data_dir: Path | None = None, port: int = 0, **overrides: A
     )
     thread.start()
     base_url = f"http://{HOST}:{actual_port}"
-    deadline = time.monotonic() + 20
-    while True:
-        if not thread.is_alive():
-            raise RuntimeError(f"The sandbox failed to start on {base_url}.")
-        try:
-            if server.started and httpx.get(f"{base_url}/sandbox/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError(f"The sandbox did not answer on {base_url} within 20 s.")
-        time.sleep(0.02)
+    try:
+        poll_healthy(f"{base_url}/sandbox/health", thread.is_alive, 20, interval=0.02)
+    except RuntimeError:
+        server.should_exit = True
+        raise
     return EmbeddedSandbox(base_url, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, settings, server, thread)

@@ -5,49 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-MASK = "***"
+from lib.redaction import MASK, is_secret_key, redact_text
 
-# Compared after lower-casing and dropping "-", "_" and spaces, so "Client-Secret" and "client_secret" match.
-_SECRET_PARTS: tuple[str, ...] = (
-    "secret",
-    "token",
-    "password",
-    "passwd",
-    "authorization",
-    "codeverifier",
-    "apikey",
-    "privatekey",
-    "credential",
-    "cookie",
-)
-# Matched whole: an OAuth or manual integration `code` is short-lived but still a credential, while
-# "postal_code" or "country_code" are plain address data and must survive.
-_SECRET_EXACT: frozenset[str] = frozenset({"code", "oauthcode", "integrationcode", "authcode"})
-
-_QUERY_SECRET = re.compile(
-    r"(?P<key>[?&;](?:code|access_token|refresh_token|id_token|token|client_secret|password|code_verifier)=)"
-    r"[^&#\s\"']*",
-    re.IGNORECASE,
-)
-_BEARER = re.compile(r"(?P<key>\b(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
-
-
-def is_secret_key(key: str) -> bool:
-    """True when a mapping key names something that must never be stored."""
-    norm = re.sub(r"[\s_\-]", "", str(key)).lower()
-    return norm in _SECRET_EXACT or any(part in norm for part in _SECRET_PARTS)
-
-
-def redact_text(text: str) -> str:
-    """Mask secret-looking query parameters (`?code=…`) and bearer/basic credentials inside free text."""
-    text = _QUERY_SECRET.sub(lambda m: m.group("key") + MASK, text)
-    return _BEARER.sub(lambda m: m.group("key") + MASK, text)
+__all__ = ["MASK", "is_secret_key", "redact", "redact_text", "to_json_safe"]
 
 
 def redact(value: Any) -> Any:

@@ -326,3 +326,13 @@ def _seconds(value: float | None) -> str:
         return "a moment"
     whole = max(1, round(value))
     return f"{whole} second" if whole == 1 else f"{whole} seconds"
+
+
+def error_sentence(exc: BaseException) -> str:
+    """A sentence that says what happened and what to do, for any error an API call can raise."""
+    if isinstance(exc, StreamError):
+        return exc.user_message
+    return (
+        f"Something unexpected went wrong ({type(exc).__name__}). Try again; if it keeps happening, check the"
+        " logs."
+    )

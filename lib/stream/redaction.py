@@ -8,12 +8,12 @@ say) is masked before any handler sees it.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections import OrderedDict
 
+from lib.redaction import MASK, redact_text
+
 LOGGER_NAME = "lib.stream"
-MASK = "[REDACTED]"
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -22,20 +22,6 @@ logger = logging.getLogger(LOGGER_NAME)
 _MIN_SECRET_LENGTH = 8
 # Tokens rotate every hour or so; remembering the latest few hundred covers any live token many times over.
 _MAX_SECRETS = 512
-
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*"), rf"\1 {MASK}"),
-    (
-        re.compile(
-            r"(?i)([\"']?(?:access_token|refresh_token|client_secret|id_token|authorization)[\"']?\s*[:=]\s*)"
-            r"([\"'])[^\"']*\2"
-        ),
-        rf"\1\2{MASK}\2",
-    ),
-    (re.compile(r"(?i)\b(access_token|refresh_token|client_secret|id_token)=[^&\s\"',;]+"), rf"\1={MASK}"),
-    # An OAuth authorization code in a redirect URL is a one-time credential too.
-    (re.compile(r"(?i)([?&]code=)[^&#\s\"',;)]+"), rf"\1{MASK}"),
-)
 
 
 class SecretRegistry:
@@ -63,9 +49,7 @@ class SecretRegistry:
         for value in values:
             if value in text:
                 text = text.replace(value, MASK)
-        for pattern, replacement in _PATTERNS:
-            text = pattern.sub(replacement, text)
-        return text
+        return redact_text(text)
 
     def __repr__(self) -> str:
         return f"SecretRegistry(<{len(self._values)} secrets>)"

@@ -8,20 +8,12 @@ from typing import TypeVar
 
 import streamlit as st
 
-from lib.stream.errors import StreamError
+from lib.stream.errors import StreamError, error_sentence
+
+__all__ = ["attempt", "error_sentence", "show_error"]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-
-def error_sentence(exc: Exception) -> str:
-    """A sentence that says what happened and what to do, for any error an API call can raise."""
-    if isinstance(exc, StreamError):
-        return exc.user_message
-    return (
-        f"Something unexpected went wrong ({type(exc).__name__}). Try again; if it keeps happening, check the"
-        " logs."
-    )
 
 
 def show_error(exc: Exception) -> None:

@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from lib.access import Action
-from lib.export.tables import error_message
 from lib.store.watch import WatchRecords
 from lib.ui.access import action_button, console_secrets
 from lib.ui.context import Console, console_settings
+from lib.ui.feedback import error_sentence
 from lib.ui.flash import flash, show_flash
 from lib.ui.tables import table_view
 from lib.watch import run_pass, watch_settings
@@ -119,7 +119,7 @@ def check_now(console: Console, key: str) -> None:
         result = run_pass(console.records, console.client, settings, actor=console.actor, progress=progress)
     except Exception as exc:  # the pass failing must read as a sentence, not a traceback
         bar.empty()
-        st.error(f"The check did not finish: {error_message(exc)}", icon="⚠️")
+        st.error(f"The check did not finish: {error_sentence(exc)}", icon="⚠️")
         return
     bar.empty()
     kind = "warning" if result.exit_code else "success"

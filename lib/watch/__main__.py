@@ -78,13 +78,13 @@ def run(
 
 
 def _one_pass(records: object, client: object, settings: object, out: TextIO, err: TextIO) -> int:
-    from lib.export.tables import error_message
+    from lib.stream.errors import error_sentence
     from lib.watch.run import run_pass
 
     try:
         result = run_pass(records, client, settings)  # type: ignore[arg-type]
     except Exception as exc:
-        print(f"error: the pass did not finish: {error_message(exc)}", file=err)
+        print(f"error: the pass did not finish: {error_sentence(exc)}", file=err)
         return EXIT_FAILED
     print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {result.summary_line()}", file=out, flush=True)
     for org_id, error in result.failures:
