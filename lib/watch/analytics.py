@@ -165,23 +165,16 @@ def org_timeline(watch: WatchRecords, org_id: str, now: datetime) -> pd.DataFram
                 }
             )
         )
-    locs = watch.location_history_frame(org_id)
-    if len(locs):
-        locs = locs.assign(valid_to=locs["valid_to"].astype(object).where(locs["valid_to"].notna(), None))
-        grouped = (
-            locs.groupby(["channel", "status", "valid_from", "valid_to"], dropna=False, sort=True)
-            .size()
-            .rename("locations")
-            .reset_index()
-        )
+    spans = watch.location_spans_frame(org_id)
+    if len(spans):
         parts.append(
             pd.DataFrame(
                 {
-                    "lane": "locations · " + grouped["channel"],
-                    "status": grouped["status"],
-                    "start": grouped["valid_from"],
-                    "end": grouped["valid_to"],
-                    "locations": grouped["locations"],
+                    "lane": "locations · " + spans["channel"],
+                    "status": spans["status"],
+                    "start": spans["valid_from"],
+                    "end": spans["valid_to"],
+                    "locations": spans["locations"],
                 }
             )
         )
