@@ -35,11 +35,26 @@ tab_names = ["Entries"] + (["Role settings"] if can(console.role, Action.VIEW_RO
 tabs = st.tabs(tab_names)
 
 
-def _org_label(org_id: str) -> str:
+ORG_NAMES = {o.org_id: o.name for o in records.list_orgs() if o.name}
+
+
+def _org_label(org_id: str | None) -> str:
     if org_id == ALL:
         return ALL
-    org = records.get_org(org_id)
-    return f"{org.name} ({org_id})" if org and org.name else org_id
+    if not org_id:
+        return "—"
+    return f"{ORG_NAMES[org_id]} ({org_id})" if org_id in ORG_NAMES else org_id
+
+
+def _scalars(entry: AuditEntry) -> pd.DataFrame:
+    """The entry's plain values (what was asked, what came back) as one small two-column table."""
+    rows = [
+        {"field": key if where == "asked" else f"{key} (result)", "value": str(value)}
+        for where, data in (("asked", entry.request), ("result", entry.detail or {}))
+        for key, value in data.items()
+        if not isinstance(value, list | dict) and value not in (None, "")
+    ]
+    return pd.DataFrame(rows, columns=["field", "value"])
 
 
 def _pairs_frames(entry: AuditEntry) -> dict[str, pd.DataFrame]:
@@ -83,6 +98,7 @@ with tabs[0]:
 
     frame = audit_frame(entries)
     frame["action"] = frame["action"].map(lambda a: ACTION_LABELS.get(a, a))
+    frame["org_id"] = frame["org_id"].map(_org_label)  # the name a person knows the org by, then its id
     st.caption(f"{len(entries)} of {len(visible)} entries you can see match the filters. Newest first.")
     if entries:
         st.dataframe(
@@ -124,17 +140,21 @@ with tabs[0]:
         entry = by_id[chosen]
         left, right = st.columns(2)
         left.markdown(f"**Who** {entry.actor}  \n**When** {entry.at:%Y-%m-%d %H:%M:%S} UTC")
-        right.markdown(f"**Org** {entry.org_id or '—'}  \n**Outcome** {entry.outcome}")
+        right.markdown(f"**Org** {_org_label(entry.org_id)}  \n**Outcome** {entry.outcome}")
         if entry.error:
             st.error(entry.error)
+        values = _scalars(entry)
+        if not values.empty:
+            st.dataframe(values, hide_index=True, width="stretch", key="audit_entry_values")
         frames = _pairs_frames(entry)
         if entry.action == LOCATIONS_BOUND and not frames:
             st.caption("This bind entry lists no pairs.")
-        for title, table in frames.items():
-            st.markdown(f"**{title}**")
-            st.dataframe(table, hide_index=True, width="stretch")
-        shown: dict[str, Any] = {"asked": entry.request, "result": entry.detail}
-        st.code(json.dumps(shown, indent=2, sort_keys=True, default=str), language="json")
+        for title, table in frames.items():  # a bind's pairs: a scrolling table, not a page of JSON
+            st.markdown(f"**{title}** · {len(table):,} rows")
+            st.dataframe(table, hide_index=True, width="stretch", height=min(36 + 35 * len(table), 320))
+        with st.expander("Raw entry (JSON)"):
+            shown: dict[str, Any] = {"asked": entry.request, "result": entry.detail}
+            st.code(json.dumps(shown, indent=2, sort_keys=True, default=str), language="json")
 
 
 if len(tabs) > 1:

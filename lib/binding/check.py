@@ -25,6 +25,8 @@ class PlannedPair:
     flag: str = ""
     changed: bool = False
     replaces: str | None = None  # the store this POS location is bound to now, when re-pairing
+    proposed: str | None = None  # the store the console proposed, when the person chose another one
+    proposed_name: str | None = None
     wave: int = 0  # pairs of a later wave take a store that an earlier wave releases
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,6 +84,7 @@ def check_table(table: pd.DataFrame, base: pd.DataFrame, labels: Mapping[str, st
     """Pairs to bind (flagged first, riskiest first) and everything that blocks confirming them."""
     ticked = table["bind"].to_numpy(dtype=bool) & (table["dsp_store"] != NO_STORE).to_numpy()
     bound = base["bound_dsp"].reindex(table.index).fillna("")
+    proposals = base["proposed_dsp"].reindex(table.index).fillna(NO_STORE)
     claims: dict[str, list[tuple[str, str, bool]]] = {}
     pairs: list[PlannedPair] = []
     columns = zip(
@@ -94,12 +97,14 @@ def check_table(table: pd.DataFrame, base: pd.DataFrame, labels: Mapping[str, st
         table["score"].tolist(),
         table["band"].tolist(),
         table["changed"].tolist(),
+        proposals.tolist(),
         strict=True,
     )
-    for pos_id, tick, store, held, name, flag, score, band, changed in columns:
+    for pos_id, tick, store, held, name, flag, score, band, changed, proposal in columns:
         if tick:
             claims.setdefault(store, []).append((pos_id, name, store == held))
             if store != held:
+                other = _other_proposal(proposal, store)
                 pairs.append(
                     PlannedPair(
                         pos_location_id=str(pos_id),
@@ -112,6 +117,8 @@ def check_table(table: pd.DataFrame, base: pd.DataFrame, labels: Mapping[str, st
                         flag=str(flag),
                         changed=bool(changed),
                         replaces=held or None,
+                        proposed=other,
+                        proposed_name=labels.get(other, other).partition(" — ")[0] if other else None,
                     )
                 )
         elif held:  # a bound location that is not re-paired keeps its store
@@ -127,6 +134,11 @@ def check_table(table: pd.DataFrame, base: pd.DataFrame, labels: Mapping[str, st
         key=lambda p: (p.wave, not p.flagged, p.score if p.flagged else 0.0, p.pos_name, p.pos_location_id)
     )
     return Check(pairs=pairs, duplicates=duplicates, problems=problems)
+
+
+def _other_proposal(proposal: str, chosen: str) -> str | None:
+    """The proposed store when the person chose a different one (the audit keeps both)."""
+    return proposal if proposal not in (NO_STORE, "", chosen) else None
 
 
 def _order_waves(pairs: list[PlannedPair], bound: pd.Series) -> tuple[list[PlannedPair], list[str]]:

@@ -170,6 +170,8 @@ def audit_payload(
                 "flagged": p.flagged,
                 "flag": p.flag,
                 "changed": p.changed,
+                "proposed_dsp_provider_id": p.proposed,
+                "proposed_store_name": p.proposed_name,
                 "replaces": p.replaces,
             }
             for p in pairs

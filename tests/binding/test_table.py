@@ -95,6 +95,11 @@ def test_repairing_to_a_store_another_row_holds_blocks_naming_both_rows(taco: Ma
     assert not check.blocked
     assert check.pairs[0].pos_location_id == mover and check.pairs[0].dsp_provider_id == store
     assert holder not in {p.pos_location_id for p in check.pairs}
+    # The audit keeps what was proposed beside what was chosen; an unchanged pair has nothing to add.
+    chosen = check.pairs[0]
+    assert chosen.proposed == base.at[mover, "proposed_dsp"] and chosen.proposed != store
+    assert chosen.proposed_name == taco.labels[chosen.proposed].partition(" — ")[0]
+    assert all(p.proposed is None for p in check.pairs[1:])
 
 
 def test_bound_locations_show_as_bound_and_are_not_proposed_again(taco: Matched) -> None:

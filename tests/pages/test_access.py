@@ -222,7 +222,7 @@ def test_sign_out_ends_the_session(env: Env) -> None:
 def test_account_manager_sees_own_entries_and_their_orgs(env: Env) -> None:
     at = run(AUDIT_PAGE, user=signed_in("AM@example.com"), secrets=SIGNED_IN)
     assert audit_actors(at) == ["am@example.com", "am@example.com", "boss@example.com"]
-    assert set(at.dataframe[0].value["org_id"]) == {"org-am"}
+    assert set(at.dataframe[0].value["org_id"]) == {"AM Pizza (org-am)"}  # its name, then its id
     assert [t.label for t in at.tabs] == ["Entries"]  # no role settings
 
 
@@ -274,7 +274,7 @@ def test_bind_entry_detail_shows_pairs_and_scores(env: Env) -> None:
     at = run(AUDIT_PAGE)
     bind = next(e for e in env.records.list_audit(action=LOCATIONS_BOUND))
     at.selectbox(key="audit_entry").set_value(bind.id).run()
-    pairs = at.dataframe[1].value
+    [pairs] = [d.value for d in at.dataframe if "location_id" in d.value.columns]
     assert pairs.to_dict("records") == [{"location_id": "L1", "store_id": "S9", "score": 0.97}]
 
 
