@@ -7,14 +7,13 @@ from lib.onboarding import actions
 from lib.onboarding.forms import (
     ORG_FIELD_LABELS,
     OrgForm,
-    api_field_problem,
-    api_field_to_form,
+    api_field_problems,
     create_org_error,
     validate_org_form,
     validate_org_id,
 )
 from lib.onboarding.org_table import org_frame, org_label
-from lib.stream.errors import ConflictError, StreamError, ValidationError
+from lib.stream.errors import StreamError
 from lib.ui.access import action_submit
 from lib.ui.context import CURRENT_ORG_KEY, page_setup, set_current_org
 from lib.ui.feedback import error_sentence
@@ -83,11 +82,7 @@ if submitted:
                 org = actions.create_org(console.client, console.records, console.actor, form)
         except StreamError as exc:
             st.session_state[FORM_ERROR_KEY] = create_org_error(exc)
-            if isinstance(exc, ValidationError | ConflictError):
-                for detail in exc.details:
-                    field = api_field_to_form(detail.field)
-                    if field:
-                        problems[field] = api_field_problem(field, detail.message)
+            problems.update(api_field_problems(exc))
         else:
             set_current_org(org.org_id)
             st.session_state[RESET_KEY] = True

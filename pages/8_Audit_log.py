@@ -172,16 +172,7 @@ if len(tabs) > 1:
                 else f"a local operator acts as {settings.local_role.label}"
             )
             st.warning(f"Sign-in is not configured: {note}.")
-        rows: list[dict[str, str]] = []
-        for role in sorted(Role, key=lambda r: -r.rank):
-            rows += [
-                {"role": role.label, "by": "email", "who": e}
-                for e in sorted(settings.rules.emails.get(role, ()))
-            ]
-            rows += [
-                {"role": role.label, "by": "domain", "who": f"@{d}"}
-                for d in sorted(settings.rules.domains.get(role, ()))
-            ]
+        rows = settings.rules.table()
         if rows:
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         else:

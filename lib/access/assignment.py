@@ -87,6 +87,17 @@ class RoleRules:
         by_domain = [role for role, members in self.domains.items() if domain in members]
         return _highest(by_domain) if by_domain else None
 
+    def table(self) -> list[dict[str, str]]:
+        """Every assignment as a row (role, by email or domain, who), highest role first."""
+        rows: list[dict[str, str]] = []
+        for role in sorted(Role, key=lambda r: -r.rank):
+            rows += [{"role": role.label, "by": "email", "who": e} for e in sorted(self.emails.get(role, ()))]
+            rows += [
+                {"role": role.label, "by": "domain", "who": f"@{d}"}
+                for d in sorted(self.domains.get(role, ()))
+            ]
+        return rows
+
     def conflicts(self) -> dict[str, list[Role]]:
         """Emails listed under more than one role (the highest applies): worth fixing in the settings."""
         seen: dict[str, list[Role]] = {}

@@ -8,6 +8,7 @@ from lib.binding.execute import (
     BindRun,
     PairOutcome,
     audit_payload,
+    bind_and_audit,
     bind_pairs,
     plan_batches,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "PairScorer",
     "PlannedPair",
     "audit_payload",
+    "bind_and_audit",
     "bind_pairs",
     "bound_stores",
     "build_base",

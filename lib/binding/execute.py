@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from lib.binding.check import PlannedPair
+from lib.store import LOCATIONS_BOUND, Records
 from lib.stream.errors import ConflictError, StreamError, ValidationError
 from lib.stream.models import BindPair, BindResponse
 
@@ -193,3 +194,28 @@ def audit_payload(
     if failed:
         error = f"{len(failed)} of {len(run.outcomes)} pairs were not bound: {failed[0].message}"
     return AuditPayload(request=request, outcome="error" if failed else "ok", detail=detail, error=error)
+
+
+def bind_and_audit(
+    client: Binder,
+    records: Records,
+    actor: str,
+    org_id: str | None,
+    onboarding_id: str,
+    dsp_source: str,
+    pairs: Sequence[PlannedPair],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_progress: ProgressFn | None = None,
+    retry: bool = False,
+) -> BindRun:
+    """Bind the confirmed pairs and write their one audit entry (who confirmed, every pair, the results).
+
+    The bind use case: the Bind screen calls it, and so can a notebook or CLI with the same audit.
+    """
+    run = bind_pairs(client, onboarding_id, pairs, batch_size=batch_size, on_progress=on_progress)
+    payload = audit_payload(onboarding_id, dsp_source, pairs, run, actor, retry=retry)
+    records.audit(
+        actor, LOCATIONS_BOUND, org_id, payload.request, payload.outcome, payload.detail, payload.error
+    )
+    return run

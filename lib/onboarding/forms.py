@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from lib.stream.errors import ConflictError, StreamError
+from lib.stream.errors import ConflictError, StreamError, ValidationError
 
 # The same loose shape the API accepts: something@domain.tld, no spaces. Stricter checks belong to the API.
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -71,6 +71,18 @@ def api_field_problem(field: str, message: str) -> str:
     if text[:1].islower():  # "is already used by …": a predicate that needs the field as its subject
         return f"The API says: {label[:1].lower()}{label[1:]} {text}."
     return f"The API says about the {label[:1].lower()}{label[1:]}: {text}."
+
+
+def api_field_problems(exc: StreamError) -> dict[str, str]:
+    """The API's complaints about the org form's fields (validation errors, conflicts), by form field."""
+    if not isinstance(exc, ValidationError | ConflictError):
+        return {}
+    problems: dict[str, str] = {}
+    for detail in exc.details:
+        field = api_field_to_form(detail.field)
+        if field:
+            problems[field] = api_field_problem(field, detail.message)
+    return problems
 
 
 def create_org_error(exc: StreamError) -> str:

@@ -16,8 +16,7 @@ from lib.binding import (
     EDITOR_COLUMNS,
     NO_STORE,
     PlannedPair,
-    audit_payload,
-    bind_pairs,
+    bind_and_audit,
     compare_fields,
     component_scores,
     top_choices,
@@ -26,7 +25,7 @@ from lib.binding.frames import BindInputs
 from lib.numbers import number
 from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import Attention, binding_groups
-from lib.store import LOCATIONS_BOUND, OnboardingRecord
+from lib.store import OnboardingRecord
 from lib.ui import bind_state as state
 from lib.ui.access import allowed
 from lib.ui.badges import note_badge
@@ -249,22 +248,17 @@ def run_bind(
     def progress(done: int, of: int) -> None:
         bar.progress(done / max(of, 1), text=f"{done} of {of} pairs sent")
 
-    run = bind_pairs(
+    run = bind_and_audit(
         console.client,
+        console.records,
+        console.actor,
+        console.org_id,
         oid,
+        onboarding.source,
         pairs,
         batch_size=state.batch_size(DEFAULT_BATCH_SIZE),
         on_progress=progress,
-    )
-    payload = audit_payload(oid, onboarding.source, pairs, run, console.actor, retry=retry)
-    console.records.audit(
-        console.actor,
-        LOCATIONS_BOUND,
-        console.org_id,
-        payload.request,
-        payload.outcome,
-        payload.detail,
-        payload.error,
+        retry=retry,
     )
     state.set_result(
         oid,

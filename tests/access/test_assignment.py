@@ -69,3 +69,12 @@ def test_conflicts_lists_emails_with_several_roles() -> None:
     )
     assert rules.conflicts() == {"x@example.com": [Role.ANALYST, Role.ADMIN]}
     assert rules.role_of("x@example.com") is Role.ADMIN
+
+
+def test_the_role_table_lists_every_assignment_highest_role_first() -> None:
+    rules = RoleRules.from_section({"analysts": ["b@x.test", "a@x.test"], "admin_domains": ["corp.test"]})
+    assert rules.table() == [
+        {"role": Role.ADMIN.label, "by": "domain", "who": "@corp.test"},
+        {"role": Role.ANALYST.label, "by": "email", "who": "a@x.test"},
+        {"role": Role.ANALYST.label, "by": "email", "who": "b@x.test"},
+    ]

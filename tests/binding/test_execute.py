@@ -10,7 +10,7 @@ import pytest
 from benchmarks.seed import DSP_SOURCE, SeededOrg, seed_org, true_pairs
 from lib.binding import (
     PlannedPair,
-    audit_payload,
+    bind_and_audit,
     bind_pairs,
     bound_stores,
     load_inputs,
@@ -121,19 +121,20 @@ def test_audit_entry_records_pairs_scores_and_who_confirmed(
     pairs = _planned(list(true_pairs("taco-tres", DSP_SOURCE)[:3]))
     pairs[0] = PlannedPair(**{**pairs[0].to_dict(), "score": 71.5, "band": "review", "flagged": True})
     sandbox.set_faults(fail_next=3, fail_path=BIND_PATH)
-    run = bind_pairs(client, org.dsp_onboarding_id, pairs, batch_size=1)
-    payload = audit_payload(org.dsp_onboarding_id, DSP_SOURCE, pairs, run, "am@example.com")
     with Records(f"sqlite:///{tmp_path / 'records.db'}") as records:
-        records.audit(
+        # The use case a notebook or CLI calls too: bind, then one audit entry.
+        run = bind_and_audit(
+            client,
+            records,
             "am@example.com",
-            LOCATIONS_BOUND,
             org.org_id,
-            payload.request,
-            payload.outcome,
-            payload.detail,
-            payload.error,
+            org.dsp_onboarding_id,
+            DSP_SOURCE,
+            pairs,
+            batch_size=1,
         )
         (entry,) = records.list_audit(org_id=org.org_id, action=LOCATIONS_BOUND)
+    assert len(run.failed) == 1
     assert entry.actor == "am@example.com" and entry.outcome == "error"
     assert entry.request["confirmed_by"] == "am@example.com"
     assert [

@@ -10,13 +10,14 @@ from lib.onboarding.actions import mask_state
 from lib.onboarding.forms import (
     OrgForm,
     api_field_problem,
+    api_field_problems,
     api_field_to_form,
     create_org_error,
     validate_org_form,
     validate_org_id,
 )
 from lib.onboarding.returns import base_url, build_return_url, parse_callback, public_base_url
-from lib.stream.errors import ConflictError, ServerError
+from lib.stream.errors import ConflictError, FieldError, ServerError, ValidationError
 
 
 def test_a_complete_form_passes_and_builds_the_guide_body() -> None:
@@ -119,3 +120,12 @@ def test_a_create_conflict_says_to_change_the_provider_id_or_add_the_existing_or
     assert "Reload" not in sentence
     other = ServerError("boom", status_code=503)
     assert create_org_error(other) == other.user_message
+
+
+def test_api_field_complaints_land_on_the_form_fields_they_name() -> None:
+    refused = ValidationError(
+        "invalid",
+        details=[FieldError("user.email", "is not a valid email"), FieldError("user.phone", "too long")],
+    )
+    assert api_field_problems(refused) == {"email": "The API says: user email is not a valid email."}
+    assert api_field_problems(ServerError("boom")) == {}
