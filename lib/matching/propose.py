@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import OSA
 
 from lib.matching.assign import assign_one_to_one
 from lib.matching.block import candidate_pairs
@@ -81,6 +82,16 @@ def location_words(*frames: pd.DataFrame) -> frozenset[str]:
     return frozenset(words)
 
 
+def _brand_typos(cores: list[str], brand: frozenset[str]) -> frozenset[str]:
+    """Short words one edit from a brand word ('tco' for 'taco'): a typo, not another brand's word."""
+    long = [b for b in brand if len(b) >= 4]
+    return frozenset(
+        t
+        for t in {t for c in cores for t in c.split()} - brand
+        if len(t) >= 3 and any(OSA.distance(t, b, score_cutoff=1) <= 1 for b in long)
+    )
+
+
 def add_keys(norm: pd.DataFrame, brand: frozenset[str], places: frozenset[str] = frozenset()) -> pd.DataFrame:
     """The normalised frame plus the derived keys blocking and scoring use (brand words split off).
 
@@ -96,8 +107,11 @@ def add_keys(norm: pd.DataFrame, brand: frozenset[str], places: frozenset[str] =
     out["brand_hits"] = _objects(
         " ".join(sorted({canon[t] for t in n.split() if canon.get(t) in distinctive})) for n in names
     )
+    typos = _brand_typos(out["core"].tolist(), brand)
     out["extra"] = _objects(
-        " ".join(t for t in c.split() if t not in words and t not in places and not t.isdigit())
+        " ".join(
+            t for t in c.split() if t not in words and t not in places and t not in typos and not t.isdigit()
+        )
         if brand
         else ""
         for c in out["core"].tolist()

@@ -261,7 +261,19 @@ def score_pairs(
     below_review = cfg.review_threshold - 10.0
     # Without a house number the street does not name the place: only a close name can.
     unplaced = out["number_missing"] & (out["name_score"] < cfg.name_min + 20) & ~same_phone
-    never = (elsewhere & ~same_phone) | out["other_brand"] | unplaced
+    # Another brand in this store's own kitchen (same number, street, ZIP and unit) whose name still
+    # resembles the store's: a virtual brand. Never pre-ticked, but shown for a look ("virtual brand?"),
+    # well below the store's own listing.
+    kitchen = (
+        out["brand_missing"]
+        & (out["brand_score"] >= cfg.brand_min)
+        & (out["number_match"] == 1)
+        & (out["postal_score"] == 100)
+        & (out["unit_match"] != 0)
+        & ~out["street_differs"]
+    )
+    score = np.where(kitchen, np.minimum(score, cfg.auto_threshold - 0.5), score)
+    never = (elsewhere & ~same_phone) | (out["other_brand"] & ~kitchen) | unplaced
     score = np.where(never, np.clip(score, 0.0, 100.0) * below_review / 100.0, score)
     # Proposed at most for review.
     doubtful = elsewhere | (doubts > 0) | np.isnan(out["street_score"])

@@ -93,10 +93,19 @@ CASES: tuple[Case, ...] = (
     ),
     # 2. Generic words are no brand evidence.
     Case(
-        "generic-pizza-other-business",
+        "generic-pizza-same-kitchen",  # nothing tells it from a virtual brand: a look, never a tick
         SAL,
         loc("P", "Sal's Brick Oven Pizza", "500 Main St", "Austin", "TX", "78701"),
         (loc("d1", "Blaze Pizza", "500 Main St", "Austin", "TX", "78701"),),
+        (None, "d1"),
+        ("review", "none"),
+        "different brand (blaze pizza): virtual brand?",
+    ),
+    Case(
+        "generic-pizza-other-suite",
+        SAL,
+        loc("P", "Sal's Brick Oven Pizza", "500 Main St", "Austin", "TX", "78701", line2="Ste 110"),
+        (loc("d1", "Blaze Pizza", "500 Main St", "Austin", "TX", "78701", line2="Ste 140"),),
         None,
         ("none",),
     ),
