@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from lib.binding.table import NO_STORE
+from lib.numbers import whole
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def check_table(table: pd.DataFrame, base: pd.DataFrame, labels: Mapping[str, st
                         pos_name=str(name),
                         dsp_provider_id=str(store),
                         dsp_store_name=labels.get(store, store).partition(" — ")[0],
-                        score=round(float(score), 1),
+                        score=whole(score),
                         band=str(band),
                         flagged=bool(flag),
                         flag=str(flag),

@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from lib.numbers import whole
+
 SAME, DIFFERS, BLANK = "same", "differs", "one side blank"
 # (label, raw column, normalised key from explain_pair used to decide "same")
 _FIELDS: tuple[tuple[str, str, str | None], ...] = (
@@ -77,10 +79,10 @@ def compare_fields(
     return pd.DataFrame(rows, columns=["field", "pos", "dsp", "verdict"])
 
 
-def component_scores(explained: Mapping[str, Any]) -> dict[str, float | None]:
-    """Label -> 0-100 component score (None when a side was blank)."""
-    out: dict[str, float | None] = {}
+def component_scores(explained: Mapping[str, Any]) -> dict[str, int | None]:
+    """Label -> 0-100 component score, a whole number like every score shown (None when a side was blank)."""
+    out: dict[str, int | None] = {}
     for label, key in COMPONENTS:
         value = explained.get(key)
-        out[label] = None if value is None or pd.isna(value) else round(float(value), 1)
+        out[label] = None if value is None or pd.isna(value) else whole(value)
     return out

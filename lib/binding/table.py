@@ -15,6 +15,7 @@ import pandas as pd
 from lib.binding.frames import BoundStore, format_addresses
 from lib.binding.propose import PairScorer
 from lib.matching.propose import Proposals
+from lib.numbers import whole
 
 NO_STORE = "(no store)"
 EDITABLE_COLUMNS: tuple[str, ...] = ("bind", "dsp_store", "re_pair")
@@ -202,25 +203,36 @@ def compose(
             table.iat[i, col["status"]] = f"failed: {message}" if message else "failed"
 
     table["dsp_address"] = [labels.get(s, "").partition(" — ")[2] for s in table["dsp_store"].tolist()]
+    table["score"] = [float(whole(v)) for v in table["score"].tolist()]  # one rounding rule everywhere
     flags: list[str] = []
-    for tick, band, changed, flag in zip(
+    for tick, band, changed, flag, status, score in zip(
         table["bind"].tolist(),
         table["band"].tolist(),
         table["changed"].tolist(),
         table["flag"].tolist(),
+        table["status"].tolist(),
+        table["score"].tolist(),
         strict=True,
     ):
-        parts: list[str] = []
-        if tick:
-            if band != "auto":
-                parts.append(f"{band} band")
-            if flag:
-                parts.append(flag)
-            elif changed:
-                parts.append("changed by you")
-        flags.append("; ".join(parts))
+        flags.append(flag_words(tick, band, changed, flag, status, score))
     table["flag"] = flags
     return table
+
+
+def flag_words(tick: bool, band: str, changed: bool, flag: str, status: str, score: float) -> str:
+    """Why a ticked pair needs a second look, in words: "your pick; below the auto band (none, score 8)"."""
+    if not tick:
+        return ""
+    parts: list[str] = []
+    if status == "picked by you":
+        parts.append("your pick")
+    elif changed and not flag:
+        parts.append("ticked by you")
+    if band != "auto":
+        parts.append(f"below the auto band ({band}, score {whole(score)})")
+    if flag:
+        parts.append(flag)
+    return "; ".join(parts)
 
 
 def _apply_edit(
@@ -277,7 +289,7 @@ def _apply_edit(
 
     if bound_dsp and bind and dsp != bound_dsp:
         status = f"re-pair (bound to {bound_dsp})"
-        flag = f"re-pair: replaces {bound_dsp}"
+        flag = f"replaces a binding (to {bound_dsp})"
     elif bound_dsp:
         status = f"bound · {base_row['bound_status']}" + (" · re-pair asked" if re_pair else "")
         flag = ""

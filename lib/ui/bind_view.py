@@ -22,7 +22,7 @@ from lib.binding import (
     top_choices,
 )
 from lib.binding.frames import BindInputs
-from lib.numbers import number
+from lib.numbers import number, whole
 from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import Attention, binding_groups
 from lib.store import OnboardingRecord
@@ -168,15 +168,15 @@ def render_detail(
             )
             parts = component_scores(explained)
             st.caption(
-                f"Score **{float(table.at[pos_id, 'score']):.0f}** ({table.at[pos_id, 'band']}): "
-                + ", ".join(f"{k} {'—' if v is None else f'{v:.0f}'}" for k, v in parts.items())
+                f"Score **{whole(table.at[pos_id, 'score'])}** ({table.at[pos_id, 'band']}): "
+                + ", ".join(f"{k} {'—' if v is None else v}" for k, v in parts.items())
                 + f". {table.at[pos_id, 'reason']}"
             )
     with right:
         rows = [
             {
                 "store": m.labels.get(dsp, dsp),
-                "score": scored.score,
+                "score": whole(scored.score),
                 "band": scored.band,
                 "reason": scored.reason,
                 "proposed for": names.get(taken, taken) if taken else "",

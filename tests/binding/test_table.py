@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from lib.binding import (
     BOUND,
     NO_STORE,
@@ -16,6 +14,7 @@ from lib.binding import (
     summarize,
     top_choices,
 )
+from lib.numbers import whole
 from tests.binding.matched import Matched
 
 PICKED_ROW = "taco-tres-L0022"  # absent on DoorDash; only a virtual brand is listed at its address
@@ -61,7 +60,10 @@ def test_picking_a_store_matching_did_not_propose_flags_it_and_lists_it_first(ta
     table = compose(base, {PICKED_ROW: {"dsp_store": VIRTUAL_BRAND_STORE}}, taco.scorer, taco.labels)
     assert table.at[PICKED_ROW, "bind"]  # picking a store ticks the row
     assert table.at[PICKED_ROW, "dsp_address"] == taco.labels[VIRTUAL_BRAND_STORE].split(" — ")[1]
-    assert table.at[PICKED_ROW, "flag"] == "none band; changed by you"
+    # Why it is flagged, in words: the person's own pick, below the auto band, with the score shown.
+    assert table.at[PICKED_ROW, "flag"] == (
+        f"your pick; below the auto band (none, score {whole(table.at[PICKED_ROW, 'score'])})"
+    )
     check = check_table(table, base, taco.labels)
     assert check.pairs[0].pos_location_id == PICKED_ROW
     assert check.pairs[0].flagged and check.pairs[0].band == "none"
@@ -77,8 +79,8 @@ def test_repairing_to_a_store_another_row_holds_blocks_naming_both_rows(taco: Ma
     table = compose(base, {mover: {"dsp_store": store}}, taco.scorer, taco.labels)
     assert table.at[mover, "bind"]  # picking a store ticks the row
     assert table.at[mover, "status"] == "picked by you"
-    assert table.at[mover, "score"] == pytest.approx(float(row["score"]))
-    assert table.at[mover, "flag"].endswith("changed by you")
+    assert table.at[mover, "score"] == whole(row["score"])  # one rounding rule: whole, halves up
+    assert table.at[mover, "flag"].startswith("your pick")
     check = check_table(table, base, taco.labels)
     assert check.blocked and len(check.duplicates) == 1
     message = check.duplicates[0].message
@@ -131,7 +133,7 @@ def test_repair_of_a_wrongly_bound_location_releases_its_store_first(taco: Match
     table = compose(base, {a: {"re_pair": True}}, taco.scorer, taco.labels)
     assert table.at[a, "dsp_store"] == taco.truth[a]  # proposed again
     assert table.at[a, "bind"] and table.at[a, "status"].startswith("re-pair")
-    assert table.at[a, "flag"] == f"re-pair: replaces {taco.truth[b]}"
+    assert table.at[a, "flag"] == f"replaces a binding (to {taco.truth[b]})"
     check = check_table(table, base, taco.labels)
     assert not check.blocked
     waves = {p.pos_location_id: p.wave for p in check.pairs}
@@ -214,3 +216,7 @@ def test_only_the_cells_the_person_edited_may_differ_for_the_grid_to_stay(taco: 
     # Picking a store also changes the row's score, status and check: the grid must be sent again.
     assert not only_edited_cells_differ(shown, picked, {at(second): store})
     assert not only_edited_cells_differ(shown, filter_view(shown, ["review"]), {})  # other rows
+
+
+def test_one_rounding_rule_halves_go_up() -> None:
+    assert [whole(v) for v in (8.5, 9.5, 8.49, 99.5, 0.0)] == [9, 10, 8, 100, 0]
