@@ -74,9 +74,11 @@ bands = f_band.pills(
 search = f_search.text_input(
     "Search", key=f"bind_search:{oid}", placeholder="POS or store name, address, id…"
 )
-shown = filter_view(table, list(bands or []), search or "")
+keep = state.kept_rows(oid, list(bands or []), search or "")  # an edited row stays until the filter changes
+shown = filter_view(table, list(bands or []), search or "", keep)
 key = state.editor_key(oid, list(bands or []), search or "")
 state.remember_view(oid, key, [str(i) for i in shown.index])
+state.remember_shown(oid, list(bands or []), search or "", [str(i) for i in shown.index])
 view.render_editor(state.stable_editor_data(oid, key, shown), key, m.labels)
 st.caption(
     f"{len(shown)} of {len(table)} POS locations shown · {int(table['bind'].sum())} ticked. Pick another "

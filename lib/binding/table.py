@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -307,10 +307,14 @@ def _apply_edit(
     table.iat[i, col["changed"]] = bool(changed)
 
 
-def filter_view(table: pd.DataFrame, bands: list[str] | None = None, search: str = "") -> pd.DataFrame:
+def filter_view(
+    table: pd.DataFrame, bands: list[str] | None = None, search: str = "", keep: Iterable[str] = ()
+) -> pd.DataFrame:
     """Rows whose band (or BOUND for bound rows) is in bands, and that contain every search word.
 
     Search looks at the POS id, name and address and the chosen store's id and address, case-insensitive.
+    `keep`: rows shown whatever the filter says (the ones on screen before the person edited them: a row
+    whose band an edit changed stays until the filter itself changes).
     """
     mask = np.ones(len(table), dtype=bool)
     if bands:
@@ -332,6 +336,9 @@ def filter_view(table: pd.DataFrame, bands: list[str] | None = None, search: str
         ).str.casefold()
         for word in words:
             mask &= haystack.str.contains(word, regex=False).to_numpy()
+    kept = list(keep)
+    if kept:
+        mask |= table.index.isin(kept)
     return table[mask]
 
 

@@ -165,6 +165,19 @@ def editor_key(onboarding_id: str, bands: list[str], search: str) -> str:
     return f"bind_editor:{onboarding_id}:{rev}:{signature}"
 
 
+def kept_rows(onboarding_id: str, bands: list[str], search: str) -> list[str]:
+    """The rows the editor showed last run under this same filter (none once the filter changes)."""
+    last = st.session_state.get(_key("shown_for", onboarding_id))
+    signature = (tuple(sorted(bands)), search.strip().casefold())
+    return list(last[1]) if last and last[0] == signature else []
+
+
+def remember_shown(onboarding_id: str, bands: list[str], search: str, ids: list[str]) -> None:
+    """Record the rows shown under this filter, so an edit that moves one out of it keeps it on screen."""
+    signature = (tuple(sorted(bands)), search.strip().casefold())
+    st.session_state[_key("shown_for", onboarding_id)] = (signature, ids)
+
+
 def fold_editor_edits(onboarding_id: str) -> None:
     """Fold the editor's edits from the last run (positions of the rows it showed) into edits by POS id."""
     shown = st.session_state.get(_key("view", onboarding_id))

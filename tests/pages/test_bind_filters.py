@@ -1,0 +1,35 @@
+"""The Bind screen's band filter keeps a row the person just edited on screen, and the panel keeps it."""
+
+from __future__ import annotations
+
+from benchmarks.seed import true_pairs
+from tests.pages import test_bind_page as bind
+from tests.pages.conftest import ConsoleEnv
+
+org = bind.org  # Taco Tres with DoorDash connected and nothing bound
+
+
+def test_an_edited_row_stays_under_the_band_filter_until_the_filter_changes(
+    console_env: ConsoleEnv, org: bind.Org
+) -> None:
+    at = bind._open(console_env)
+    oid = org.dsp_onboarding_id
+    at.button_group(key=f"bind_bands:{oid}").set_value(["auto"]).run()
+    shown = bind._table(at)
+    assert len(shown) == 37 and (shown["band"] == "auto").all()
+    row, other = shown.index[0], shown.index[1]
+    at.selectbox(key=f"bind_detail_row:{oid}").set_value(row).run()
+
+    # Give the row another row's store: its band is no longer auto, yet it stays, and so does the panel.
+    wrong_store = dict(true_pairs(bind.MERCHANT, bind.DSP))[other]
+    bind._edit(at, {row: {"dsp_store": wrong_store}})
+    shown = bind._table(at)
+    assert row in shown.index and shown.at[row, "band"] != "auto"
+    assert shown.at[row, "dsp_store"] == wrong_store
+    assert at.selectbox(key=f"bind_detail_row:{oid}").value == row
+    assert "37 of 40 POS locations shown" in " ".join(c.value for c in at.caption)
+
+    # Changing the filter applies it afresh: the edited row goes with the other non-auto rows.
+    at.button_group(key=f"bind_bands:{oid}").set_value(["auto", "review"]).run()
+    at.button_group(key=f"bind_bands:{oid}").set_value(["auto"]).run()
+    assert row not in bind._table(at).index
