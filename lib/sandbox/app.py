@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
 from . import merchants
@@ -18,6 +19,21 @@ from .db import Database
 from .errors import ApiError, install_error_handlers
 from .faults import FaultState, install_fault_middleware
 from .oauth import token_request
+from .openapi import (
+    BEARER,
+    FAULTS,
+    TOKEN_BODY,
+    BindOut,
+    IngestOut,
+    LocationsOut,
+    OAuthErrorOut,
+    OnboardingOut,
+    OrgLocationsOut,
+    OrgOut,
+    TokenOut,
+    errors,
+    onboarding_responses,
+)
 from .schemas import BindIn, CodeIn, IngestIn, IntegrationIn, OrgIn
 from .service import SandboxService
 from .settings import SandboxSettings
@@ -37,12 +53,16 @@ def create_app(settings: SandboxSettings) -> FastAPI:
         yield
         db.close()
 
-    app = FastAPI(
+    # Swagger UI's assets come from the fastapi-offline package, not a CDN: the docs work with no network.
+    app = FastAPIOffline(
         title="Stream Partner API sandbox",
         version="1.0",
         docs_url="/sandbox/docs",
         openapi_url="/sandbox/openapi.json",
         redoc_url=None,
+        static_url="/sandbox/static-docs",
+        swagger_ui_oauth2_redirect_url="/sandbox/docs/oauth2-redirect",
+        swagger_ui_parameters={"persistAuthorization": True},
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -56,45 +76,72 @@ def create_app(settings: SandboxSettings) -> FastAPI:
     def require_onboarding(request: Request) -> None:
         tokens.check(request.headers.get("authorization"), ONBOARDING_SCOPE)
 
-    auth = [Depends(require_onboarding)]
+    # BEARER only declares the scheme (Swagger UI's Authorize button); require_onboarding does the checking.
+    auth = [Depends(BEARER), Depends(require_onboarding)]
 
     # --- the guide's endpoints --------------------------------------------------------------------
 
-    @app.post("/oauth/token", status_code=201)
+    @app.post(
+        "/oauth/token",
+        status_code=201,
+        response_model=None,
+        responses={
+            201: {"model": TokenOut, "description": "A new access and refresh token pair."},
+            **errors(400, 401, model=OAuthErrorOut),
+            **errors(*FAULTS),
+        },
+        openapi_extra=TOKEN_BODY,
+    )
     async def token(request: Request) -> JSONResponse:
         body, basic = await token_request(request)
         answer = await run_in_threadpool(tokens.grant, body, basic)
         return JSONResponse(answer, status_code=201, headers={"Cache-Control": "no-store"})
 
-    @app.post("/onboarding/org", status_code=201, dependencies=auth)
-    def create_org(body: OrgIn) -> dict[str, str]:
-        return service.create_org(body)
+    def answers(status: int, model: type[Any], what: str, *codes: int) -> dict[str, Any]:
+        """Route keywords: the 2xx model and every error an /onboarding operation can answer."""
+        responses = {status: {"model": model, "description": what}, **onboarding_responses(*codes)}
+        return {"status_code": status, "response_model": None, "responses": responses, "dependencies": auth}
 
-    @app.post("/onboarding/integrations", status_code=201, dependencies=auth)
-    def create_integration(body: IntegrationIn, request: Request) -> dict[str, Any]:
-        return service.create_integration(body, settings.public_url or str(request.base_url))
+    @app.post("/onboarding/org", **answers(201, OrgOut, "The new org and its first user.", 400, 409))
+    def create_org(body: OrgIn) -> JSONResponse:
+        return JSONResponse(service.create_org(body), status_code=201)
 
-    @app.get("/onboarding/integrations/{onboarding_id}", dependencies=auth)
-    def get_integration(onboarding_id: str) -> dict[str, Any]:
-        return service.get_integration(onboarding_id)
+    @app.post("/onboarding/integrations", **answers(201, OnboardingOut, "The started integration.", 400, 404))
+    def create_integration(body: IntegrationIn, request: Request) -> JSONResponse:
+        base = settings.public_url or str(request.base_url)
+        return JSONResponse(service.create_integration(body, base), status_code=201)
 
-    @app.put("/onboarding/integrations/{onboarding_id}", dependencies=auth)
-    def exchange_code(onboarding_id: str, body: CodeIn) -> dict[str, Any]:
-        return service.exchange_code(onboarding_id, body.code)
+    @app.get(
+        "/onboarding/integrations/{onboarding_id}", **answers(200, OnboardingOut, "The integration.", 404)
+    )
+    def get_integration(onboarding_id: str) -> JSONResponse:
+        return JSONResponse(service.get_integration(onboarding_id))
 
-    @app.get("/onboarding/locations", dependencies=auth)
+    @app.put(
+        "/onboarding/integrations/{onboarding_id}",
+        **answers(200, OnboardingOut, "The integration, now active.", 400, 404, 409),
+    )
+    def exchange_code(onboarding_id: str, body: CodeIn) -> JSONResponse:
+        return JSONResponse(service.exchange_code(onboarding_id, body.code))
+
+    @app.get("/onboarding/locations", **answers(200, LocationsOut, "POS locations or DSP stores.", 404, 409))
     def locations(onboarding_id: str) -> Response:
         return Response(service.locations_body(onboarding_id), media_type="application/json")
 
-    @app.post("/onboarding/locations/ingest", dependencies=auth)
+    @app.post(
+        "/onboarding/locations/ingest", **answers(200, IngestOut, "The ingested locations.", 400, 404, 409)
+    )
     def ingest(body: IngestIn) -> JSONResponse:
         return JSONResponse(service.ingest(body))
 
-    @app.post("/onboarding/locations/bind", dependencies=auth)
+    @app.post("/onboarding/locations/bind", **answers(200, BindOut, "The bound pairs.", 400, 404, 409))
     def bind(body: BindIn) -> JSONResponse:
         return JSONResponse(service.bind(body))
 
-    @app.get("/onboarding/org/{org_id}/locations", dependencies=auth)
+    @app.get(
+        "/onboarding/org/{org_id}/locations",
+        **answers(200, OrgLocationsOut, "The org's locations with their DSP bindings.", 404),
+    )
     def org_locations(org_id: str) -> Response:
         return Response(service.org_locations_body(org_id), media_type="application/json")
 

@@ -26,8 +26,9 @@ def token_hash(token: str) -> str:
 
 
 def _check_client(client_id: str | None, client_secret: str | None, basic: bool) -> None:
-    ok_id = hmac.compare_digest(client_id or "", SANDBOX_CLIENT_ID)
-    ok_secret = hmac.compare_digest(client_secret or "", SANDBOX_CLIENT_SECRET)
+    # Bytes: compare_digest refuses text with non-ASCII characters, which a client may well send.
+    ok_id = hmac.compare_digest((client_id or "").encode(), SANDBOX_CLIENT_ID.encode())
+    ok_secret = hmac.compare_digest((client_secret or "").encode(), SANDBOX_CLIENT_SECRET.encode())
     if not (ok_id and ok_secret):
         # RFC 6749 §5.2: 401, with a challenge in the scheme the client used.
         challenge = {"WWW-Authenticate": 'Basic realm="oauth"'} if basic else BEARER

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus
@@ -57,7 +58,11 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
 
 def _body_fields(raw: bytes, content_type: str) -> dict[str, Any]:
     if "application/x-www-form-urlencoded" in content_type:
-        return {k: v[-1] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+        form: dict[str, Any] = {k: v[-1] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+        if "exp" in form:  # a form carries text; JSON bodies must send a number
+            with contextlib.suppress(ValueError):  # else left as text: refused as not a number
+                form["exp"] = float(form["exp"])
+        return form
     try:
         data = json.loads(raw or b"null")
     except ValueError as exc:

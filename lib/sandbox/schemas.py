@@ -4,22 +4,36 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+from .sources import SOURCES
 
-# Deliberately simple: one @, something before it, a dotted domain after it, no spaces.
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+# Text with something in it: the pattern says so in the OpenAPI document too (a blank name is refused).
+# Python's strip() also takes \x1c-\x1f for whitespace, which JSON Schema's \s does not: hence the class.
+NOT_BLANK = r"[^\s\x1c-\x1f]"
+NonEmpty = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NOT_BLANK)
+]
+
+# Deliberately simple: one @, something before it, a dotted domain after it, no spaces. The server checks
+# exactly the pattern the OpenAPI document declares, so generated clients and fuzzers agree with it.
+EMAIL_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+EMAIL_RE = re.compile(EMAIL_PATTERN)
+# An absolute http(s) URL (any letter case in the scheme, as urlsplit reads it); empty means none.
+RETURN_URL_PATTERN = r"^([hH][tT][tT][pP][sS]?://[^/?#\s\x1c-\x1f]+([/?#][^\s\x1c-\x1f]*)?)?$"
+
+RETURN_URL_RE = re.compile(RETURN_URL_PATTERN)
 
 KNOWN_SCOPES = ("user", "onboarding", "legacy_onboarding", "sso", "billing")
+Scope = Literal["user", "onboarding", "legacy_onboarding", "sso", "billing"]
 
 
 class Body(BaseModel):
-    """Base of request bodies: unknown fields are ignored, as a tolerant API would."""
+    """Base of request bodies: unknown fields are ignored, as a tolerant API would; types are strict
+    (a number sent as text is refused, as the OpenAPI document says)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
 
 class TokenIn(Body):
@@ -29,24 +43,22 @@ class TokenIn(Body):
     client_id: str | None = None
     client_secret: str | None = None
     refresh_token: str | None = None
-    scopes: list[str] | None = None
-    exp: float | None = None
+    scopes: list[Scope] | None = None
+    exp: float | None = Field(default=None, description="epoch seconds; may only shorten the token's life")
 
     @field_validator("scopes")
     @classmethod
-    def _known_scopes(cls, value: list[str] | None) -> list[str] | None:
-        if value is None:
-            return None
-        unknown = [s for s in value if s not in KNOWN_SCOPES]
-        if unknown:
-            raise ValueError(f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(KNOWN_SCOPES)}")
-        return list(dict.fromkeys(value))
+    def _unique_scopes(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else list(dict.fromkeys(value))
 
 
 class UserIn(Body):
     """The user block of an org."""
 
-    email: NonEmpty
+    email: Annotated[
+        str,
+        Field(max_length=320, description="an email address", json_schema_extra={"pattern": EMAIL_PATTERN}),
+    ]
     first_name: NonEmpty
     last_name: NonEmpty
 
@@ -70,22 +82,17 @@ class IntegrationIn(Body):
     """POST /onboarding/integrations."""
 
     org_id: NonEmpty
-    source: NonEmpty
+    # The known sources are declared; the service answers any other text 400, naming the ones it knows.
+    source: Annotated[str, Field(json_schema_extra={"enum": list(SOURCES)})]
     type: Literal["pos", "dsp"]
-    return_url: str | None = None
-
-    @field_validator("source")
-    @classmethod
-    def _lower(cls, value: str) -> str:
-        return value.lower()
+    return_url: Annotated[str | None, Field(json_schema_extra={"pattern": RETURN_URL_PATTERN})] = None
 
     @field_validator("return_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if not RETURN_URL_RE.match(value):
             raise ValueError("must be an absolute http(s) URL")
         return value
 

@@ -45,7 +45,7 @@ def test_bad_request_bodies_are_400_with_the_rfc_codes_naming_the_field(api: Api
         "/oauth/token", json={"grant_type": "client_credentials", "scopes": ["root"], **creds}
     )
     assert (response.status_code, response.json()["error"]) == (400, "invalid_scope")
-    assert response.json()["details"][0]["field"] == "scopes"
+    assert response.json()["details"][0]["field"] == "scopes[0]"
     response = api.http.post("/oauth/token", json=creds)
     assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
     assert "grant_type" in response.json()["message"]
