@@ -208,3 +208,67 @@ def test_a_typo_in_a_brand_word_still_counts_as_the_brand() -> None:
     canon = brand_canon(["bread butter bakey greenpoint"], frozenset({"bread", "butter", "bakery"}))
     assert canon["bakey"] == "bakery"
     assert "greenpoint" not in canon
+
+
+@pytest.mark.parametrize(
+    ("line1", "line2", "number", "number_hi", "street", "unit", "route"),
+    [
+        ("1200 US Route 9", "", "1200", "", "route 9", "", "US-9"),
+        ("1200 U.S. Hwy 9", "", "1200", "", "route 9", "", "US-9"),
+        ("450 State Route 9", "", "450", "", "route 9", "", "SR-9"),
+        ("450 Hwy 99 N", "", "450", "", "route 99 n", "", "Hwy-99"),
+        ("10 County Rd 5", "", "10", "", "route 5", "", "CR-5"),
+        ("500 State St", "", "500", "", "state st", "", ""),  # a street called State, not a route
+        ("4814-4820 College Way", "", "4814", "4820", "college way", "", ""),
+        ("26-9380 Front St", "", "9380", "", "front st", "26", ""),  # unit before the number
+        ("7th Street, 139", "", "139", "", "7th st", "", ""),  # the number after the street
+        ("Penn Avenue, 5104", "", "5104", "", "penn ave", "", ""),
+        ("One Market St", "", "1", "", "market st", "", ""),
+        ("2100 M L King Jr Blvd", "", "2100", "", "martin luther king blvd", "", ""),
+        ("2100 Dr. Martin Luther King Jr. Boulevard", "", "2100", "", "martin luther king blvd", "", ""),
+        ("2855 Stevens Creek Blvd, Space FC-22", "", "2855", "", "stevens creek blvd", "fc22", ""),
+        ("1 Airport Blvd", "Terminal B, Gate B33", "1", "", "airport blvd", "gb33 tb", ""),
+        ("1 Airport Blvd Gate B33, Terminal B", "", "1", "", "airport blvd", "gb33 tb", ""),
+        ("6000 N Terminal Pkwy", "", "6000", "", "n terminal pkwy", "", ""),  # a street, not a unit
+    ],
+)
+def test_routes_ranges_units_and_number_orders_issue_13(
+    line1: str, line2: str, number: str, number_hi: str, street: str, unit: str, route: str
+) -> None:
+    p = parse_street(line1, line2)
+    assert (p.number, p.number_hi, p.street, p.unit, p.route) == (number, number_hi, street, unit, route)
+
+
+def test_corners_are_one_place_whatever_the_order_or_the_joining_word() -> None:
+    keys = {
+        parse_street(s).street_name
+        for s in (
+            "Main St & 2nd Ave",
+            "2nd Avenue and Main Street",
+            "Corner of Main St and 2nd Ave",
+            "Main St at 2nd Ave",
+        )
+    }
+    assert keys == {"2nd ave & main st"}
+    assert parse_street("Main St & 2nd Ave").corner
+    assert parse_street("Main St & 3rd Ave").street_name != "2nd ave & main st"
+
+
+@pytest.mark.parametrize(
+    ("state", "code"),
+    [
+        ("British Columbia", "BC"),
+        ("B.C.", "BC"),
+        ("bc", "BC"),
+        ("Ont.", "ON"),
+        ("Québec", "QC"),
+        ("Alberta", "AB"),
+    ],
+)
+def test_canadian_provinces_fold_to_their_codes(state: str, code: str) -> None:
+    assert normalize_state(state) == code
+
+
+def test_canadian_postal_codes_with_and_without_the_space_are_one_code() -> None:
+    assert normalize_zip("V6B 1A1") == normalize_zip("v6b1a1") == normalize_zip("V6B-1A1") == "V6B1A1"
+    assert normalize_zip("02134") == "02134"  # US ZIPs unchanged
