@@ -6,6 +6,7 @@ and the table built from it is kept in session state, so a rerun caused by an ed
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -186,7 +187,11 @@ def fold_editor_edits(onboarding_id: str) -> None:
     key, ids = shown
     state = st.session_state.get(key)
     if state:
-        st.session_state[_key("edits", onboarding_id)] = merge_editor_state(edits(onboarding_id), state, ids)
+        # The editor reports its cells relative to the table it was given (a cell set back to that table's
+        # value drops out of its report), so fold onto the edits that table was drawn from.
+        kept = st.session_state.get(_key("editor_data", onboarding_id))
+        drawn_from = kept[2] if kept is not None and kept[0] == key else edits(onboarding_id)
+        st.session_state[_key("edits", onboarding_id)] = merge_editor_state(drawn_from, state, ids)
 
 
 def remember_view(onboarding_id: str, key: str, ids: list[str]) -> None:
@@ -203,7 +208,7 @@ def stable_editor_data(onboarding_id: str, key: str, shown: pd.DataFrame) -> pd.
     edited = (st.session_state.get(key) or {}).get("edited_rows")
     if kept is not None and kept[0] == key and only_edited_cells_differ(kept[1], shown, edited):
         return kept[1]
-    st.session_state[_key("editor_data", onboarding_id)] = (key, shown)
+    st.session_state[_key("editor_data", onboarding_id)] = (key, shown, copy.deepcopy(edits(onboarding_id)))
     return shown
 
 

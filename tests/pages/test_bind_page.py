@@ -323,6 +323,11 @@ def test_a_tick_leaves_the_grid_as_sent_so_the_browser_reuses_it(console_env: Co
     at = _edit(at, {auto[0]: {"bind": False}})
     assert _review_label(at) == f"Review and bind {count - 1} pairs"  # the page took the edit...
     assert at.dataframe[0].proto.SerializeToString(deterministic=True) == sent  # ...the grid is unchanged
+    # Ticking it again sets the cell back to what the grid was given: the browser drops it from its report.
+    at = _edit(at, {})
+    assert _review_label(at) == f"Review and bind {count} pairs"
+    assert at.dataframe[0].proto.SerializeToString(deterministic=True) == sent
+    at = _edit(at, {auto[0]: {"bind": False}})
 
     # Another store changes the row's score and status too: then the grid is sent again, showing them.
     other = table.at[auto[2], "dsp_store"]
