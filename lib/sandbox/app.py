@@ -43,10 +43,10 @@ from .states import LocationStateIn, StateControls, StoreStatusIn
 def create_app(settings: SandboxSettings) -> FastAPI:
     """Build the sandbox app over the SQLite state in settings.data_dir."""
     db = Database(settings.db_path)
-    tokens = TokenService(db, settings.token_ttl, settings.refresh_ttl)
+    tokens = TokenService(db, settings.token_ttl, settings.refresh_ttl, settings.clock)
     faults = FaultState(settings.faults)
     service = SandboxService(db, settings, reject_rate=lambda: faults.knobs.reject_rate)
-    states = StateControls(db)
+    states = StateControls(db, settings.clock)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -7,6 +7,7 @@ import hmac
 import math
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
@@ -48,14 +49,17 @@ def _invalid_grant(message: str) -> ApiError:
 class TokenService:
     """Issues access/refresh token pairs and checks bearer tokens."""
 
-    def __init__(self, db: Database, token_ttl: float, refresh_ttl: float) -> None:
+    def __init__(
+        self, db: Database, token_ttl: float, refresh_ttl: float, clock: Callable[[], float] = time.time
+    ) -> None:
         self.db = db
         self.token_ttl = token_ttl
         self.refresh_ttl = refresh_ttl
+        self.clock = clock
 
     def grant(self, body: TokenIn, basic: bool = False) -> dict[str, Any]:
         """Answer a client_credentials or refresh_token grant (basic: the client used HTTP Basic)."""
-        now = time.time()
+        now = self.clock()
         if body.grant_type == "client_credentials":
             _check_client(body.client_id, body.client_secret, basic)
             scopes = body.scopes or list(DEFAULT_SCOPES)
@@ -143,7 +147,7 @@ class TokenService:
             ).fetchone()
         if row is None:
             raise ApiError(401, "The access token is invalid.", headers=BEARER)
-        if row["expires_at"] <= time.time():
+        if row["expires_at"] <= self.clock():
             raise ApiError(
                 401, "The access token has expired: refresh it or request a new one.", headers=BEARER
             )

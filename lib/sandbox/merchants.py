@@ -9,11 +9,20 @@ from typing import Any
 
 import pandas as pd
 
-from lib.stream.models import ADDRESS_FIELDS
 from lib.synthetic import merchants as synthetic
 
 from .sources import manual_code
 
+# The sandbox's own reading of the guide's address object (not the client's model, so a client-side change
+# cannot change the fake too); tests/sandbox/test_sandbox_contract.py compares the two.
+ADDRESS_FIELDS = (
+    "address_line_1",
+    "address_line_2",
+    "locality",
+    "administrative_district_level_1",
+    "postal_code",
+    "country",
+)
 EXTRA_FIELDS = ("phone", "latitude", "longitude")
 
 

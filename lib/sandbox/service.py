@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -83,7 +82,7 @@ class SandboxService:
                     body.user.email,
                     body.user.first_name,
                     body.user.last_name,
-                    time.time(),
+                    self.settings.clock(),
                 ),
             )
         return {"org_id": org_id, "user_id": user_id}
@@ -148,7 +147,7 @@ class SandboxService:
                     status,
                     body.return_url,
                     entry_url,
-                    time.time(),
+                    self.settings.clock(),
                 ),
             )
             row = self._onboarding(conn, onboarding_id)
@@ -176,7 +175,7 @@ class SandboxService:
 
     def exchange_code(self, onboarding_id: str, code: str) -> dict[str, Any]:
         """PUT /onboarding/integrations/{id}: an OAuth code or a manual code makes it active."""
-        now = time.time()
+        now = self.settings.clock()
         with self.db.transaction() as conn:
             row = self._onboarding(conn, onboarding_id)
             if row["status"] == "deprovisioned":
@@ -265,7 +264,7 @@ class SandboxService:
             conn.execute(
                 "INSERT INTO oauth_codes (code_hash, onboarding_id, merchant_code, expires_at)"
                 " VALUES (?, ?, ?, ?)",
-                (token_hash(code), onboarding_id, chosen, time.time() + self.settings.code_ttl),
+                (token_hash(code), onboarding_id, chosen, self.settings.clock() + self.settings.code_ttl),
             )
         return add_query(ctx.return_url, code=code)
 
@@ -295,7 +294,7 @@ class SandboxService:
 
     def ingest(self, body: IngestIn) -> dict[str, Any]:
         """POST /onboarding/locations/ingest: import (or re-sync) POS locations of that onboarding."""
-        now = time.time()
+        now = self.settings.clock()
         with self.db.read() as conn:
             row = self._active(conn, body.onboarding_id, "pos")
         index = merchants.pos_index(row["merchant_code"])
@@ -361,7 +360,7 @@ class SandboxService:
 
     def bind(self, body: BindIn) -> dict[str, Any]:
         """POST /onboarding/locations/bind: link ingested POS locations to stores of that DSP onboarding."""
-        now = time.time()
+        now = self.settings.clock()
         with self.db.read() as conn:
             row = self._active(conn, body.onboarding_id, "dsp")
         stores = merchants.dsp_index(row["merchant_code"], row["source"])
@@ -500,7 +499,7 @@ class SandboxService:
         5,000 decode/encode round trips. Statuses are worked out when served (states.py): a deprovisioned POS
         makes its locations inactive, a deprovisioned DSP marks its bindings, statuses set by hand win.
         """
-        now = time.time()
+        now = self.settings.clock()
         with self.db.read() as conn:
             self._org(conn, org_id)
             locs = conn.execute(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,9 @@ class SandboxSettings:
     code_ttl: float = 600  # lifetime of a one-time OAuth code
     public_url: str | None = None  # base of consent entry_urls; None = the URL the request came in on
     faults: FaultSettings = field(default_factory=FaultSettings)
+    # Seconds since the epoch: token expiry, OAuth codes, approvals and pauses all read it, so a test can
+    # move time forward instead of sleeping.
+    clock: Callable[[], float] = field(default=time.time, repr=False)
 
     @property
     def db_path(self) -> Path:

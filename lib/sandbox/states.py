@@ -11,6 +11,7 @@ import hashlib
 import json
 import sqlite3
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -105,8 +106,9 @@ def location_status(
 class StateControls:
     """The /sandbox endpoints that put an org's stores and locations into real-world states."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
+        self.clock = clock
 
     def set_store_status(self, org_id: str, store_id: str, status: str | None) -> dict[str, Any]:
         """Fix a DSP store's status (any text) or, with None, hand it back to the time-driven lifecycle."""
@@ -152,7 +154,7 @@ class StateControls:
             "_id": state["id"],
             "provider_id": state["provider_id"],
             "status": state["status"],
-            "paused_until": iso(paused) if paused is not None and paused > time.time() else None,
+            "paused_until": iso(paused) if paused is not None and paused > self.clock() else None,
         }
 
 

@@ -7,18 +7,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sandbox_driver import Api
+from sandbox_driver import Api, SandboxClock
 
 from lib.sandbox.embed import EmbeddedSandbox, start_background
 
 
 @pytest.fixture
-def start_sandbox(tmp_path: Path) -> Iterator[Callable[..., EmbeddedSandbox]]:
+def clock() -> SandboxClock:
+    """The clock of this test's sandboxes (start_sandbox passes it unless told otherwise)."""
+    return SandboxClock()
+
+
+@pytest.fixture
+def start_sandbox(tmp_path: Path, clock: SandboxClock) -> Iterator[Callable[..., EmbeddedSandbox]]:
     """Start sandboxes (settings overrides allowed) on tmp_path; all are stopped after the test."""
     started: list[EmbeddedSandbox] = []
 
     def start(**overrides: Any) -> EmbeddedSandbox:
         overrides.setdefault("data_dir", tmp_path / "sandbox")
+        overrides.setdefault("clock", clock)
         sandbox = start_background(**overrides)
         started.append(sandbox)
         return sandbox

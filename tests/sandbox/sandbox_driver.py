@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -115,3 +116,17 @@ class Api:
         response = self.call("GET", f"/onboarding/org/{org_id}/locations")
         assert response.status_code == 200, response.text
         return response.json()["locations"]
+
+
+class SandboxClock:
+    """The sandbox's clock in a test: wall time at the start, then moved only by advance()."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Let `seconds` pass for the sandbox (token lifetimes, approvals) without sleeping."""
+        self.now += seconds

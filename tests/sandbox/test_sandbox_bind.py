@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 import pytest
-from sandbox_driver import Api
+from sandbox_driver import Api, SandboxClock
 
 from lib.synthetic import CATALOG, dsp_stores
 
@@ -32,7 +30,7 @@ def _dsps(api: Api, org: str) -> dict[str, list[dict]]:
     return {loc["provider_id"]: loc["dsps"] for loc in api.org_locations(org)}
 
 
-def test_bind_is_pending_then_approved(api: Api, setup: dict) -> None:
+def test_bind_is_pending_then_approved(api: Api, setup: dict, clock: SandboxClock) -> None:
     (pos_id, store_id), *_ = setup["pairs"]
     response = api.bind(setup["dsp"], [(pos_id, store_id)])
     assert response.status_code == 200
@@ -50,14 +48,14 @@ def test_bind_is_pending_then_approved(api: Api, setup: dict) -> None:
         }
     ]
     assert sum(len(d) for d in _dsps(api, setup["org"]).values()) == 1  # nothing else bound
-    time.sleep(0.6)  # approve_after_seconds=0.5 in the fixture
+    clock.advance(0.6)  # approve_after_seconds=0.5 in the fixture
     assert _dsps(api, setup["org"])[pos_id][0]["status"] == "APPROVED"
 
 
-def test_rebinding_the_same_pair_is_harmless(api: Api, setup: dict) -> None:
+def test_rebinding_the_same_pair_is_harmless(api: Api, setup: dict, clock: SandboxClock) -> None:
     pair = setup["pairs"][0]
     api.bind(setup["dsp"], [pair])
-    time.sleep(0.6)
+    clock.advance(0.6)
     again = api.bind(setup["dsp"], [pair])
     assert again.status_code == 200
     assert again.json()["locations"][0]["status"] == "APPROVED"  # the existing binding carries on

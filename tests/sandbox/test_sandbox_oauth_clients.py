@@ -23,7 +23,7 @@ PROTECTED = "/onboarding/org/unknown-org/locations"  # 404 with a good token, 40
 @pytest.fixture
 def short_lived(start_sandbox) -> EmbeddedSandbox:
     """Access tokens live 1 s, refresh tokens 3 s."""
-    return start_sandbox(token_ttl=1, refresh_ttl=3)
+    return start_sandbox(token_ttl=1, refresh_ttl=3, clock=time.time)  # the OAuth clients read wall time
 
 
 @pytest.fixture

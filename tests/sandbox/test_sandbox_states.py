@@ -3,12 +3,11 @@ view shows them."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sandbox_driver import Api
+from sandbox_driver import Api, SandboxClock
 
 from lib.synthetic import CATALOG, dsp_stores
 
@@ -130,7 +129,9 @@ def test_an_inactive_location_stays_inactive_through_a_re_sync(api: Api, org: di
     assert _view(api, org["id"])[first]["status"] == "active"
 
 
-def test_a_paused_location_is_inactive_until_the_time_then_active_by_itself(api: Api, org: dict) -> None:
+def test_a_paused_location_is_inactive_until_the_time_then_active_by_itself(
+    api: Api, org: dict, clock: SandboxClock
+) -> None:
     first = org["ids"][0]
     later = datetime.now(UTC) + timedelta(hours=2)
     state = api.sandbox.set_location_state(org["id"], first, paused_until=later.isoformat())
@@ -138,11 +139,10 @@ def test_a_paused_location_is_inactive_until_the_time_then_active_by_itself(api:
     loc = _view(api, org["id"])[first]
     assert (loc["status"], loc["paused_until"]) == ("inactive", state["paused_until"])
 
-    api.sandbox.set_location_state(org["id"], first, paused_until=time.time() + 0.3)
-    deadline = time.monotonic() + 10
-    while _view(api, org["id"])[first]["status"] != "active":
-        assert time.monotonic() < deadline, "the pause did not end by itself"
-        time.sleep(0.05)
+    api.sandbox.set_location_state(org["id"], first, paused_until=clock() + 0.3)
+    assert _view(api, org["id"])[first]["status"] == "inactive"
+    clock.advance(0.4)
+    assert _view(api, org["id"])[first]["status"] == "active"  # the pause ended by itself
     assert "paused_until" not in _view(api, org["id"])[first]
 
 
@@ -156,7 +156,7 @@ def test_location_state_refusals(api: Api, org: dict) -> None:
     assert "time zone" in naive.json()["message"]
 
 
-def test_reject_rate_ends_bindings_rejected_instead_of_approved(start_sandbox) -> None:
+def test_reject_rate_ends_bindings_rejected_instead_of_approved(start_sandbox, clock: SandboxClock) -> None:
     sandbox = start_sandbox(approve_after_seconds=0.2, reject_rate=1.0)
     api = Api(sandbox)
     org_id = api.create_org("states-reject")
@@ -168,10 +168,8 @@ def test_reject_rate_ends_bindings_rejected_instead_of_approved(start_sandbox) -
     truth = truth.dropna(subset=["pos_provider_id", "dsp_provider_id"])
     pos_id, store_id = truth["pos_provider_id"].iloc[0], truth["dsp_provider_id"].iloc[0]
     assert api.bind(dsp, [(pos_id, store_id)]).json()["locations"][0]["status"] == "PENDING"
-    deadline = time.monotonic() + 10
-    while _store_status(api, org_id, pos_id) == "PENDING":
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    assert _store_status(api, org_id, pos_id) == "PENDING"
+    clock.advance(0.3)
     assert _store_status(api, org_id, pos_id) == "REJECTED"
     sandbox.set_faults(reject_rate=0.0)  # a live knob: the same store is now approved
     assert _store_status(api, org_id, pos_id) == "APPROVED"
