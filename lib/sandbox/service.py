@@ -418,6 +418,14 @@ class SandboxService:
                     "SELECT dsp_provider_id, status FROM store_states WHERE org_id = ?", (org_id,)
                 )
             }
+            # Deprovisioned integrations of the same DSP in this org: a new binding replaces theirs.
+            replaced = [
+                r["id"]
+                for r in conn.execute(
+                    "SELECT id FROM onboardings WHERE org_id = ? AND source = ? AND status = 'deprovisioned'",
+                    (org_id, row["source"]),
+                )
+            ]
             result = []
             for item in body.locations:
                 name = item.dsp_store_name or stores[item.dsp_provider_id]["name"]
@@ -433,11 +441,9 @@ class SandboxService:
                 else:
                     # Re-pairing a POS location moves it off its previous store of this DSP, and a new
                     # integration of the same DSP replaces bindings left by a deprovisioned one.
-                    conn.execute(
-                        "DELETE FROM bindings WHERE pos_provider_id = ? AND org_id = ?"
-                        " AND (dsp_onboarding_id = ? OR (dsp_source = ? AND dsp_onboarding_id IN"
-                        " (SELECT id FROM onboardings WHERE status = 'deprovisioned')))",
-                        (item.pos_location_id, org_id, dsp_id, row["source"]),
+                    conn.executemany(
+                        "DELETE FROM bindings WHERE dsp_onboarding_id = ? AND pos_provider_id = ?",
+                        [(onboarding, item.pos_location_id) for onboarding in (dsp_id, *replaced)],
                     )
                     conn.execute(
                         "INSERT INTO bindings (dsp_onboarding_id, dsp_provider_id, org_id, pos_provider_id,"
