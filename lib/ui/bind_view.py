@@ -32,18 +32,19 @@ from lib.ui.badges import note_badge
 from lib.ui.context import Console
 
 # Fixed pixel widths: the grid is a canvas, so a browser test finds a cell by adding widths (rows are 35 px).
-# Narrow enough that the tick, the status and both sides start within ~700 px (a 1400 px window).
-INDEX_WIDTH = 150
+INDEX_WIDTH = 120
+# The deciding columns (up to band) add up to 965 px: they fit the 980-px grid of a 1440-px wide screen with
+# the sidebar open (tests/browser/test_bind_layout_browser.py measures it); reason and check come after.
 COLUMN_WIDTHS: dict[str, int] = {  # in EDITOR_COLUMNS order
-    "bind": 60,  # wide enough for the header "bind" beside its edit icon
-    "status": 125,
-    "pos_name": 170,
-    "pos_address": 210,
-    "dsp_store": 320,
-    "score": 90,
-    "band": 70,
+    "bind": 55,  # the header "bind" beside its edit icon
+    "status": 95,
+    "pos_name": 145,
+    "pos_address": 175,
+    "dsp_store": 245,
+    "score": 70,
+    "band": 60,
     "reason": 300,
-    "flag": 190,
+    "flag": 260,
     "re_pair": 70,
 }
 ROW_HEIGHT = 35

@@ -1,0 +1,72 @@
+"""The Bind screen at 1440×900, as an account manager's laptop shows it: the columns a person decides with
+(POS name and address, DSP store, score, band, bind) fit without scrolling sideways. Screenshots of the
+screen and of the confirmation dialog go to artifacts/bind-1440/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from benchmarks.seed import RETURN_URL, seed_org
+from lib.binding.table import EDITOR_COLUMNS
+from lib.store import Records
+from lib.stream.client import StreamClient
+from lib.stream.models import CreateIntegrationRequest
+from lib.ui.bind_view import COLUMN_WIDTHS, INDEX_WIDTH
+from tests.browser import test_bind_browser
+from tests.browser.conftest import WAIT_MS, ConsoleServer, shot
+from tests.helpers import follow_consent
+
+pytestmark = pytest.mark.browser
+api = test_bind_browser.api  # the same fixture: a client of the console's embedded sandbox
+no_exception = test_bind_browser.no_exception
+FOLDER = "bind-1440"
+DECIDING = ("bind", "pos_name", "pos_address", "dsp_store", "score", "band")
+
+
+def test_the_deciding_columns_fit_at_1440_and_the_screen_and_dialog_are_captured(
+    console_server: ConsoleServer, new_page: Callable[[], Page], api: StreamClient, tmp_path: Path
+) -> None:
+    with Records(f"sqlite:///{tmp_path / 'console.db'}") as records:  # the console_server's database
+        org = seed_org(
+            api, "taco-tres", name="Taco Tres Inc", dsp=None, records=records, actor="local operator"
+        )
+        started = api.create_integration(
+            CreateIntegrationRequest(org_id=org.org_id, source="doordash", type="dsp", return_url=RETURN_URL)
+        )
+        assert started.id is not None and started.entry_url is not None
+        active = api.exchange_code(started.id, follow_consent(started.entry_url)["code"])
+        records.add_onboarding(started.id, org.org_id, "dsp", "doordash", str(active.status), None, "tester")
+
+    page = new_page()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    main = page.get_by_test_id("stMain")
+    page.goto(console_server.base_url + "/Bind")
+    expect(main.get_by_role("heading", name="Bind DSP stores")).to_be_visible(timeout=WAIT_MS)
+    review = main.get_by_role("button", name="Review and bind 37 pairs")
+    expect(review).to_be_visible(timeout=WAIT_MS)
+    grid = main.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible()
+    no_exception(page)
+
+    # The right edge of the last deciding column lies inside the grid as drawn: no sideways scroll needed.
+    box = grid.bounding_box()
+    assert box is not None
+    last = max(EDITOR_COLUMNS.index(c) for c in DECIDING)
+    right_edge = INDEX_WIDTH + sum(COLUMN_WIDTHS[c] for c in EDITOR_COLUMNS[: last + 1])
+    assert right_edge <= box["width"], (
+        f"deciding columns need {right_edge} px, the grid has {box['width']:.0f}"
+    )
+    assert box["x"] + box["width"] <= 1440
+    shot(page, FOLDER, "1-bind-screen-1440x900")
+
+    review.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("37 pairs will be bound", timeout=WAIT_MS)
+    expect(dialog.get_by_role("button", name="Confirm: bind 37 pairs")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_visible()
+    shot(page, FOLDER, "2-confirm-dialog-1440x900")
