@@ -359,19 +359,36 @@ def summarize(table: pd.DataFrame, base: pd.DataFrame, n_stores: int) -> dict[st
     }
 
 
+def holders(table: pd.DataFrame) -> dict[str, str]:
+    """DSP store -> the POS location that has it now (picked, proposed and ticked, or bound)."""
+    held: dict[str, str] = {}
+    for pos_id, store, tick, status in zip(
+        table.index.tolist(),
+        table["dsp_store"].tolist(),
+        table["bind"].tolist(),
+        table["status"].tolist(),
+        strict=True,
+    ):
+        if store and store != NO_STORE and (tick or str(status).startswith("bound")):
+            held.setdefault(str(store), str(pos_id))
+    return held
+
+
 def top_choices(
     pos_id: str, table: pd.DataFrame, base: pd.DataFrame, scorer: PairScorer, labels: Mapping[str, str]
 ) -> list[str]:
-    """Store choices for one POS location: the current pick, proposal and next-best first, then every
-    store, then NO_STORE."""
-    first: list[str] = []
+    """Store choices for one POS location: its current pick, then its free candidates (proposal, bound store,
+    next-best), then every other free store, then the stores other locations have, then NO_STORE."""
+    taken = {store for store, holder in holders(table).items() if holder != pos_id}
+    current = table.at[pos_id, "dsp_store"]
+    first: list[str] = [current] if current in labels else []
     for candidate in (
-        table.at[pos_id, "dsp_store"],
         base.at[pos_id, "proposed_dsp"],
         base.at[pos_id, "bound_dsp"],
         *(dsp for dsp, _, _ in scorer.alternatives(pos_id)),
     ):
-        if candidate and candidate != NO_STORE and candidate in labels and candidate not in first:
+        if candidate and candidate in labels and candidate not in first and candidate not in taken:
             first.append(candidate)
-    rest = [s for s in labels if s not in first]
-    return [*first, *rest, NO_STORE]
+    free = [s for s in labels if s not in first and s not in taken]
+    others = [s for s in labels if s not in first and s in taken]
+    return [*first, *free, *others, NO_STORE]

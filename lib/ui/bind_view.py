@@ -19,6 +19,7 @@ from lib.binding import (
     bind_and_audit,
     compare_fields,
     component_scores,
+    holders,
     top_choices,
 )
 from lib.binding.frames import BindInputs
@@ -200,16 +201,31 @@ def render_detail(
         else:
             st.caption("No other store came close.")
         choices = top_choices(pos_id, table, m.base, m.scorer, m.labels)
+        held = holders(table)
+        pos_names = table["pos_name"].to_dict()
+
+        def choice_label(store: str) -> str:
+            if store == NO_STORE:
+                return "— no store —"
+            holder = held.get(store)
+            taken = (
+                f" · taken by {pos_names.get(holder, holder)} ({holder})"
+                if holder and holder != pos_id
+                else ""
+            )
+            return m.labels.get(store, store) + taken
+
         widget = f"bind_detail_store:{oid}:{pos_id}:{dsp_id}"  # a new widget when the pick changes elsewhere
         st.selectbox(
             "Pair this location with",
             choices,
             index=choices.index(dsp_id) if dsp_id in choices else len(choices) - 1,
-            format_func=lambda s: "— no store —" if s == NO_STORE else m.labels.get(s, s),
+            format_func=choice_label,
             key=widget,
             on_change=state.set_store,
             args=(oid, pos_id, widget),
-            help="Best candidates first, then every store, then no store.",
+            help="This location's free candidates first, then every free store, then the stores other"
+            " locations have (each says which), then no store.",
         )
 
 

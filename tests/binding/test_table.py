@@ -9,6 +9,7 @@ from lib.binding import (
     check_table,
     compose,
     filter_view,
+    holders,
     merge_editor_state,
     only_edited_cells_differ,
     summarize,
@@ -195,11 +196,16 @@ def test_store_choices_put_the_candidates_first_then_every_store_then_no_store(t
     table = compose(base, {}, taco.scorer, taco.labels)
     first = _auto_ids(taco)[0]
     choices = top_choices(first, table, base, taco.scorer, taco.labels)
+    held = holders(table)
+    taken = {store for store, pos in held.items() if pos != first}
     alternatives = [dsp for dsp, _, _ in taco.scorer.alternatives(first)]
+    free_alternatives = [a for a in alternatives if a not in taken]
     assert choices[0] == taco.truth[first]
-    assert choices[1 : 1 + len(alternatives)] == alternatives
+    assert choices[1 : 1 + len(free_alternatives)] == free_alternatives  # free candidates first
     assert choices[-1] == NO_STORE
     assert sorted(choices[:-1]) == sorted(taco.labels) and len(set(choices)) == len(choices)
+    positions = [i for i, store in enumerate(choices[:-1]) if store in taken]
+    assert positions and positions == list(range(len(choices) - 1 - len(taken), len(choices) - 1))
 
 
 def test_only_the_cells_the_person_edited_may_differ_for_the_grid_to_stay(taco: Matched) -> None:

@@ -33,3 +33,22 @@ def test_an_edited_row_stays_under_the_band_filter_until_the_filter_changes(
     at.button_group(key=f"bind_bands:{oid}").set_value(["auto", "review"]).run()
     at.button_group(key=f"bind_bands:{oid}").set_value(["auto"]).run()
     assert row not in bind._table(at).index
+
+
+def test_the_store_picker_says_who_has_a_store_and_lists_free_ones_first(
+    console_env: ConsoleEnv, org: bind.Org
+) -> None:
+    at = bind._open(console_env)
+    oid = org.dsp_onboarding_id
+    table = bind._table(at)
+    row, other = table.index[0], table.index[1]
+    at.selectbox(key=f"bind_detail_row:{oid}").set_value(row).run()
+    [picker] = [s for s in at.selectbox if s.label == "Pair this location with"]
+    options = list(picker.options)
+    assert options[0].startswith(bind._table(at).at[row, "pos_name"].split(" - ")[0])  # its own pick first
+    assert options[-1] == "— no store —"
+    taken = [i for i, o in enumerate(options) if " · taken by " in o]
+    free = [i for i, o in enumerate(options[:-1]) if " · taken by " not in o]
+    assert taken and max(free) < min(taken), "every free store comes before the stores others have"
+    [label] = [o for o in options if f"({other})" in o]  # the store the second row has
+    assert f"taken by {table.at[other, 'pos_name']} ({other})" in label
