@@ -11,8 +11,7 @@ from typing import Any, Literal
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from lib.stream.models import ADDRESS_FIELDS
-
+from .merchants import ADDRESS_FIELDS
 from .schemas import TokenIn
 
 # Swagger UI's Authorize button, and the security requirement on every /onboarding operation.
