@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 import threading
@@ -135,15 +136,19 @@ def changes_between(
 
         return go
 
-    big = orgs[-1]
+    big, small = orgs[-1], orgs[:-1]
+
+    def o(i: int) -> SeededOrg:
+        return small[i % len(small)]  # any --orgs works; the default 200 gives seven different orgs
+
     return [
-        [store(orgs[0], 5, "APPROVED"), store(orgs[1], 2, "REJECTED")],
+        [store(o(0), 5, "APPROVED"), store(o(1), 2, "REJECTED")],
         [store(big, 300, "APPROVED")],
         [],  # an unchanged portfolio
-        [deprovision(orgs[2]), pause(orgs[3])],
-        [resync(orgs[4], 10), store(orgs[5], 1, "PAUSED")],
+        [deprovision(o(2)), pause(o(3))],
+        [resync(o(4), 10), store(o(5), 1, "PAUSED")],
         [],
-        [store(orgs[6], 30, "APPROVED")],
+        [store(o(6), 30, "APPROVED")],
         [store(big, 1000, "APPROVED")],
         [],
     ]
@@ -160,13 +165,20 @@ def render(page: Path | str | None) -> float:
     """Seconds of one AppTest run of a page file or script (None: an empty page, AppTest's own floor)."""
     from streamlit.testing.v1 import AppTest
 
+    folder = None
     if page is None or isinstance(page, str):
-        script = page or "import streamlit as st\nst.write('floor')"
-        at = AppTest.from_string(script, default_timeout=120)
+        # Beside a link to the real pages/ so the script's page links resolve as they do in the console.
+        folder = Path(tempfile.mkdtemp(prefix="watch-bench-page-"))
+        (folder / "pages").symlink_to(REPO / "pages")
+        script = folder / "page.py"
+        script.write_text(page or "import streamlit as st\nst.write('floor')")
+        at = AppTest.from_file(str(script), default_timeout=120)
     else:
         at = AppTest.from_file(str(page), default_timeout=120)
     at.secrets = {"access": {"require_login": False}}
     seconds, _ = timed(at.run)
+    if folder is not None:
+        shutil.rmtree(folder)
     if at.exception:
         raise RuntimeError(f"{page} failed: {at.exception}")
     return seconds
@@ -179,8 +191,8 @@ def _median(runs: list[float]) -> float:
 def bench_screens(sandbox: SandboxProcess, url: str, folder: Path) -> dict[str, Any]:
     """AppTest time of the Needs attention and funnel screens with the recorded history (cold caches).
 
-    Each AppTest run also scans the installed packages for components (about 1.5 s here, the same for an
-    empty page): reported as the floor, and the page's own time is the run minus that floor.
+    Each AppTest run also scans the installed packages for components (about 1 s here, also for an empty
+    page): reported as the floor, for context; the 2 s bound is checked on the whole run.
     """
     import streamlit as st
 
@@ -193,12 +205,8 @@ def bench_screens(sandbox: SandboxProcess, url: str, folder: Path) -> dict[str, 
             for _ in range(3):
                 st.cache_data.clear()
                 runs.append(render(page))
-            own = _median(runs) - floor
-            results[name] = {
-                "apptest_s": round(_median(runs), 3),
-                "page_s": round(own, 3),
-                "page_within_2_s": own <= 2.0,
-            }
+            # Judged on the whole AppTest run, its own overhead included (the stricter reading).
+            results[name] = {"apptest_s": round(_median(runs), 3), "within_2_s": _median(runs) <= 2.0}
     return results
 
 
