@@ -159,7 +159,7 @@ def test_bench_prints_json_with_accuracy_time_and_memory() -> None:
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # four fresh interpreters (profiles, bind screen): slow on a loaded 2-core box
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
