@@ -8,8 +8,8 @@ starts the console (`streamlit run app.py`) pointed at that sandbox, plus a seco
 empty page: the floor no screen can beat. Each page is opened in a new browser context (a new Streamlit
 session) and timed from navigation until its table is drawn and the app is idle: the first open (cold caches),
 one warm-up, then the median of --repeats. Last, a tick on the 5,000-row bind table is timed until the page
-shows it (the review button's count changes and the app is idle), --edits times. Prints JSON with the load
-average: 2 noisy cores are shared, so compare `over_floor_s` (page minus floor) within one run.
+shows it (the review button's count changes and the app is idle), on --edits rows in turn. Prints JSON with
+the load average: 2 noisy cores are shared, so compare `over_floor_s` (page minus floor) within one run.
 """
 
 from __future__ import annotations
@@ -136,15 +136,16 @@ def bind_cell(page: Page, row: int, column: str) -> tuple[float, float]:
 
 
 def measure_bind_edit(browser: Browser, url: str, edits: int) -> dict[str, Any]:
-    """Seconds from a click on the first row's tick until the page shows it (the review count changes),
-    and the websocket bytes each edit's rerun sent."""
+    """Seconds from a click on a row's tick until the page shows it (the review count changes), and the
+    websocket bytes each edit's rerun sent. Each edit unticks the next row (a person working down the list):
+    toggling one row back and forth would let Streamlit resend grids the browser still has cached."""
     opened = open_timed(browser, url, with_table=True)
     page = opened.page
     runs: list[float] = []
     sent: list[int] = []
-    for _ in range(edits):
+    for row in range(edits):
         before = page.locator(REVIEW_BUTTON).inner_text()
-        x, y = bind_cell(page, 0, "bind")
+        x, y = bind_cell(page, row, "bind")
         bytes_before = opened.ws_bytes
         start = time.perf_counter()
         page.mouse.click(x, y)
