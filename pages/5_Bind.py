@@ -29,6 +29,7 @@ chosen = st.selectbox(
 )
 onboarding = by_id[chosen]
 oid = onboarding.onboarding_id
+running = state.binding(oid)  # a confirmed bind runs in this run: nothing may start or change another
 
 # ----- inputs: loaded once per session (Reload re-reads them); matching is cached on them -----
 if state.inputs(oid) is None and not state.load(console, onboarding):
@@ -36,14 +37,31 @@ if state.inputs(oid) is None and not state.load(console, onboarding):
     st.stop()
 reload_col, refresh_col, reset_col = st.columns(3)
 if reload_col.button(
-    "Reload locations and stores", key="bind_reload", icon=":material/refresh:", width="stretch"
+    "Reload locations and stores",
+    key="bind_reload",
+    icon=":material/refresh:",
+    width="stretch",
+    disabled=running is not None,
 ):
     state.load(console, onboarding, fresh=True)
-if refresh_col.button("Refresh DSP statuses", key="bind_refresh", icon=":material/sync:", width="stretch"):
+if refresh_col.button(
+    "Refresh DSP statuses",
+    key="bind_refresh",
+    icon=":material/sync:",
+    width="stretch",
+    disabled=running is not None,
+):
     problem = state.refresh_bindings(console, onboarding)
     if problem:
         st.error(problem, icon="⚠️")
-reset_col.button("Undo my edits", key="bind_reset", on_click=state.reset_edits, args=(oid,), width="stretch")
+reset_col.button(
+    "Undo my edits",
+    key="bind_reset",
+    on_click=state.reset_edits,
+    args=(oid,),
+    width="stretch",
+    disabled=running is not None,
+)
 
 loaded = state.inputs(oid)
 assert loaded is not None
@@ -79,7 +97,7 @@ shown = filter_view(table, list(bands or []), search or "", keep)
 key = state.editor_key(oid, list(bands or []), search or "")
 state.remember_view(oid, key, [str(i) for i in shown.index])
 state.remember_shown(oid, list(bands or []), search or "", [str(i) for i in shown.index])
-view.render_editor(state.stable_editor_data(oid, key, shown), key, m.labels)
+view.render_editor(state.stable_editor_data(oid, key, shown), key, m.labels, locked=running is not None)
 st.caption(
     f"{len(shown)} of {len(table)} POS locations shown · {int(table['bind'].sum())} ticked. Pick another "
     "store in the DSP store column or in the detail panel below; tick re-pair to propose a store again for a "
@@ -108,14 +126,23 @@ if check.blocked:
     reason = "Resolve the problems above first."
 elif not n:
     reason = "Tick at least one pair to bind."
+if running is not None:
+    n, reason = len(running), "A bind is running: wait for its result."
 st.button(
-    f"Review and bind {n} pair{'s' if n != 1 else ''}",
+    f"Binding {n} pair{'s' if n != 1 else ''}…"
+    if running
+    else f"Review and bind {n} pair{'s' if n != 1 else ''}",
     key="bind_review",
     type="primary",
     on_click=state.open_confirmation,
     args=(oid, check.pairs),
     **button_state(Action.BIND, disabled=reason is not None, help=reason),
 )
+if running is not None:
+    # Cleared first: a bind interrupted by a rerun must not start again by itself with the same pairs.
+    state.finish_binding(oid)
+    view.run_bind(console, onboarding, running)
+    st.rerun()
 
 
 def _dismissed() -> None:
@@ -156,8 +183,9 @@ def confirm(
         width="stretch",
         **button_state(Action.BIND),
     ):
-        state.close_confirmation(onboarding.onboarding_id)
-        view.run_bind(console, onboarding, pairs)
+        # The bind runs on the page, under its disabled button, with progress (a dialog is a fragment: the
+        # whole page must run again to show that).
+        state.start_binding(onboarding.onboarding_id, pairs)
         st.rerun()
 
 

@@ -260,6 +260,23 @@ def close_confirmation(onboarding_id: str) -> None:
     st.session_state.pop(_key("pending", onboarding_id), None)
 
 
+def start_binding(onboarding_id: str, pairs: list[PlannedPair]) -> None:
+    """on_click of Confirm: close the dialog and mark these pairs as being bound (the page runs the bind)."""
+    close_confirmation(onboarding_id)
+    st.session_state[_key("binding", onboarding_id)] = [p.to_dict() for p in pairs]
+
+
+def binding(onboarding_id: str) -> list[PlannedPair] | None:
+    """The pairs a bind is running (or about to run) for: while set, nothing may start another bind."""
+    stored = st.session_state.get(_key("binding", onboarding_id))
+    return [PlannedPair.from_dict(p) for p in stored] if stored is not None else None
+
+
+def finish_binding(onboarding_id: str) -> None:
+    """The bind is over (done, failed or interrupted): binding may be offered again."""
+    st.session_state.pop(_key("binding", onboarding_id), None)
+
+
 def last_result(onboarding_id: str) -> dict[str, Any] | None:
     """The last bind or retry: {"outcomes": [...], "pairs": [...], "retry": bool}."""
     return st.session_state.get(_key("result", onboarding_id))

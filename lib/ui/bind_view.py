@@ -113,15 +113,15 @@ def _column_config(labels: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def render_editor(view: pd.DataFrame, key: str, labels: Mapping[str, str]) -> None:
-    """The editable table of the shown rows (index: POS location id)."""
+def render_editor(view: pd.DataFrame, key: str, labels: Mapping[str, str], locked: bool = False) -> None:
+    """The editable table of the shown rows (index: POS location id); read-only while `locked` (a bind)."""
     shown = view[list(EDITOR_COLUMNS)]
     st.data_editor(
         shown,
         key=key,
         column_config=_column_config(labels),
         column_order=list(EDITOR_COLUMNS),
-        disabled=[c for c in EDITOR_COLUMNS if c not in ("bind", "dsp_store", "re_pair")],
+        disabled=True if locked else [c for c in EDITOR_COLUMNS if c not in ("bind", "dsp_store", "re_pair")],
         hide_index=False,
         num_rows="fixed",
         row_height=ROW_HEIGHT,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -18,7 +19,7 @@ from lib.stream.client import StreamClient
 from lib.stream.models import CreateIntegrationRequest
 from lib.ui.bind_view import COLUMN_WIDTHS, INDEX_WIDTH
 from tests.browser import test_bind_browser
-from tests.browser.conftest import WAIT_MS, ConsoleServer, shot
+from tests.browser.conftest import ARTIFACTS, WAIT_MS, ConsoleServer, shot
 from tests.helpers import follow_consent
 
 pytestmark = pytest.mark.browser
@@ -70,3 +71,21 @@ def test_the_deciding_columns_fit_at_1440_and_the_screen_and_dialog_are_captured
     expect(dialog.get_by_role("button", name="Confirm: bind 37 pairs")).to_be_visible()
     expect(dialog.get_by_role("button", name="Cancel")).to_be_visible()
     shot(page, FOLDER, "2-confirm-dialog-1440x900")
+
+    # While the bind runs (the sandbox answers slowly here), its progress shows and nothing can start another.
+    faults = f"{api.base_url}/sandbox/faults"
+    httpx.put(faults, json={"latency_ms": 1500}, timeout=10).raise_for_status()
+    try:
+        dialog.get_by_role("button", name="Confirm: bind 37 pairs").click()
+        busy = main.get_by_role("button", name="Binding 37 pairs…")
+        expect(busy).to_be_disabled(timeout=WAIT_MS)
+        expect(main.get_by_role("button", name="Reload locations and stores")).to_be_disabled()
+        expect(main.get_by_test_id("stProgress")).to_be_visible()
+        # Not shot(): it waits for the run to finish, and this is the picture of the run going on.
+        page.screenshot(path=str(ARTIFACTS / FOLDER / "3-binding-in-progress-1440x900.png"))
+        expect(main).to_contain_text("All 37 pairs bound.", timeout=WAIT_MS * 3)
+    finally:
+        httpx.put(faults, json={"latency_ms": 0}, timeout=10).raise_for_status()
+    expect(main.get_by_test_id("stMetric").filter(has_text="Already bound")).to_contain_text("37")
+    no_exception(page)
+    shot(page, FOLDER, "4-bound-1440x900")
