@@ -113,6 +113,8 @@ def name_scores(pos: pd.DataFrame, dsp: pd.DataFrame, i: np.ndarray, j: np.ndarr
     p_label, d_label = pos["label"].to_numpy()[i], dsp["label"].to_numpy()[j]
     label = _pairwise(p_label, d_label, fuzz.WRatio, (p_label != "") & (d_label != ""))
     name = np.fmin(brand, label)
+    # Identical names are a perfect name match (WRatio of a brand part against the whole name tops out at 90).
+    name = np.where((p_name == d_name) & (p_name != ""), 100.0, name)
     # The merchant's distinctive brand words on one side only ("Blaze Pizza" beside "Sal's ... Pizza").
     p_hits, d_hits = pos["brand_hits"].to_numpy()[i], dsp["brand_hits"].to_numpy()[j]
     brand_missing = (p_hits == "") != (d_hits == "")
