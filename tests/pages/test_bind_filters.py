@@ -52,3 +52,18 @@ def test_the_store_picker_says_who_has_a_store_and_lists_free_ones_first(
     assert taken and max(free) < min(taken), "every free store comes before the stores others have"
     [label] = [o for o in options if f"({other})" in o]  # the store the second row has
     assert f"taken by {table.at[other, 'pos_name']} ({other})" in label
+
+
+def test_identical_names_score_100_and_the_score_reads_the_same_everywhere(
+    console_env: ConsoleEnv, org: bind.Org
+) -> None:
+    at = bind._open(console_env)
+    oid = org.dsp_onboarding_id
+    table = bind._table(at)
+    same = next(
+        p for p in table.index if table.at[p, "status"] == "proposed" and "same name" in table.at[p, "reason"]
+    )
+    at.selectbox(key=f"bind_detail_row:{oid}").set_value(same).run()
+    caption = next(c.value for c in at.caption if c.value.startswith("Score "))
+    assert "Name 100" in caption, caption
+    assert caption.startswith(f"Score **{int(bind._table(at).at[same, 'score'])}**"), "grid and panel agree"
