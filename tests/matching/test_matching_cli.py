@@ -180,6 +180,10 @@ def test_lib_matching_bench_still_runs_the_benchmark() -> None:
     done = run_cli("bench", "--help")
     assert done.returncode == 0, done.stderr
     assert "--no-cli" in done.stdout and "--sizes" in done.stdout
+    # Its options reach the benchmark (an unknown one is the benchmark's own one-line usage error).
+    done = run_cli("bench", "--sizes", "60", "--no-such-option")
+    assert done.returncode == 2 and "benchmarks.matching" in done.stderr
+    assert "unrecognized arguments: --no-such-option" in done.stderr
 
 
 def test_bench_times_the_whole_cli_on_a_dense_block() -> None:
