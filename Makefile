@@ -47,6 +47,7 @@ system-deps:
 test: install-dev system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 # The edit-test loop: everything but the browser tests.

@@ -118,8 +118,10 @@ def bench_apptest(
         warm = _open_page(small.org_id)
         warm.run()  # the first AppTest run pays one-off imports: keep it out of the numbers
 
+        dsp_onboarding = big.dsp_onboarding_id
+        assert dsp_onboarding is not None
         fetch, (org_locations, stores) = timed(
-            lambda: (client.org_locations(big.org_id), client.list_locations(big.dsp_onboarding_id))
+            lambda: (client.org_locations(big.org_id), client.list_locations(dsp_onboarding))
         )
         at = _open_page(big.org_id)
         runs_before = matching_runs()

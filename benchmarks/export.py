@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,7 @@ def bench_portfolio(client: StreamClient, org_ids: list[str], repeats: int) -> d
     for width in (4, 8, 16):
         runs = []
         for _ in range(repeats):
-            seconds, result = timed(lambda w=width: portfolio_table(client, org_ids, max_in_flight=w))
+            seconds, result = timed(partial(portfolio_table, client, org_ids, max_in_flight=width))
             assert not result.failures and len(result.table) == rows
             runs.append(seconds)
         by_width[str(width)] = round(statistics.median(runs), 3)

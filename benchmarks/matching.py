@@ -230,8 +230,8 @@ def fodors_result() -> dict[str, object]:
         "n_pos": len(pos),
         "n_dsp": len(dsp),
         "wall_s": round(wall, 3),
-        **accuracy(result.pairs, true_pairs),
-    }  # type: ignore[attr-defined]
+        **accuracy(result.pairs, true_pairs),  # type: ignore[attr-defined]
+    }
 
 
 def usaddress_parse(line1: object, line2: object = None) -> AddressParts:
@@ -416,8 +416,10 @@ def cli_runs(sizes: tuple[int, ...], seed: int) -> dict[str, object]:
         runs = [_in_fresh_process(cli_case, profile, n, seed) for n in sizes]
         cli[profile] = {
             "runs": runs,
-            "growth_exponent": growth_exponent([(n, r["wall_s"]) for n, r in zip(sizes, runs, strict=True)]),
-        }  # type: ignore[misc]
+            "growth_exponent": growth_exponent(
+                [(n, float(r["wall_s"])) for n, r in zip(sizes, runs, strict=True)]  # type: ignore[arg-type]
+            ),
+        }
     dense_n = min(10_000, max(sizes))  # the collision case: 10k x 10k rows in one ZIP
     cli[f"dense_one_zip_{dense_n}"] = _in_fresh_process(cli_case, "dense_zip", dense_n, seed)
     cli[f"dense_blank_zip_{dense_n}"] = _in_fresh_process(cli_case, "dense_blank_zip", dense_n, seed)

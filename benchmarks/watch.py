@@ -23,6 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,11 @@ SCREENS: dict[str, Path | str] = {
 }
 HISTORY_TABLES = ("integration_history", "location_history", "watch_events", "alerts", "alert_deliveries")
 STEP = timedelta(hours=6)  # simulated time between passes
+
+
+def _fixed(moment: datetime) -> Callable[[], datetime]:
+    """A clock that always says `moment`."""
+    return lambda: moment
 
 
 def _receiver() -> tuple[ThreadingHTTPServer, list[int]]:
@@ -247,7 +253,7 @@ def main(argv: list[str] | None = None) -> None:
                 done = [change() for change in (plan[i - 1] if 0 < i <= len(plan) else [])]
                 before = watch.row_counts()
                 at = start + STEP * i
-                seconds, result = timed(lambda at=at: run_pass(records, client, settings, clock=lambda: at))
+                seconds, result = timed(partial(run_pass, records, client, settings, clock=_fixed(at)))
                 after = watch.row_counts()
                 passes.append(
                     {

@@ -122,7 +122,7 @@ else:
         "Work on",
         ids,
         index=ids.index(current) if current in ids else 0,
-        format_func=names.get,
+        format_func=lambda i: names.get(i, i),
         key=PICK_KEY,
     )
     go.button(

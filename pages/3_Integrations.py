@@ -46,11 +46,11 @@ if callback is not None:
         st.stop()
     with st.status("Finishing the connection with the provider…", expanded=True) as status:
         st.write("Checking the one-time state and exchanging the code with the API.")
-        outcome = handle_callback(console.client, console.records, console.actor, callback)
-        status.update(label=outcome.message, state="complete" if outcome.ok else "error")
-    st.session_state[OUTCOME_KEY] = outcome
-    if outcome.org_id:
-        set_current_org(outcome.org_id)
+        finished = handle_callback(console.client, console.records, console.actor, callback)
+        status.update(label=finished.message, state="complete" if finished.ok else "error")
+    st.session_state[OUTCOME_KEY] = finished
+    if finished.org_id:
+        set_current_org(finished.org_id)
     st.query_params.clear()  # a reload must not replay a one-time code
     st.rerun()
 

@@ -10,6 +10,7 @@ import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
+from typing import cast
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
@@ -23,7 +24,8 @@ def _applies(req: Requirement, extras: set[str]) -> bool:
     if req.marker is None:
         return True
     env = default_environment()
-    return any(req.marker.evaluate({**env, "extra": extra}) for extra in extras or {""})
+    context = cast(dict[str, str], env)
+    return any(req.marker.evaluate({**context, "extra": extra}) for extra in extras or {""})
 
 
 def closure(roots: list[str]) -> dict[str, str]:

@@ -70,7 +70,7 @@ def pair_reason(
         return f"{where}, different brand ({dsp['name'] or '?'}): virtual brand?"
     if pair["virtual_brand"]:
         where = "same address" if pair["number_match"] == 1 else "similar address"
-        added = " ".join(w for w in (pos["extra"], dsp["extra"]) if w)
+        added = " ".join(str(w) for w in (pos["extra"], dsp["extra"]) if w)
         return f"{where}, a brand word with other words ({added}): virtual brand?"
 
     postal = pair["postal_score"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -168,7 +169,7 @@ class _Row(Mapping[str, object]):
     def __init__(self, cols: dict[str, list[object]], k: int) -> None:
         self._cols, self._k = cols, k
 
-    def __getitem__(self, column: str) -> object:
+    def __getitem__(self, column: str) -> Any:
         return self._cols[column][self._k]
 
     def __iter__(self) -> Iterator[str]:

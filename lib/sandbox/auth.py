@@ -62,7 +62,7 @@ class TokenService:
         now = self.clock()
         if body.grant_type == "client_credentials":
             _check_client(body.client_id, body.client_secret, basic)
-            scopes = body.scopes or list(DEFAULT_SCOPES)
+            scopes: list[str] = list(body.scopes or DEFAULT_SCOPES)
             return self._issue(body.client_id or "", scopes, body.exp, now, old_refresh=None)
         # The refresh grant: client credentials are checked when sent (Stream's docs send them).
         if body.client_id is not None or body.client_secret is not None:
@@ -82,7 +82,7 @@ class TokenService:
         if row["expires_at"] <= now:
             raise _invalid_grant("The refresh token has expired: request a new token.")
         granted = row["scopes"].split()
-        scopes = body.scopes or granted
+        scopes = list(body.scopes or granted)
         extra = [s for s in scopes if s not in granted]
         if extra:
             raise ApiError(

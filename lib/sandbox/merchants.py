@@ -61,7 +61,7 @@ def _rows(frame: pd.DataFrame, id_column: str) -> tuple[dict[str, Any], ...]:
     extras = [f for f in EXTRA_FIELDS if f in frame.columns]
     out = []
     for rec in frame.to_dict("records"):
-        row = {"provider_id": str(rec[id_column]), "name": str(rec["name"])}
+        row: dict[str, Any] = {"provider_id": str(rec[id_column]), "name": str(rec["name"])}
         row["address"] = {f: _clean(rec.get(f)) for f in present}
         row.update({f: _clean(rec.get(f)) for f in extras})
         out.append(row)

@@ -104,6 +104,6 @@ async def token_request(request: Request) -> tuple[TokenIn, bool]:
     try:
         return TokenIn.model_validate(data), basic is not None
     except ValidationError as exc:
-        errors = list(exc.errors())
+        errors: list[dict[str, Any]] = [dict(e) for e in exc.errors()]
         details = validation_details(errors)
         raise ApiError(400, summary(details), details, oauth_error=_oauth_code(details, errors)) from exc

@@ -262,7 +262,7 @@ class Records:
                 .where(onboardings.c.onboarding_id == onboarding_id)
                 .values(status=status, updated_at=self._now())
             )
-            if result.rowcount == 0:
+            if result.rowcount == 0:  # type: ignore[attr-defined]
                 raise KeyError(onboarding_id)
             row = s.execute(sa.select(onboardings).where(onboardings.c.onboarding_id == onboarding_id)).one()
         return _onboarding(row)
@@ -318,7 +318,7 @@ class Records:
             result = s.execute(
                 oauth_states.update().where(oauth_states.c.state == state).values(onboarding_id=onboarding_id)
             )
-            if result.rowcount == 0:
+            if result.rowcount == 0:  # type: ignore[attr-defined]
                 raise KeyError(state)
 
     def consume_oauth_state(self, state: str) -> OAuthStateResult:
@@ -334,7 +334,7 @@ class Records:
                     oauth_states.c.expires_at > now,
                 )
                 .values(used_at=now)
-            ).rowcount
+            ).rowcount  # type: ignore[attr-defined]
             row = s.execute(sa.select(oauth_states).where(oauth_states.c.state == state)).first()
         if row is None:
             return OAuthStateResult(status=StateStatus.UNKNOWN, state=state)
@@ -353,7 +353,7 @@ class Records:
             result = s.execute(
                 oauth_states.delete().where(oauth_states.c.expires_at < self._now() - older_than)
             )
-        return result.rowcount
+        return result.rowcount  # type: ignore[attr-defined]
 
     # ----- audit log -----
 
@@ -386,7 +386,7 @@ class Records:
                     error=redact_text(error) if error is not None else None,
                 )
             )
-            new_id = result.inserted_primary_key[0]
+            new_id = result.inserted_primary_key[0]  # type: ignore[attr-defined]
         return int(new_id)
 
     def list_audit(

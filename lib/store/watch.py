@@ -241,7 +241,7 @@ class WatchRecords:
         """Record that a pass started; returns its id."""
         with self._session(True) as s:
             return int(
-                s.execute(watch_runs.insert().values(started_at=now, actor=actor)).inserted_primary_key[0]
+                s.execute(watch_runs.insert().values(started_at=now, actor=actor)).inserted_primary_key[0]  # type: ignore[attr-defined]
             )
 
     def finish_run(self, run_id: int, now: datetime, **counts: int) -> None:
@@ -433,7 +433,7 @@ class WatchRecords:
                         summary=spec.summary,
                         page=spec.page,
                     )
-                ).inserted_primary_key[0]
+                ).inserted_primary_key[0]  # type: ignore[attr-defined]
                 if targets:
                     s.execute(
                         alert_deliveries.insert(),
@@ -538,7 +538,7 @@ class WatchRecords:
                 alerts.update()
                 .where(alerts.c.id == alert_id, alerts.c.acknowledged_at.is_(None))
                 .values(acknowledged_at=now, acknowledged_by=who)
-            ).rowcount
+            ).rowcount  # type: ignore[attr-defined]
             row = s.execute(sa.select(alerts).where(alerts.c.id == alert_id)).first()
         if row is None:
             raise KeyError(alert_id)

@@ -28,10 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         for spec in CATALOG.values():
             print(f"{spec.code:20} {spec.n_locations:6d}  {spec.brand}")
         return 0
-    spec = CATALOG.get(args.code)
-    if spec is None:
+    found = CATALOG.get(args.code)
+    if found is None:
         print(f"unknown merchant code {args.code!r}; known: {', '.join(CATALOG)}", file=sys.stderr)
         return 2
+    spec = found
     if args.dsp is None:
         print(pos_locations(spec).head(args.rows).to_string(index=False))
         return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
@@ -152,7 +153,7 @@ class _Ctx:
     brand: str
     profile: str
     pos: list[dict[str, object]] = field(default_factory=list)
-    dsp: list[dict[str, object]] = field(default_factory=list)  # each with a "_truth" dict
+    dsp: list[dict[str, Any]] = field(default_factory=list)  # each with a "_truth" dict
     used: set[tuple[str, str]] = field(default_factory=set)
     store_no: int = 0
 

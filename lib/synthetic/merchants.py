@@ -504,7 +504,7 @@ def _dsp_frames(spec: MerchantSpec, dsp: str, rates: DriftRates) -> tuple[pd.Dat
         store_no = max(store_nos) + rng.randint(1, 50)
         store_nos.add(store_no)
         rows.append(_closed_nearby(rng, s, used, profile, phones, store_no))
-        detail = f"house {s.addr.number}->{rows[-1]['address_line_1'].split(' ', 1)[0]}"
+        detail = f"house {s.addr.number}->{str(rows[-1]['address_line_1']).split(' ', 1)[0]}"
         truth.append({"pos_provider_id": None, "case": "closed_nearby", "detail": detail, "related": s.pid})
     vbrands = _merchant_virtual_brands(spec)
     kitchens = rng.sample(sites, min(n, _extra_count(rng, rates.virtual_rate, n)))
@@ -527,7 +527,9 @@ def _dsp_frames(spec: MerchantSpec, dsp: str, rates: DriftRates) -> tuple[pd.Dat
         dsp_rows.append(rows[j])
 
     matched = [t for t in truth if t["pos_provider_id"] is not None]
-    extras = sorted((t for t in truth if t["pos_provider_id"] is None), key=lambda t: t["dsp_provider_id"])
+    extras = sorted(
+        (t for t in truth if t["pos_provider_id"] is None), key=lambda t: str(t["dsp_provider_id"])
+    )
     by_pos = {t["pos_provider_id"]: t for t in matched + absent}
     truth_rows = [by_pos[s.pid] for s in sites] + extras
     for t in truth_rows:

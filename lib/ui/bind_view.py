@@ -97,7 +97,7 @@ def _column_config(labels: Mapping[str, str]) -> dict[str, Any]:
             "DSP store (name — address)",
             width=w["dsp_store"],
             options=options,
-            format_func=store_label,
+            format_func=store_label,  # type: ignore[arg-type]
             required=True,
             help="The store to bind; the detail panel lists this location's best candidates first",
         ),

@@ -39,7 +39,9 @@ def render_sidebar(console: Console) -> None:
             names = {o.org_id: org_label(o) for o in orgs}
             if st.session_state.get(CURRENT_ORG_KEY) not in ids:
                 st.session_state[CURRENT_ORG_KEY] = ids[0]
-            st.selectbox("Current organization", ids, format_func=names.get, key=CURRENT_ORG_KEY)
+            st.selectbox(
+                "Current organization", ids, format_func=lambda i: names.get(i, i), key=CURRENT_ORG_KEY
+            )
         else:
             st.caption("No organization yet: create one on the Organizations page.")
         st.caption(f"Acting as **{console.actor}**")

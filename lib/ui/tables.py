@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -40,7 +40,7 @@ def table_view(
     search_columns: Sequence[str] | None = None,
     column_config: dict[str, Any] | None = None,
     placeholder: str = "Search…",
-    height: int | str = "auto",
+    height: int | Literal["auto", "stretch", "content"] = "auto",
 ) -> pd.DataFrame:
     """Search + sortable table + CSV export of the rows shown; returns the filtered frame."""
     left, right = st.columns([4, 1], vertical_alignment="center")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -122,6 +123,6 @@ def check_now(console: Console, key: str) -> None:
         st.error(f"The check did not finish: {error_sentence(exc)}", icon="⚠️")
         return
     bar.empty()
-    kind = "warning" if result.exit_code else "success"
+    kind: Literal["warning", "success"] = "warning" if result.exit_code else "success"
     flash(f"{key}_done", kind, f"Checked: {result.summary_line()}.")
     st.rerun()

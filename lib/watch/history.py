@@ -155,7 +155,7 @@ def _apply_locations(update: OrgUpdate, snap: OrgSnapshot, first: bool) -> list[
                 changes[(LOCATIONS_NEW_UNBOUND, None, None, None)].append((state.location_id, state.name))
     # Channels that disappeared: a DSP store unbound, or a location no longer listed at all.
     gone_locations: dict[str, str] = {}
-    for key, was in current.items():
+    for key, was in current.items():  # type: ignore[assignment]
         if key in seen_keys or (key[0] not in seen_ids and not _surely_gone(snap, key[0])):
             continue
         to_close.append(was.id)

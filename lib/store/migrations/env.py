@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
 
 import lib.store.watch_tables  # noqa: F401  (its tables join the metadata below)
 from lib.store.db import make_engine, metadata
@@ -10,7 +11,7 @@ from lib.store.db import make_engine, metadata
 config = context.config
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
