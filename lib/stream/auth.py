@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import AsyncGenerator, Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -57,8 +57,6 @@ class TokenAuth(httpx.Auth):
     each fetching their own.
     """
 
-    requires_response_body = True  # read the 401 body before replaying, which frees its connection
-
     def __init__(
         self,
         http: httpx.Client,
@@ -94,16 +92,28 @@ class TokenAuth(httpx.Auth):
 
     # --- httpx.Auth ---------------------------------------------------------------------------------------
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Attach a valid token; on a 401 renew it once and replay the request."""
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Attach a valid token; on a 401 renew it once and replay the request.
+
+        Obtaining or renewing a token is blocking I/O under a lock, so (as httpx advises for such auth) this
+        overrides sync_auth_flow itself rather than auth_flow, and async_auth_flow refuses to run.
+        """
         sent_with = self.access_token()
         request.headers["Authorization"] = f"Bearer {sent_with}"
         response = yield request
         if response.status_code != 401:
             return
+        response.read()  # free the 401's connection before the replay
         logger.info("%s %s -> 401: renewing the token and replaying once", request.method, request.url.path)
         request.headers["Authorization"] = f"Bearer {self._renew_rejected(sent_with)}"
         yield request
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Refused: TokenAuth blocks on I/O and a threading lock, which must not run in an event loop."""
+        raise RuntimeError(
+            "TokenAuth works with httpx.Client only, not httpx.AsyncClient (it does blocking I/O)."
+        )
+        yield request  # pragma: no cover  (makes this an async generator, as httpx expects)
 
     # --- public -------------------------------------------------------------------------------------------
 

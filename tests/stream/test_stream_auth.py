@@ -204,3 +204,16 @@ def test_threads_hit_by_the_same_401_renew_the_token_only_once() -> None:
             results = [len(f.result()) for f in futures]
     assert results == [1] * 8
     assert api.grants == ["client_credentials", "refresh_token"]
+
+
+def test_the_token_auth_refuses_an_async_client(api: FakeApi) -> None:
+    import asyncio
+
+    with api.client() as client:
+
+        async def fetch() -> None:
+            async with httpx.AsyncClient(auth=client.auth) as http:
+                await http.get("http://127.0.0.1:1/anything")
+
+        with pytest.raises(RuntimeError, match=r"httpx\.Client only"):
+            asyncio.run(fetch())
