@@ -100,7 +100,7 @@ class ListedLocation(Out):
 
     provider_id: str
     name: str | None
-    address: Address
+    address: Address  # type: ignore[valid-type]
     source: str
 
 
@@ -157,7 +157,7 @@ class OrgLocation(Out):
     source: str
     status: str
     paused_until: str | None = None
-    address: Address
+    address: Address  # type: ignore[valid-type]
     dsps: list[LocationDsp]
 
 
