@@ -5,6 +5,7 @@ import streamlit as st
 from lib.ui.checklist import render_checklist
 from lib.ui.context import page_setup
 from lib.ui.home import org_checklist
+from lib.ui.text import md
 from lib.ui.watch import render_needs_attention
 
 console = page_setup("Home", "🧭")
@@ -26,11 +27,11 @@ if not console.org_id:
 
 org = console.records.get_org(console.org_id)
 title, refresh = st.columns([5, 1], vertical_alignment="bottom")
-title.subheader(f"{(org.name if org else None) or console.org_id}")
+title.subheader(md((org.name if org else None) or console.org_id))
 refresh.button("Refresh", key="home_refresh", icon=":material/refresh:", width="stretch")
-st.caption(f"org_id `{console.org_id}` · change the current organization in the sidebar.")
+st.caption(f"org_id {md(console.org_id)} · change the current organization in the sidebar.")
 
 checklist, problems = org_checklist(console, console.org_id)
 for problem in problems:
-    st.warning(problem, icon="⚠️")
+    st.warning(md(problem), icon="⚠️")
 render_checklist(checklist)

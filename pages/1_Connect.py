@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.ui.context import page_setup
 from lib.ui.feedback import attempt
+from lib.ui.text import md, plain
 
 console = page_setup("Connect", "🔌")
 st.title("Connect")
@@ -20,17 +21,17 @@ if target.is_sandbox:
     )
 left, right = st.columns(2)
 left.metric("API", "Sandbox" if target.is_sandbox else "Configured")
-right.metric("Client ID", target.client_id)
-st.caption(f"Base URL: `{target.base_url}`")
+right.metric("Client ID", plain(target.client_id))
+st.caption(f"Base URL: {md(target.base_url)}")
 
 if st.button("Test connection", type="primary"):
     info = attempt("Requesting a token…", console.client.check_connection)
     if info is not None:
         remaining = info.expires_at - datetime.now(UTC)
         minutes = max(int(remaining.total_seconds() // 60), 0)
-        st.success(f"Connected. The API issued a token with scopes {', '.join(info.scopes) or 'none'}.")
+        st.success(f"Connected. The API issued a token with scopes {md(', '.join(info.scopes) or 'none')}.")
         c1, c2 = st.columns(2)
-        c1.metric("Scopes", ", ".join(info.scopes) or "—")
+        c1.metric("Scopes", plain(", ".join(info.scopes) or "—"))
         c2.metric("Token expires in", f"{minutes} min")
         if "onboarding" not in info.scopes:
             st.warning("The token lacks the `onboarding` scope: ask Stream to enable it for this client.")

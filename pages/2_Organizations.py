@@ -19,6 +19,7 @@ from lib.ui.context import CURRENT_ORG_KEY, page_setup, set_current_org
 from lib.ui.feedback import error_sentence
 from lib.ui.flash import flash, show_flash
 from lib.ui.tables import table_view
+from lib.ui.text import md
 
 FORM_KEYS = {name: f"org_form_{name}" for name in ORG_FIELD_LABELS}
 PROBLEMS_KEY = "org_form_problems"  # field -> sentence, shown under each field until the next submit
@@ -96,9 +97,9 @@ if submitted:
     st.session_state[PROBLEMS_KEY] = problems
 
 for name, message in problems.items():
-    slots[name].error(message, icon="✏️")
+    slots[name].error(md(message), icon="✏️")
 if st.session_state.get(FORM_ERROR_KEY):
-    form_error.error(st.session_state[FORM_ERROR_KEY], icon="⚠️")
+    form_error.error(md(st.session_state[FORM_ERROR_KEY]), icon="⚠️")
 
 # ----- known orgs -----
 st.subheader("Known organizations")
@@ -132,7 +133,7 @@ else:
         width="stretch",
     )
     if console.org_id:
-        st.caption(f"Current organization: **{names.get(console.org_id, console.org_id)}**")
+        st.caption(f"Current organization: **{md(names.get(console.org_id, console.org_id))}**")
 
 # ----- add by id -----
 st.subheader("Add an existing organization by id")
@@ -159,4 +160,4 @@ if add:
             )
             st.rerun()
 if st.session_state.get(ADD_ERROR_KEY):
-    add_error.error(st.session_state[ADD_ERROR_KEY], icon="⚠️")
+    add_error.error(md(st.session_state[ADD_ERROR_KEY]), icon="⚠️")

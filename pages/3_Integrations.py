@@ -27,6 +27,7 @@ from lib.ui.integrations import (
     start,
     started_message,
 )
+from lib.ui.text import md
 
 OUTCOME_KEY = "integrations_callback_outcome"
 RETRY_KEY = "integrations_callback_retry"
@@ -47,7 +48,7 @@ if callback is not None:
     with st.status("Finishing the connection with the provider…", expanded=True) as status:
         st.write("Checking the one-time state and exchanging the code with the API.")
         finished = handle_callback(console.client, console.records, console.actor, callback)
-        status.update(label=finished.message, state="complete" if finished.ok else "error")
+        status.update(label=md(finished.message), state="complete" if finished.ok else "error")
     st.session_state[OUTCOME_KEY] = finished
     if finished.org_id:
         set_current_org(finished.org_id)
@@ -64,13 +65,13 @@ outcome: CallbackOutcome | None = st.session_state.pop(OUTCOME_KEY, None)
 if outcome is not None and outcome.org_id in (None, console.org_id):
     with st.container(border=True, key="callback_outcome"):
         if outcome.ok:
-            st.success(outcome.message, icon="✅")
+            st.success(md(outcome.message), icon="✅")
         else:
-            st.error(outcome.message, icon="⚠️")
+            st.error(md(outcome.message), icon="⚠️")
         failed = outcome.onboarding if outcome.can_restart else None
         if failed is not None:
             action_button(
-                f"Start {source_label(failed.source)} again",
+                f"Start {md(source_label(failed.source))} again",
                 Action.START_INTEGRATION,
                 type="primary",
                 key="callback_retry",
@@ -84,7 +85,7 @@ org_name = (org.name if org else None) or org_id
 show_flash(FLASH_SLOT, org_id)
 
 # ----- start -----
-st.subheader(f"Start an integration for {org_name}")
+st.subheader(f"Start an integration for {md(org_name)}")
 if (
     st.query_params.get("kind") in TYPE_LABELS
 ):  # a link that says which kind (the checklist's "Connect a DSP")
@@ -138,10 +139,10 @@ if action_button(
         flash(FLASH_SLOT, "success", started_message(record), org_id)
         st.rerun()
 if st.session_state.get(START_ERROR_KEY):  # the last start failed: the sentence stays until the next try
-    st.error(st.session_state[START_ERROR_KEY], icon="⚠️")
+    st.error(md(st.session_state[START_ERROR_KEY]), icon="⚠️")
 
 # ----- this org's integrations: the newest per source, POS first -----
-st.subheader(f"Integrations of {org_name}")
+st.subheader(f"Integrations of {md(org_name)}")
 if not onboardings:
     st.info("No integration yet: start the POS integration above, then the DSPs.", icon="🔗")
 current, earlier = latest_by_source(onboardings)

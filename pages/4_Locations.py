@@ -13,6 +13,7 @@ from lib.ui.checklist import next_link
 from lib.ui.context import page_setup
 from lib.ui.guards import require_active, require_org
 from lib.ui.tables import search_box, table_view
+from lib.ui.text import md
 
 console = page_setup("Locations", "📍")
 st.title("Locations")
@@ -30,7 +31,7 @@ if len(pos) > 1:
     )
     onboarding = by_id[chosen]
 oid = onboarding.onboarding_id
-st.caption(f"{source_label(onboarding.source)} POS · onboarding `{oid}`")
+st.caption(f"{md(source_label(onboarding.source))} POS · onboarding {md(oid)}")
 
 # ----- the POS's locations, loaded once per session from a read shared for a while (Reload re-reads) -----
 if ui.loaded_frame(oid) is None and not ui.load(console, onboarding):
@@ -115,7 +116,7 @@ if result is not None:
     if run.failed:
         reasons = " ".join(dict.fromkeys(run.errors))
         st.error(
-            f"{run.succeeded} {verb}, {run.failed} failed. {reasons} The failed ones are still selected:"
+            f"{run.succeeded} {verb}, {run.failed} failed. {md(reasons)} The failed ones are still selected:"
             " ingest them again when the API answers.",
             icon="⚠️",
         )

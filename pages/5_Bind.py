@@ -10,6 +10,7 @@ from lib.ui import bind_view as view
 from lib.ui.access import button_state
 from lib.ui.context import Console, page_setup
 from lib.ui.guards import require_active, require_org
+from lib.ui.text import md
 
 console = page_setup("Bind", "🔗")
 st.title("Bind DSP stores")
@@ -53,7 +54,7 @@ if refresh_col.button(
 ):
     problem = state.refresh_bindings(console, onboarding)
     if problem:
-        st.error(problem, icon="⚠️")
+        st.error(md(problem), icon="⚠️")
 reset_col.button(
     "Undo my edits",
     key="bind_reset",
@@ -71,7 +72,7 @@ if loaded.pos.empty:
     st.stop()
 if loaded.dsp.empty:
     st.warning(
-        f"{view.dsp_label(onboarding)} lists no stores for this merchant, so there is nothing to bind."
+        f"{md(view.dsp_label(onboarding))} lists no stores for this merchant, so there is nothing to bind."
     )
     st.stop()
 
@@ -111,9 +112,9 @@ with st.expander("Side by side", expanded=True):
 # ----- check, then confirm -----
 check = check_table(table, m.base, m.labels)
 for duplicate in check.duplicates:
-    st.error(duplicate.message, icon="⛔")
+    st.error(md(duplicate.message), icon="⛔")
 for problem in check.problems:
-    st.error(problem, icon="⛔")
+    st.error(md(problem), icon="⛔")
 if check.flagged and not check.blocked:
     st.warning(
         f"{len(check.flagged)} of the {len(check.pairs)} ticked pairs need a second look (below the auto "
@@ -158,7 +159,7 @@ def confirm(
     flagged = sum(p.flagged for p in pairs)
     st.markdown(
         f"**{len(pairs)} pair{'s' if len(pairs) != 1 else ''}** will be bound on "
-        f"**{view.dsp_label(onboarding)}**."
+        f"**{md(view.dsp_label(onboarding))}**."
         + (f" **{flagged} flagged** ⚑ are listed first." if flagged else "")
     )
     st.dataframe(
@@ -201,7 +202,7 @@ if result is not None:
     bound_now = len(outcomes) - len(failed)
     if failed:
         st.error(
-            f"{bound_now} of {len(outcomes)} pairs bound, {len(failed)} failed: {failed[0]['message']} "
+            f"{bound_now} of {len(outcomes)} pairs bound, {len(failed)} failed: {md(failed[0]['message'])} "
             "The failed pairs are kept: retry them when the API answers (what was bound is not sent again).",
             icon="⚠️",
         )
@@ -209,7 +210,7 @@ if result is not None:
         st.success(f"All {len(outcomes)} pairs bound.", icon="✅")
     if result.get("refresh_problem"):
         st.warning(
-            f"The bind ran, but the statuses could not be re-read: {result['refresh_problem']}", icon="⚠️"
+            f"The bind ran, but the statuses could not be re-read: {md(result['refresh_problem'])}", icon="⚠️"
         )
     st.dataframe(view.outcomes_frame(result), hide_index=True, width="stretch", key=f"bind_outcomes:{oid}")
     retry = state.failed_pairs(oid)

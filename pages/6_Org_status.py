@@ -37,6 +37,7 @@ from lib.ui.context import page_setup
 from lib.ui.feedback import attempt
 from lib.ui.guards import require_org
 from lib.ui.metrics import metric_grid
+from lib.ui.text import md
 
 CACHE_TTL_SECONDS = 120  # an account manager re-checking after a bind waits at most this long, or refreshes
 
@@ -70,9 +71,10 @@ def ago(moment: datetime) -> str:
 
 org = console.records.get_org(org_id)
 org_name = org.name if org else None
-st.subheader(org_name or org_id)
+st.subheader(md(org_name or org_id))
 st.caption(
-    f"Organization `{org_id}`" + (f" · provider id `{org.provider_id}`" if org and org.provider_id else "")
+    f"Organization {md(org_id)}"
+    + (f" · provider id {md(org.provider_id)}" if org and org.provider_id else "")
 )
 
 integrations_box = st.container(border=True)  # filled below, once Refresh has had its say
@@ -95,7 +97,9 @@ with integrations_box:
         st.caption("The console has not started any integration for this org.")
     for onboarding in onboardings:
         left, right = st.columns([3, 2])
-        left.markdown(f"{onboarding.type.upper()} · **{onboarding.source}** · `{onboarding.onboarding_id}`")
+        left.markdown(
+            f"{md(onboarding.type.upper())} · **{md(onboarding.source)}** · {md(onboarding.onboarding_id)}"
+        )
         with right:
             note_badge(integration_note(onboarding.status, onboarding.type, onboarding.source))
     if unread:

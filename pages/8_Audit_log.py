@@ -10,9 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from lib.access import EMAIL_KEYS, Action, Role, audit_scope, can
+from lib.export.writers import csv_bytes
 from lib.store import ACTION_LABELS, LOCATIONS_BOUND, AuditEntry, audit_frame
 from lib.ui.access import access_settings, button_state
 from lib.ui.context import page_setup
+from lib.ui.text import md
 
 ALL = "All"
 
@@ -120,7 +122,7 @@ with tabs[0]:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     st.download_button(
         "Export CSV",
-        data=audit_frame(entries, full=True).to_csv(index=False).encode("utf-8"),
+        data=csv_bytes(audit_frame(entries, full=True)),
         file_name=f"audit-log-{stamp}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -139,10 +141,10 @@ with tabs[0]:
         chosen = st.selectbox("Entry", list(by_id), format_func=_entry_label, key="audit_entry")
         entry = by_id[chosen]
         left, right = st.columns(2)
-        left.markdown(f"**Who** {entry.actor}  \n**When** {entry.at:%Y-%m-%d %H:%M:%S} UTC")
-        right.markdown(f"**Org** {_org_label(entry.org_id)}  \n**Outcome** {entry.outcome}")
+        left.markdown(f"**Who** {md(entry.actor)}  \n**When** {entry.at:%Y-%m-%d %H:%M:%S} UTC")
+        right.markdown(f"**Org** {md(_org_label(entry.org_id))}  \n**Outcome** {md(entry.outcome)}")
         if entry.error:
-            st.error(entry.error)
+            st.error(md(entry.error))
         values = _scalars(entry)
         if not values.empty:
             st.dataframe(values, hide_index=True, width="stretch", key="audit_entry_values")
@@ -150,7 +152,7 @@ with tabs[0]:
         if entry.action == LOCATIONS_BOUND and not frames:
             st.caption("This bind entry lists no pairs.")
         for title, table in frames.items():  # a bind's pairs: a scrolling table, not a page of JSON
-            st.markdown(f"**{title}** · {len(table):,} rows")
+            st.markdown(f"**{md(title)}** · {len(table):,} rows")
             st.dataframe(table, hide_index=True, width="stretch", height=min(36 + 35 * len(table), 320))
         with st.expander("Raw entry (JSON)"):
             shown: dict[str, Any] = {"asked": entry.request, "result": entry.detail}
@@ -178,13 +180,16 @@ if len(tabs) > 1:
         else:
             st.info("No roles are assigned: nobody who signs in can use the console. Add a [roles] section.")
         for address, roles in settings.rules.conflicts().items():
-            st.warning(f"{address} is listed as {' and '.join(r.label for r in roles)}; the highest applies.")
+            st.warning(
+                f"{md(address)} is listed as {' and '.join(r.label for r in roles)}; the highest applies."
+            )
         probe = st.text_input(
             "Check an email address", key="audit_role_probe", placeholder="name@example.com"
         )
         if probe.strip():
             found = settings.role_of(probe)
             st.write(
-                f"**{probe.strip()}** → {found.label if found else 'no role (sees the “ask an admin” page)'}"
+                f"**{md(probe.strip())}** → "
+                + (found.label if found else "no role (sees the “ask an admin” page)")
             )
         st.caption(f"Email lists: {', '.join(EMAIL_KEYS)}; domain lists: the same names ending in _domains.")

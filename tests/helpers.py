@@ -63,3 +63,11 @@ class FakeClock:
     def advance(self, **kwargs: float) -> None:
         with self._lock:
             self._now += timedelta(**kwargs)
+
+
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def rendered(markdown: str) -> str:
+    """What a person reads of an st.* Markdown body: escapes and word joiners (lib.ui.text.md) undone."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")

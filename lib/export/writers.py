@@ -16,6 +16,8 @@ MIME_TYPES: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "parquet": "application/vnd.apache.parquet",
 }
+# Text a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @ and a leading tab or CR.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 TABLE_SHEET = "Locations"
 FAILURES_SHEET = "Failed orgs"
 
@@ -41,6 +43,29 @@ def _naive_utc(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(**{c: table[c].dt.tz_convert("UTC").dt.tz_localize(None) for c in aware})
 
 
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells that a spreadsheet would run as a formula start with a ' (OWASP's advice)."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(_neutralise)
+    return safe
+
+
+def _neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_bytes(frame: pd.DataFrame, *, bom: bool = False) -> bytes:
+    """The frame as UTF-8 CSV with formula-like text neutralised; bom=True for spreadsheet apps' accents."""
+    # CRLF rows (RFC 4180): the csv module quotes only cells holding a line terminator's characters, and a
+    # lone carriage return left unquoted would split the row.
+    text = neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig" if bom else "utf-8")
+
+
 def _xlsx(table: pd.DataFrame, failures: pd.DataFrame | None) -> bytes:
     table = _naive_utc(table)
     buffer = io.BytesIO()
@@ -62,7 +87,7 @@ def to_bytes(table: pd.DataFrame, fmt: str, failures: pd.DataFrame | None = None
     """The table in one format. Excel also gets a "Failed orgs" sheet when ``failures`` has rows."""
     fmt = check_format(fmt)
     if fmt == "csv":
-        return table.to_csv(index=False).encode("utf-8")
+        return csv_bytes(table)
     if fmt == "xlsx":
         return _xlsx(table, failures)
     buffer = io.BytesIO()

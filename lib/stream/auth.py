@@ -67,8 +67,10 @@ class TokenAuth(httpx.Auth):
         token_path: str = TOKEN_PATH,
         leeway: float = 60.0,
         clock: Callable[[], float] = time.time,
+        deadline: float | None = None,
     ) -> None:
         self._http = http
+        self.deadline = deadline
         self.client_id = client_id
         self._client_secret = (
             client_secret if isinstance(client_secret, SecretStr) else SecretStr(client_secret)
@@ -203,6 +205,7 @@ class TokenAuth(httpx.Auth):
             safety=RetrySafety.REPEATABLE,
             json_body=body,
             auth=None,
+            deadline=self.deadline,
         )
         parsed = answer.parse(TokenResponse)
         register_secret(parsed.access_token)

@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from lib.stream.auth import TokenAuth
 from lib.stream.config import ClientSettings
 from lib.stream.errors import Operation, StreamError, UnexpectedResponseError
+from lib.stream.guard import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, GuardTransport
 from lib.stream.models import (
     BindPair,
     BindRequest,
@@ -85,20 +86,30 @@ class StreamClient:
         scopes: Sequence[str] = ("onboarding",),
         retry_policy: RetryPolicy | None = None,
         clock: Callable[[], float] = time.time,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
-        """Build a client; retry_policy overrides max_retries, clock (token expiry) is for tests."""
+        """Build a client; retry_policy overrides max_retries, clock (token expiry) is for tests.
+
+        Each call ends within `deadline` seconds (None: no total limit) and reads at most `max_body_bytes`.
+        """
         self.base_url = base_url.rstrip("/")
         self.client_id = client_id
         self.scopes = tuple(scopes)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self.deadline = deadline
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=timeout,
-            transport=RetryTransport(transport or httpx.HTTPTransport(), self.retry_policy),
+            transport=RetryTransport(
+                GuardTransport(transport or httpx.HTTPTransport(), max_body_bytes), self.retry_policy
+            ),
             follow_redirects=False,
             headers={"Accept": "application/json", "User-Agent": "onboarding-console/0.1"},
         )
-        self._auth = TokenAuth(self._http, client_id, client_secret, scopes=self.scopes, clock=clock)
+        self._auth = TokenAuth(
+            self._http, client_id, client_secret, scopes=self.scopes, clock=clock, deadline=deadline
+        )
 
     @classmethod
     def from_settings(cls, settings: ClientSettings, **kwargs: Any) -> Self:
@@ -115,6 +126,8 @@ class StreamClient:
             ),
             max_retries=settings.max_retries,
             scopes=settings.scopes,
+            deadline=settings.call_deadline,
+            max_body_bytes=settings.max_body_bytes,
             **kwargs,
         )
 
@@ -272,6 +285,7 @@ class StreamClient:
             json_body=json_body,
             params=params,
             auth=self._auth,
+            deadline=self.deadline,
         )
 
 

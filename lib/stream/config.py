@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from lib.stream.guard import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES
+
 
 class ClientSettings(BaseModel):
     """Where the API is, the credentials (secret kept as SecretStr), timeouts and retries."""
@@ -16,6 +18,10 @@ class ClientSettings(BaseModel):
     connect_timeout: float = Field(default=5.0, gt=0)
     read_timeout: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=2, ge=0, le=10)
+    # One call, retries and a token renewal included, ends within call_deadline seconds; a body larger than
+    # max_body_bytes (after decompression) is refused rather than read.
+    call_deadline: float = Field(default=DEFAULT_DEADLINE, gt=0)
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024)
     scopes: tuple[str, ...] = ("onboarding",)
 
     @field_validator("base_url")

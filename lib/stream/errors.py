@@ -243,7 +243,7 @@ def parse_error_body(response: httpx.Response) -> tuple[str, list[FieldError]]:
     fallback = response.reason_phrase or f"HTTP {response.status_code}"
     try:
         body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError, RecursionError):
         text = response.text.strip()
         # An HTML error page says nothing useful in a sentence; short plain text does.
         if text and not text.lstrip().startswith("<") and len(text) <= _MAX_MESSAGE_CHARS:

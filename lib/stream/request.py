@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, NamedTuple, TypeVar
 
 import httpx
@@ -15,9 +16,13 @@ from lib.stream.errors import (
     UnexpectedResponseError,
     error_from_response,
 )
+from lib.stream.guard import DeadlineExceeded, ResponseTooLarge, call_deadline
 from lib.stream.retry import NEVER_SENT_ERRORS, RETRY_EXTENSION, RetrySafety
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+# A \uD800-\uDFFF escape in JSON text may decode to a lone surrogate, which no page or file can encode.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class JsonAnswer(NamedTuple):
@@ -49,17 +54,30 @@ def send_json(
     json_body: Any = None,
     params: dict[str, str] | None = None,
     auth: httpx.Auth | None = None,
+    deadline: float | None = None,
 ) -> JsonAnswer:
-    """Send one request and return its decoded JSON answer; raise StreamError for anything else."""
+    """Send one request and return its decoded JSON answer; raise StreamError for anything else.
+
+    The call (its retries and any token renewal included) ends within `deadline` seconds.
+    """
     request = http.build_request(
         method, path, json=json_body, params=params, extensions={RETRY_EXTENSION: safety.value}
     )
     endpoint = f"{method} {request.url.path}"
     try:
         # auth=None means "no auth" to httpx (not "the client's default"): the token call itself goes without.
-        response = http.send(request, auth=auth)
+        with call_deadline(deadline):
+            response = http.send(request, auth=auth)
     except StreamError:
         raise  # from the auth flow: obtaining a token failed, already typed
+    except DeadlineExceeded as exc:
+        raise TransportError(
+            f"no complete answer within {deadline:g} s" if deadline else "no complete answer in time",
+            endpoint=endpoint,
+            operation=operation,
+            timed_out=True,
+            maybe_applied=not operation.repeatable,
+        ) from exc
     except httpx.TimeoutException as exc:
         raise TransportError(
             f"timed out ({type(exc).__name__})",
@@ -75,6 +93,20 @@ def send_json(
             operation=operation,
             maybe_applied=_maybe_sent(exc, operation),
         ) from exc
+    except ResponseTooLarge as exc:
+        raise UnexpectedResponseError(
+            f"the answer is larger than the {_megabytes(exc)} the console accepts",
+            endpoint=endpoint,
+            operation=operation,
+            maybe_applied=not operation.repeatable,
+        ) from exc
+    except httpx.DecodingError as exc:
+        raise UnexpectedResponseError(
+            f"the answer could not be decoded ({exc})",
+            endpoint=endpoint,
+            operation=operation,
+            maybe_applied=not operation.repeatable,
+        ) from exc
     except httpx.HTTPError as exc:  # e.g. an invalid URL: nothing was sent
         raise TransportError(f"{type(exc).__name__}: {exc}", endpoint=endpoint, operation=operation) from exc
 
@@ -83,15 +115,36 @@ def send_json(
     if not response.content.strip():
         return JsonAnswer(None, response.status_code, endpoint, operation)
     try:
-        return JsonAnswer(response.json(), response.status_code, endpoint, operation)
-    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
+        return JsonAnswer(decode_json(response.content), response.status_code, endpoint, operation)
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise UnexpectedResponseError(
-            f"the body of HTTP {response.status_code} is not valid JSON",
+            f"the body of HTTP {response.status_code} is not valid JSON"
+            + (" (nested too deeply)" if isinstance(exc, RecursionError) else ""),
             status_code=response.status_code,
             endpoint=endpoint,
             operation=operation,
             maybe_applied=not operation.repeatable,
         ) from exc
+
+
+def decode_json(content: bytes) -> Any:
+    """JSON text as values, lone surrogates replaced by U+FFFD; RecursionError when nested too deeply."""
+    data = json.loads(content)
+    return _without_surrogates(data) if _SURROGATE_ESCAPE.search(content) else data
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def _megabytes(exc: ResponseTooLarge) -> str:
+    return f"{exc.limit / 2**20:g} MB"
 
 
 def parse_model(

@@ -19,6 +19,7 @@ from enum import StrEnum
 
 import httpx
 
+from lib.stream.guard import time_left
 from lib.stream.redaction import logger
 
 # Request extension naming the RetrySafety of a request; httpx passes extensions through to the transport.
@@ -129,6 +130,9 @@ class RetryPolicy:
             return None
         if elapsed + delay > self.total_budget:
             return None
+        left = time_left()
+        if left is not None and delay >= left:
+            return None  # the retry could not finish before the call's deadline
         return delay
 
 

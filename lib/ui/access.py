@@ -26,6 +26,7 @@ from lib.access import (
 )
 from lib.connect import ApiTarget
 from lib.settings import SettingsError, load_settings
+from lib.ui.text import md
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +128,9 @@ def sign_out_button(key: str = "sign_out") -> None:
 def _no_role_page(identity: Identity) -> None:
     _hide_navigation()
     st.title("Ask an admin for access")
-    st.warning(identity.problem or "You have no role in this console yet.", icon="🔑")
+    st.warning(md(identity.problem or "You have no role in this console yet."), icon="🔑")
     st.write(
-        f"You are signed in as **{identity.actor}**. The console's admins give people a role "
+        f"You are signed in as **{md(identity.actor)}**. The console's admins give people a role "
         "(analyst, account manager or admin) by email or by email domain in its settings. "
         "Send them the address above and ask for the role you need."
     )
@@ -143,7 +144,7 @@ def admit() -> Identity:
         settings = access_settings()
     except AccessConfigError as exc:
         _hide_navigation()
-        st.error(f"The console's access settings are wrong, so it serves no pages: {exc}", icon="🔒")
+        st.error(f"The console's access settings are wrong, so it serves no pages: {md(exc)}", icon="🔒")
         st.stop()
     identity = identify(settings, _user_claims())
     if identity.gate is Gate.SIGN_IN:
@@ -170,7 +171,7 @@ def render_access_sidebar(identity: Identity) -> None:
 def warn_if_open(identity: Identity, target: ApiTarget) -> None:
     """The banner every page shows when a real API is configured and nobody has to sign in."""
     if identity.local and not target.is_sandbox:
-        st.warning(OPEN_CONSOLE_WARNING.format(api=target.label), icon="⚠️")
+        st.warning(OPEN_CONSOLE_WARNING.format(api=md(target.label)), icon="⚠️")
 
 
 def require_page(identity: Identity, action: Action) -> None:
@@ -192,7 +193,7 @@ def allowed(action: Action) -> bool:
     try:
         identity = current_identity()
     except AccessConfigError as exc:
-        st.error(f"The console's access settings are wrong: {exc}", icon="🔒")
+        st.error(f"The console's access settings are wrong: {md(exc)}", icon="🔒")
         return False
     if can(identity.role, action):
         return True

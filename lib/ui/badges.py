@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.onboarding.statuses import URGENCY, Attention, StatusNote, attention_of
+from lib.ui.text import md
 
 ATTENTION_COLOURS: dict[Attention, str] = {
     Attention.OK: "green",
@@ -29,15 +30,15 @@ def status_colour(status: str | None) -> str:
 def status_badge(status: str | None, label: str | None = None) -> None:
     """Render a coloured badge for an onboarding, location or DSP status."""
     text = str(status or "unknown")
-    st.badge(f"{label}: {text}" if label else text, color=status_colour(text))  # type: ignore[arg-type]
+    st.badge(md(f"{label}: {text}" if label else text), color=status_colour(text))  # type: ignore[arg-type]
 
 
 def note_badge(note: StatusNote, label: str | None = None, show_step: bool = True) -> None:
     """The status as a coloured badge and, when something is to be done, the next step under it."""
     text = f"{label}: {note.status}" if label else note.status
-    st.badge(text, color=ATTENTION_COLOURS[note.attention])  # type: ignore[arg-type]
+    st.badge(md(text), color=ATTENTION_COLOURS[note.attention])  # type: ignore[arg-type]
     if show_step and note.next_step:
-        st.caption(f"Next step: {note.next_step}")
+        st.caption(f"Next step: {md(note.next_step)}")
 
 
 def attention_column(label: str = "attention") -> Any:

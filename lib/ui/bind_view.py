@@ -31,6 +31,7 @@ from lib.ui import bind_state as state
 from lib.ui.access import allowed
 from lib.ui.badges import note_badge
 from lib.ui.context import Console
+from lib.ui.text import md
 
 # Fixed pixel widths: the grid is a canvas, so a browser test finds a cell by adding widths (rows are 35 px).
 INDEX_WIDTH = 120
@@ -170,9 +171,9 @@ def render_detail(
             )
             parts = component_scores(explained)
             st.caption(
-                f"Score **{whole(table.at[pos_id, 'score'])}** ({table.at[pos_id, 'band']}): "
+                f"Score **{whole(table.at[pos_id, 'score'])}** ({md(table.at[pos_id, 'band'])}): "
                 + ", ".join(f"{k} {'—' if v is None else v}" for k, v in parts.items())
-                + f". {table.at[pos_id, 'reason']}"
+                + f". {md(table.at[pos_id, 'reason'])}"
             )
     with right:
         rows = [

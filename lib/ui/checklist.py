@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from lib.onboarding.checklist import Checklist, Step, StepState
+from lib.ui.text import md
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Material icons rather than emoji: they render the same in every browser, headless ones included.
@@ -31,7 +32,7 @@ def page_exists(page: str) -> bool:
 
 def step_link(step: Step, label: str | None = None, primary: bool = False) -> None:
     """A link to the step's page, or a plain caption when that page does not exist."""
-    text = label or step.action
+    text = md(label or step.action)
     if page_exists(step.page):
         st.page_link(
             step.page, label=text, icon="➡️" if primary else None, query_params=dict(step.query) or None
@@ -50,7 +51,7 @@ def render_checklist(checklist: Checklist) -> None:
     for step in checklist.steps:
         mark, body, link = st.columns([0.5, 7, 2.5], vertical_alignment="center")
         mark.markdown(f"{MARKS[step.state]}", help=STATE_WORDS[step.state])
-        body.markdown(f"**{step.label}** · {STATE_WORDS[step.state]}  \n{step.detail}")
+        body.markdown(f"**{md(step.label)}** · {STATE_WORDS[step.state]}  \n{md(step.detail)}")
         if not step.done and step.state is not StepState.BLOCKED:
             with link:
                 step_link(step)
@@ -59,5 +60,5 @@ def render_checklist(checklist: Checklist) -> None:
     if nxt is None:
         st.success("Every step is done: this organization is onboarded.", icon="🎉")
     else:
-        st.markdown(f"**Next step — {nxt.label}:** {nxt.detail}")
+        st.markdown(f"**Next step — {md(nxt.label)}:** {md(nxt.detail)}")
         step_link(nxt, label=nxt.action, primary=True)

@@ -14,6 +14,7 @@ from lib.settings import ConsoleSettings, SettingsError, load_settings
 from lib.store import Records
 from lib.stream.client import StreamClient
 from lib.ui.access import admit, console_secrets, render_access_sidebar, require_page, warn_if_open
+from lib.ui.text import md
 
 CURRENT_ORG_KEY = "current_org_id"
 NEXT_ORG_KEY = "next_org_id"
@@ -83,7 +84,7 @@ def page_setup(title: str, icon: str = "🧭", requires: Action = Action.VIEW) -
     try:
         target = get_target()
     except ValueError as exc:  # misconfiguration (SettingsError is one): say what to fix, not a traceback
-        st.error(str(exc))
+        st.error(md(exc), icon="⚠️")
         st.stop()
     records = get_records()
     console = Console(

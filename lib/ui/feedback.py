@@ -9,6 +9,7 @@ from typing import TypeVar
 import streamlit as st
 
 from lib.stream.errors import StreamError, error_sentence
+from lib.ui.text import md
 
 __all__ = ["attempt", "error_sentence", "show_error"]
 
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def show_error(exc: Exception) -> None:
     """Show an API error in the page as a sentence, never a traceback."""
-    st.error(error_sentence(exc), icon="⚠️")
+    st.error(md(error_sentence(exc)), icon="⚠️")
 
 
 def attempt(label: str, fn: Callable[[], T]) -> T | None:

@@ -11,6 +11,8 @@ from typing import Literal
 
 import streamlit as st
 
+from lib.ui.text import md
+
 Kind = Literal["success", "info", "warning", "error"]
 _PREFIX = "flash:"
 ICONS = {"success": "✅", "info": "ℹ️", "warning": "⚠️", "error": "⚠️"}
@@ -29,4 +31,4 @@ def show_flash(slot: str, org_id: str | None = None) -> None:
     kind, message, for_org = kept
     if for_org is not None and org_id is not None and for_org != org_id:
         return
-    getattr(st, kind)(message, icon=ICONS[kind])
+    getattr(st, kind)(md(message), icon=ICONS[kind])

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.store import OnboardingRecord
 from lib.ui.context import Console
+from lib.ui.text import md
 
 _KIND = {"pos": "POS", "dsp": "DSP"}
 
@@ -14,7 +15,7 @@ def require_org(console: Console, why: str = "") -> str:
     """The current org id; without one, say what to do, link to Organizations and stop the page."""
     if console.org_id:
         return console.org_id
-    st.info(f"Choose or create an organization first{': ' + why if why else '.'}", icon="🏢")
+    st.info(f"Choose or create an organization first{': ' + md(why) if why else '.'}", icon="🏢")
     st.page_link("pages/2_Organizations.py", label="Go to Organizations", icon="➡️")
     st.stop()
     raise AssertionError("unreachable: st.stop() ends the run")

@@ -22,6 +22,7 @@ from lib.ui.console_url import console_base_url
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
 from lib.ui.flash import flash
+from lib.ui.text import md
 
 FLASH_SLOT = "integrations"
 START_ERROR_KEY = "integrations_start_error"
@@ -37,7 +38,7 @@ def start(console: Console, org_id: str, kind: str, source: str) -> OnboardingRe
     """Start an integration under a spinner; on failure keep the sentence under START_ERROR_KEY."""
     st.session_state.pop(START_ERROR_KEY, None)
     try:
-        with st.spinner(f"Starting the {source_label(source)} integration…"):
+        with st.spinner(f"Starting the {md(source_label(source))} integration…"):
             return actions.start_integration(
                 console.client,
                 console.records,
@@ -66,7 +67,7 @@ def manual_code_form(console: Console, record: OnboardingRecord) -> None:
     error_key, code_key = f"manual_error_{oid}", f"manual_code_{oid}"
     with st.form(f"manual_{oid}", clear_on_submit=False):
         st.text_input(
-            f"{source_label(record.source)} integration code",
+            f"{md(source_label(record.source))} integration code",
             key=code_key,
             help="The code the provider gives for connecting this account to Stream.",
         )
@@ -92,7 +93,7 @@ def manual_code_form(console: Console, record: OnboardingRecord) -> None:
                 flash(FLASH_SLOT, "success", f"{name} is connected: status {updated.status}.", record.org_id)
                 st.rerun()
     if st.session_state.get(error_key):
-        error_slot.error(st.session_state[error_key], icon="⚠️")
+        error_slot.error(md(st.session_state[error_key]), icon="⚠️")
 
 
 def _refresh(console: Console, record: OnboardingRecord) -> None:
@@ -165,7 +166,7 @@ def integration_card(console: Console, record: OnboardingRecord, next_step: Step
     oid = record.onboarding_id
     with st.container(border=True, key=f"card_{oid}"):
         head, badge, refresh = st.columns([5, 2, 1.3], vertical_alignment="center")
-        head.markdown(f"**{name}** · {record.type.upper()}")
+        head.markdown(f"**{md(name)}** · {md(record.type.upper())}")
         note = integration_note(record.status, record.type, record.source)
         with badge:
             note_badge(note, show_step=False)
@@ -173,18 +174,20 @@ def integration_card(console: Console, record: OnboardingRecord, next_step: Step
             if st.button("Refresh", key=f"refresh_{oid}", icon=":material/refresh:"):
                 _refresh(console, record)
         st.caption(
-            f"Onboarding `{oid}` · started by {record.created_by} on {record.created_at:%Y-%m-%d %H:%M} UTC"
+            f"Onboarding {md(oid)} · started by {md(record.created_by)}"
+            f" on {record.created_at:%Y-%m-%d %H:%M} UTC"
             f" · updated {record.updated_at:%H:%M} UTC"
         )
         if record.status == "waiting_for_oauth" and record.entry_url:
             st.link_button(
-                f"Open the {name} consent page",
+                f"Open the {md(name)} consent page",
                 record.entry_url,
                 type="primary",
                 icon=":material/open_in_new:",
             )
             st.caption(
-                f"Approve there; {name} sends the browser back to this page, which finishes the connection."
+                f"Approve there; {md(name)} sends the browser back to this page, which finishes the"
+                " connection."
             )
             _watch_consent(console, record)
         elif record.status == "waiting_for_oauth":
@@ -194,8 +197,8 @@ def integration_card(console: Console, record: OnboardingRecord, next_step: Step
         elif record.status == "active":
             _next_step(record, next_step)
         elif record.status == "deprovisioned":
-            st.warning(f"{name} has been disconnected. Next step: {note.next_step}.", icon="🔌")
-            if action_button(f"Start {name} again", Action.START_INTEGRATION, key=f"restart_{oid}"):
+            st.warning(f"{md(name)} has been disconnected. Next step: {md(note.next_step)}.", icon="🔌")
+            if action_button(f"Start {md(name)} again", Action.START_INTEGRATION, key=f"restart_{oid}"):
                 started = start(console, record.org_id, record.type, record.source)
                 if started is not None:
                     flash(FLASH_SLOT, "success", started_message(started), record.org_id)

@@ -16,6 +16,7 @@ from lib.stream.errors import StreamError
 from lib.stream.partial import unreadable_summary
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
+from lib.ui.text import md
 
 # Pixels, fixed so the tick boxes sit at a known place in the canvas grid (the browser test clicks them).
 SELECT_WIDTH = 70
@@ -68,7 +69,7 @@ def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) ->
                 console.target.base_url, oid, onboarding.org_id, console.client
             )
     except StreamError as exc:
-        st.error(error_sentence(exc), icon="⚠️")
+        st.error(md(error_sentence(exc)), icon="⚠️")
         return False
     st.session_state[_key("pos", oid)] = pos
     st.session_state[_key("ingested", oid)] = set(ingested)
@@ -205,7 +206,7 @@ def run_ingest(
         else:
             status.update(label=done_label + ".", state="complete", expanded=False)
     if problem:
-        st.warning(f"The ingest ran, but the org's locations could not be re-read: {problem}", icon="⚠️")
+        st.warning(f"The ingest ran, but the org's locations could not be re-read: {md(problem)}", icon="⚠️")
     st.session_state[_key("result", onboarding.onboarding_id)] = (run, resync)
     if run.succeeded:
         clear_selection(onboarding.onboarding_id)

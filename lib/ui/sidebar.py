@@ -9,6 +9,7 @@ from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
 from lib.ui.context import CURRENT_ORG_KEY, Console
 from lib.ui.feedback import error_sentence
+from lib.ui.text import md
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -26,12 +27,12 @@ def render_sidebar(console: Console) -> None:
     with st.sidebar:
         st.caption("API")
         problem = api_health(console.target.base_url, console.client)
-        st.markdown(f"**{console.target.label}**")
+        st.markdown(f"**{md(console.target.label)}**")
         if problem is None:
             st.badge("answering", icon=":material/check_circle:", color="green")
         else:
             st.badge("not answering", icon=":material/error:", color="red")
-            st.caption(problem)
+            st.caption(md(problem))
 
         orgs = console.records.list_orgs()
         if orgs:
@@ -44,4 +45,4 @@ def render_sidebar(console: Console) -> None:
             )
         else:
             st.caption("No organization yet: create one on the Organizations page.")
-        st.caption(f"Acting as **{console.actor}**")
+        st.caption(f"Acting as **{md(console.actor)}**")

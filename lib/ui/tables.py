@@ -8,6 +8,8 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
+from lib.export.writers import csv_bytes
+
 
 def filter_frame(frame: pd.DataFrame, query: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Rows where every word of `query` appears (case-insensitive) in one of `columns` (default: all)."""
@@ -20,11 +22,6 @@ def filter_frame(frame: pd.DataFrame, query: str, columns: Sequence[str] | None 
     for word in words:
         mask &= text.str.contains(word, regex=False)
     return frame[mask]
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV (with a BOM so spreadsheet apps read accents right)."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
 
 
 def search_box(key: str, placeholder: str = "Search…") -> str:
@@ -50,7 +47,7 @@ def table_view(
     with right:
         st.download_button(
             "Download CSV",
-            data=csv_bytes(shown),
+            data=csv_bytes(shown, bom=True),
             file_name=filename,
             mime="text/csv",
             key=f"{key}_csv",

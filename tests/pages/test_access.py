@@ -22,6 +22,7 @@ from lib.store import (
     ORG_CREATED,
     Records,
 )
+from tests.helpers import rendered
 from tests.pages.conftest import ConsoleEnv, page_files
 
 REPO = Path(__file__).resolve().parents[2]
@@ -120,7 +121,7 @@ def texts(at: AppTest) -> str:
         for e in getattr(at, kind)
     ]
     parts += [e.value for e in at.sidebar.caption] + [e.value for e in at.sidebar.markdown]
-    return "\n".join(str(p) for p in parts)
+    return rendered("\n".join(str(p) for p in parts))
 
 
 def audit_actors(at: AppTest) -> list[str]:
@@ -202,7 +203,7 @@ def test_broken_roles_setting_fails_closed_with_a_sentence(env: Env) -> None:
     at = run(
         AUDIT_PAGE, user=signed_in("boss@example.com"), secrets={"auth": AUTH, "roles": {"admin": ["x"]}}
     )
-    assert "unknown setting(s) admin" in at.error[0].value
+    assert "unknown setting(s) admin" in rendered(at.error[0].value)
     assert not at.dataframe
 
 

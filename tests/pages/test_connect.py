@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import rendered
 from tests.pages.conftest import ConsoleEnv
 
 
@@ -15,7 +16,7 @@ def _all_text(at) -> str:  # type: ignore[no-untyped-def]
     ]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [str(e.value) for e in at.sidebar.markdown] + [str(e.value) for e in at.sidebar.caption]
-    return "\n".join(parts)
+    return rendered("\n".join(parts))
 
 
 def _button(at, label: str):  # type: ignore[no-untyped-def]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import INTEGRATION_STARTED, LOCATIONS_INGESTED, ORG_CREATED
+from tests.helpers import rendered
 from tests.pages.conftest import ConsoleEnv
 from tests.pages.test_integrations import new_org
 from tests.pages.test_locations import connected_pos
 
 
 def texts(elements: object) -> str:
-    return " ".join(str(e.value) for e in elements)  # type: ignore[attr-defined]
+    return rendered(" ".join(str(e.value) for e in elements))  # type: ignore[attr-defined]
 
 
 def test_a_503_while_creating_an_org_is_a_sentence_and_the_form_keeps_its_values(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from tests.helpers import rendered
 from tests.pages.conftest import ConsoleEnv
 from tests.pages.test_locations import connected_pos
 
@@ -13,7 +14,7 @@ def page_links(at: AppTest) -> list[tuple[str, str]]:
 
 
 def markdown(at: AppTest) -> str:
-    return " ".join(str(e.value) for e in at.markdown)
+    return rendered(" ".join(str(e.value) for e in at.markdown))
 
 
 def test_a_fresh_console_sends_the_person_to_create_an_org(console_env: ConsoleEnv) -> None:

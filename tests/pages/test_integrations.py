@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.store import CODE_EXCHANGED, INTEGRATION_STARTED, OnboardingRecord
 from lib.stream.models import CreateOrgRequest, OrgUser
-from tests.helpers import follow_consent
+from tests.helpers import follow_consent, rendered
 from tests.pages.conftest import ConsoleEnv
 
 PAGE = "3_Integrations.py"
@@ -44,7 +44,7 @@ def fresh_session(env: ConsoleEnv, **query: str) -> AppTest:
 
 
 def texts(elements: object) -> str:
-    return " ".join(e.value if isinstance(e.value, str) else str(e.label) for e in elements)  # type: ignore[attr-defined]
+    return rendered(" ".join(e.value if isinstance(e.value, str) else str(e.label) for e in elements))  # type: ignore[attr-defined]
 
 
 def link_buttons(at: AppTest) -> dict[str, str]:

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.store import LOCATIONS_INGESTED
 from lib.stream.models import CreateIntegrationRequest, CreateOrgRequest, OrgUser
+from tests.helpers import rendered
 from tests.pages.conftest import ConsoleEnv
 
 PAGE = "4_Locations.py"
@@ -44,7 +45,7 @@ def editor_frame(at: AppTest) -> pd.DataFrame:
 
 
 def texts(elements: object) -> str:
-    return " ".join(str(e.value) for e in elements)  # type: ignore[attr-defined]
+    return rendered(" ".join(str(e.value) for e in elements))  # type: ignore[attr-defined]
 
 
 def test_fetch_search_select_and_ingest_a_selection(console_env: ConsoleEnv) -> None:

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.store import ORG_ADDED, ORG_CREATED
 from lib.stream.models import CreateOrgRequest, OrgUser
+from tests.helpers import rendered
 from tests.pages.conftest import ConsoleEnv
 
 PAGE = "2_Organizations.py"
@@ -24,7 +25,7 @@ def form_values(at: AppTest) -> dict[str, str]:
 
 
 def texts(elements: object) -> list[str]:
-    return [e.value for e in elements]  # type: ignore[attr-defined]
+    return [rendered(e.value) for e in elements]  # type: ignore[attr-defined]
 
 
 def test_creating_an_org_records_it_audits_it_and_makes_it_current(console_env: ConsoleEnv) -> None:
