@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from lib.settings import ConsoleSettings, load_settings
 from lib.stream.client import StreamClient
 from lib.stream.config import ClientSettings
+from lib.stream.redaction import mask_url
 
 _sandbox_lock = threading.Lock()
 _sandbox: Any = None
@@ -33,7 +34,7 @@ class ApiTarget:
     @property
     def label(self) -> str:
         """How the sidebar names this API."""
-        return "Sandbox (local)" if self.is_sandbox else self.base_url
+        return "Sandbox (local)" if self.is_sandbox else mask_url(self.base_url)
 
 
 def data_dir(settings: ConsoleSettings | None = None) -> Path:
@@ -81,6 +82,8 @@ def open_client(target: ApiTarget, settings: ConsoleSettings | None = None, **op
         "connect_timeout": settings.stream_connect_timeout,
         "read_timeout": settings.stream_read_timeout,
         "max_retries": settings.stream_max_retries,
+        "call_deadline": settings.stream_call_deadline,
+        "max_body_bytes": settings.stream_max_body_bytes,
         **options,
     }
     client_settings = ClientSettings(

@@ -16,6 +16,9 @@ from typing import Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from lib.stream.guard import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES
+from lib.stream.redaction import mask_url
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SECRETS_PATH = REPO_ROOT / ".streamlit" / "secrets.toml"
 WHERE = "the environment or .streamlit/secrets.toml"
@@ -41,6 +44,12 @@ class ConsoleSettings(BaseSettings):
     stream_read_timeout: float = Field(30.0, gt=0, description="seconds to wait for an answer")
     stream_max_retries: int = Field(
         2, ge=0, le=10, description="retries of a failed call that is safe to repeat"
+    )
+    stream_call_deadline: float = Field(
+        DEFAULT_DEADLINE, gt=0, description="seconds one call may take, retries and token renewal included"
+    )
+    stream_max_body_bytes: int = Field(
+        DEFAULT_MAX_BODY_BYTES, ge=1024, description="largest answer read, after decompression"
     )
     database_url: str = Field("", description="the console's own records")
     console_data_dir: Path | None = Field(None, description="the local data folder")
@@ -118,7 +127,8 @@ def _one_line(exc: ValidationError) -> str:
     for error in exc.errors():
         name = str(error["loc"][0]).upper() if error["loc"] else "a setting"
         message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Input ")
-        shown = "" if "SECRET" in name else f" (got {error['input']!r})"  # a secret is never echoed
+        # A secret is never echoed, nor the password in a URL.
+        shown = "" if "SECRET" in name else f" (got {mask_url(str(error['input']))!r})"
         problems.append(f"{name} {message[0].lower()}{message[1:]}{shown}")
     return f"{'; '.join(problems)}: fix it in {WHERE}."
 

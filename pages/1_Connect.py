@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from lib.stream.redaction import mask_url
 from lib.ui.context import page_setup
 from lib.ui.feedback import attempt
 from lib.ui.text import md, plain
@@ -22,7 +23,7 @@ if target.is_sandbox:
 left, right = st.columns(2)
 left.metric("API", "Sandbox" if target.is_sandbox else "Configured")
 right.metric("Client ID", plain(target.client_id))
-st.caption(f"Base URL: {md(target.base_url)}")
+st.caption(f"Base URL: {md(mask_url(target.base_url))}")
 
 if st.button("Test connection", type="primary"):
     info = attempt("Requesting a token…", console.client.check_connection)

@@ -25,6 +25,7 @@ from lib.export.tables import (
 )
 from lib.export.writers import FORMATS, check_format, write_table
 from lib.numbers import count
+from lib.onboarding.forms import validate_org_id
 from lib.stream.errors import error_sentence
 from lib.watch.analytics import HISTORY_TABLES
 
@@ -84,8 +85,8 @@ def run(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO
     """Parse the arguments, export, and return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.org is not None and not args.org.strip():
-        parser.error("--org needs a non-empty organization id")
+    if args.org is not None and (problem := validate_org_id(args.org)):
+        parser.error(f"--org {args.org!r}: {problem}")
     if args.max_in_flight < 1:
         parser.error("--max-in-flight must be at least 1")
     fmt = args.format or args.out.suffix.lstrip(".").lower()
@@ -168,7 +169,9 @@ def _export_org(
         result = fetch_org_table(client, org_id, dsps, org.name if org else None)
     except Exception as exc:
         return _fail(f"organization {org_id}: {error_sentence(exc)}", err)
-    written = write_table(result.table, path, fmt)
+    written = _write(result.table, path, fmt, None, err)
+    if written is None:
+        return EXIT_FAILED
     print(
         f"Wrote {count(len(result.table), 'location')} of {org_id} to {written} "
         f"(as of {result.fetched_at:%Y-%m-%d %H:%M:%S} UTC).",
@@ -194,7 +197,9 @@ def _export_all(
         for failure in portfolio.failures:
             print(f"  {failure.org_id}: {failure.error}", file=err)
         return _fail(f"none of the {failed} organizations could be fetched; nothing written.", err)
-    written = write_table(portfolio.table, args.out, fmt, portfolio.failures_frame())
+    written = _write(portfolio.table, args.out, fmt, portfolio.failures_frame(), err)
+    if written is None:
+        return EXIT_FAILED
     print(
         f"Wrote {count(len(portfolio.table), 'location')} of"
         f" {count(portfolio.org_count - failed, 'organization')} to "
@@ -217,6 +222,20 @@ def _export_history(name: str, path: Path, fmt: str, records: Any, orgs: list[An
     written = write_table(table, path, fmt)
     print(f"Wrote {len(table):,} rows of {name} to {written}.", file=out)
     return EXIT_OK
+
+
+def _write(table: Any, path: Path, fmt: str, failures: Any, err: TextIO) -> Path | None:
+    """Write the file; None (the reason on stderr) when the disk or the folder refuses it."""
+    try:
+        return write_table(table, path, fmt, failures)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        _fail(
+            f"could not write {path} ({reason}). Check that the folder exists and is writable and that the"
+            " disk has room.",
+            err,
+        )
+        return None
 
 
 def _safe_url(url: Any) -> str:

@@ -101,6 +101,6 @@ def validate_org_id(text: str) -> str | None:
     value = text.strip()
     if not value:
         return "Type the organization's id (org_id) to add it."
-    if any(c.isspace() for c in value) or "/" in value:
-        return "An org id has no spaces or slashes: paste it exactly as the API gave it."
+    if any(c.isspace() for c in value) or "/" in value or value in (".", ".."):
+        return "An org id has no spaces or slashes and is not . or ..: paste it exactly as the API gave it."
     return None

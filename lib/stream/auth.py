@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Generator, Sequence
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -12,7 +13,8 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from lib.stream.errors import Operation, RateLimitError, StreamError
+from lib.stream.errors import Operation, RateLimitError, StreamError, TransportError
+from lib.stream.guard import time_left
 from lib.stream.models import TokenInfo, TokenResponse
 from lib.stream.redaction import logger, register_secret
 from lib.stream.request import send_json
@@ -121,22 +123,27 @@ class TokenAuth(httpx.Auth):
 
     def access_token(self) -> str:
         """A token valid for at least a little longer, obtaining or renewing one first when needed."""
-        with self._lock:
+        seen = self._token
+        with self._locked():
             token = self._token
-            if token is None or self._clock() >= token.renew_at:
+            now = self._clock()
+            # A token another thread obtained while this one waited is used while it lasts, even when a slow
+            # token endpoint made it due for renewal on arrival: otherwise every waiter renews in turn.
+            renewed_meanwhile = token is not None and token is not seen and now < token.expires_at
+            if token is None or (now >= token.renew_at and not renewed_meanwhile):
                 token = self._token = self._obtain(token)
             return token.access.get_secret_value()
 
     def token_info(self) -> TokenInfo:
         """Scopes and expiry of the current token (obtained first if needed); never the token itself."""
         self.access_token()
-        with self._lock:
+        with self._locked():
             assert self._token is not None  # just obtained above
             return self._token.info()
 
     def new_grant(self) -> TokenInfo:
         """Obtain a brand-new token with the client credentials (a connection test); returns its info."""
-        with self._lock:
+        with self._locked():
             self._token = self._client_credentials()
             return self._token.info()
 
@@ -147,8 +154,23 @@ class TokenAuth(httpx.Auth):
 
     # --- internals (callers hold self._lock) -------------------------------------------------------------
 
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the token lock, waiting no longer than the current call's deadline allows."""
+        left = time_left()
+        if not self._lock.acquire(timeout=-1 if left is None else max(left, 0.0)):
+            raise TransportError(
+                "no token within the call's deadline (another request is still obtaining one)",
+                operation=TOKEN_OPERATION,
+                timed_out=True,
+            )
+        try:
+            yield
+        finally:
+            self._lock.release()
+
     def _renew_rejected(self, rejected: str) -> str:
-        with self._lock:
+        with self._locked():
             token = self._token
             # Another thread may have renewed it while this request was in flight: then use theirs.
             if token is None or token.access.get_secret_value() == rejected:
@@ -211,6 +233,11 @@ class TokenAuth(httpx.Auth):
         register_secret(parsed.access_token)
         register_secret(parsed.refresh_token)
         expires_in = max(0, parsed.expires_in)
+        received_at = self._clock()
+        renew_at = issued_at + expires_in - min(self.leeway, expires_in / 2)
+        # A token endpoint slower than the leeway hands over tokens already due for renewal: use such a token
+        # for half of the life it has left on arrival, so that one grant serves many calls.
+        renew_at = max(renew_at, received_at + (issued_at + expires_in - received_at) / 2)
         token = _Token(
             access=SecretStr(parsed.access_token),
             refresh=SecretStr(parsed.refresh_token) if parsed.refresh_token else None,
@@ -218,7 +245,7 @@ class TokenAuth(httpx.Auth):
             scopes=tuple(parsed.scopes) or self.scopes,
             issued_at=issued_at,
             expires_at=issued_at + expires_in,
-            renew_at=issued_at + expires_in - min(self.leeway, expires_in / 2),
+            renew_at=renew_at,
             refresh_expires_at=(
                 issued_at + parsed.refresh_token_expires_in
                 if parsed.refresh_token_expires_in is not None

@@ -34,7 +34,7 @@ from lib.stream.models import (
     TokenInfo,
 )
 from lib.stream.partial import PartialList, parse_items
-from lib.stream.redaction import logger
+from lib.stream.redaction import logger, mask_url, register_url_credentials
 from lib.stream.request import JsonAnswer, send_json
 from lib.stream.retry import RetryPolicy, RetrySafety, RetryTransport
 
@@ -94,6 +94,7 @@ class StreamClient:
         Each call ends within `deadline` seconds (None: no total limit) and reads at most `max_body_bytes`.
         """
         self.base_url = base_url.rstrip("/")
+        register_url_credentials(self.base_url)
         self.client_id = client_id
         self.scopes = tuple(scopes)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
@@ -133,7 +134,8 @@ class StreamClient:
 
     def __repr__(self) -> str:
         return (
-            f"StreamClient(base_url={self.base_url!r}, client_id={self.client_id!r}, scopes={self.scopes!r})"
+            f"StreamClient(base_url={mask_url(self.base_url)!r}, client_id={self.client_id!r},"
+            f" scopes={self.scopes!r})"
         )
 
     def __enter__(self) -> Self:
@@ -316,8 +318,17 @@ def _items(answer: JsonAnswer, model: type[ItemT]) -> PartialList[ItemT]:
     """The items of a {"locations": [...]} answer read one by one; a body of another shape is an error."""
     data = _listing(answer.data)
     items = data.get("locations") if isinstance(data, dict) else None
-    if isinstance(data, dict) and items is None:
-        return PartialList()  # no "locations" (or null): none
+    if isinstance(data, dict) and "locations" not in data:
+        # A read of the current state that says nothing about locations must not pass for "no locations"
+        # (an export of 0 rows, a bind screen with nothing bound).
+        raise UnexpectedResponseError(
+            'the answer has no "locations"',
+            status_code=answer.status_code,
+            endpoint=answer.endpoint,
+            operation=answer.operation,
+        )
+    if items is None:
+        return PartialList()  # "locations": null: none
     if not isinstance(items, list):
         answer.parse(LocationsResponse, data)  # raises, naming what is wrong with the shape
         return PartialList()

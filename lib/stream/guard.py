@@ -70,12 +70,18 @@ class GuardTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send the request and read its whole answer, within the deadline and the size cap."""
-        self._clamp(request)
-        response = self._inner.handle_request(request)
         try:
-            body = self._read(request, response)
-        finally:
-            response.close()
+            self._clamp(request)
+            response = self._inner.handle_request(request)
+            try:
+                body = self._read(request, response)
+            finally:
+                response.close()
+        except httpx.TimeoutException as exc:
+            left = time_left()
+            if left is not None and left <= 0.05 and not isinstance(exc, DeadlineExceeded):
+                raise DeadlineExceeded("the call's deadline passed", request=request) from exc
+            raise
         headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _DROPPED_HEADERS]
         kept = {k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")}
         return httpx.Response(
@@ -119,11 +125,6 @@ class GuardTransport(httpx.BaseTransport):
                 data = next(raw)
             except StopIteration:
                 break
-            except httpx.ReadTimeout as exc:
-                left = time_left()
-                if left is not None and left <= 0.05:
-                    raise DeadlineExceeded("the call's deadline passed", request=request) from exc
-                raise
             size = self._keep(chunks, size, decoder.feed(data, self.max_body_bytes - size + 1), request)
         self._keep(chunks, size, decoder.flush(self.max_body_bytes - size + 1), request)
         return b"".join(chunks)

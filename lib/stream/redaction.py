@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from urllib.parse import urlsplit
 
 from lib.redaction import MASK, redact_text
 
@@ -22,6 +23,22 @@ logger = logging.getLogger(LOGGER_NAME)
 _MIN_SECRET_LENGTH = 8
 # Tokens rotate every hour or so; remembering the latest few hundred covers any live token many times over.
 _MAX_SECRETS = 512
+
+
+_URL_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/?#@\s]*@")
+
+
+def mask_url(url: str) -> str:
+    """The URL with any user name and password in it masked (also without a scheme), for showing it."""
+    return _URL_USERINFO.sub(lambda m: f"{m.group(1) or ''}{MASK}@", url, count=1)
+
+
+def register_url_credentials(url: str) -> None:
+    """Register the password in a URL (https://user:pass@host) so that logs never show it."""
+    try:
+        register_secret(urlsplit(url).password)
+    except ValueError:
+        return
 
 
 class SecretRegistry:

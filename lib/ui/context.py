@@ -83,13 +83,14 @@ def page_setup(title: str, icon: str = "🧭", requires: Action = Action.VIEW) -
     identity = admit()  # the sign-in and "ask an admin" pages end the run here, before any API or records use
     try:
         target = get_target()
+        client = get_client()
     except ValueError as exc:  # misconfiguration (SettingsError is one): say what to fix, not a traceback
         st.error(md(exc), icon="⚠️")
         st.stop()
     records = get_records()
     console = Console(
         target=target,
-        client=get_client(),
+        client=client,
         records=records,
         actor=identity.actor,
         org_id=_current_org(records),

@@ -57,6 +57,7 @@ def test_org_ids_typed_to_add_are_checked() -> None:
     assert validate_org_id("  ") is not None
     assert validate_org_id("abc def") is not None
     assert validate_org_id("../x") is not None
+    assert validate_org_id("..") is not None and validate_org_id(".") is not None  # would reach another path
     assert validate_org_id(" 6b0a5797711ae7cb2c331db5 ") is None
 
 

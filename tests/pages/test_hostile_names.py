@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from lib.onboarding.seed import seed_org
-from streamlit.testing.v1.element_tree import Block, Element
+from streamlit.testing.v1.element_tree import AlertBase, Block, Element, HeadingBase, Markdown, Toast
 
 from lib.export.__main__ import EXIT_OK, run
 from lib.export.writers import csv_bytes, neutralise_formulas
@@ -26,8 +26,8 @@ MARKDOWN_PART = (
     "<b>tag</b> www.evil.example \u202egpj.exe"
 )
 HOSTILE = '=HYPERLINK("http://evil.example","click") ' + MARKDOWN_PART
-# Element kinds whose `value` Streamlit renders as Markdown (widget values, like a selectbox's, are text).
-MARKDOWN_VALUES = ("markdown", "caption", "title", "header", "subheader", "alert", "toast")
+# Elements whose `value` Streamlit renders as Markdown (widget values, like a selectbox's, are text).
+MARKDOWN_VALUES = (Markdown, HeadingBase, AlertBase, Toast)
 
 
 def markdown_bodies(node: Block | Element) -> list[str]:
@@ -40,7 +40,7 @@ def markdown_bodies(node: Block | Element) -> list[str]:
         for child in node.children.values():
             found += markdown_bodies(child)
         return found
-    if node.type in MARKDOWN_VALUES and isinstance(node.value, str):  # type: ignore[attr-defined]
+    if isinstance(node, MARKDOWN_VALUES) and isinstance(node.value, str):
         found.append(node.value)  # type: ignore[attr-defined]
     label = getattr(node.proto, "label", None)
     if isinstance(label, str):
