@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from lib.redaction import mask_url
 from lib.settings import ConsoleSettings, load_settings
 from lib.stream.client import StreamClient
 from lib.stream.config import ClientSettings
-from lib.stream.redaction import mask_url
 
 _sandbox_lock = threading.Lock()
 _sandbox: Any = None

@@ -55,3 +55,11 @@ def redact_text(text: str) -> str:
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+_URL_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/?#@\s]*@")
+
+
+def mask_url(url: str) -> str:
+    """The URL with any user name and password in it masked (also without a scheme), for showing it."""
+    return _URL_USERINFO.sub(lambda m: f"{m.group(1) or ''}{MASK}@", url, count=1)

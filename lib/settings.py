@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from lib.redaction import mask_url
 from lib.stream.guard import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES
-from lib.stream.redaction import mask_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SECRETS_PATH = REPO_ROOT / ".streamlit" / "secrets.toml"

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from lib.stream.redaction import mask_url
+from lib.redaction import mask_url
 from lib.ui.context import page_setup
 from lib.ui.feedback import attempt
 from lib.ui.text import md, plain

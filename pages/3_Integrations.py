@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.access import Action
-from lib.onboarding.callback import CallbackOutcome, handle_callback
+from lib.onboarding.callback import CallbackKind, CallbackOutcome, handle_callback
 from lib.onboarding.checklist import next_for
 from lib.onboarding.returns import parse_callback
 from lib.onboarding.sources import (
@@ -31,6 +31,7 @@ from lib.ui.text import md
 
 OUTCOME_KEY = "integrations_callback_outcome"
 RETRY_KEY = "integrations_callback_retry"
+CONFIRM_OTHER_KEY = "integrations_callback_confirmed"  # finish a consent someone else started
 TYPE_KEY = "integrations_type"
 SECOND_KEY = "integrations_second_ok"
 OTHER_KEY = "integrations_other_source"
@@ -45,10 +46,26 @@ if callback is not None:
     if not allowed(Action.EXCHANGE_CODE):
         st.query_params.clear()
         st.stop()
+    confirmed = st.session_state.pop(CONFIRM_OTHER_KEY, False)
     with st.status("Finishing the connection with the provider…", expanded=True) as status:
         st.write("Checking the one-time state and exchanging the code with the API.")
-        finished = handle_callback(console.client, console.records, console.actor, callback)
+        finished = handle_callback(
+            console.client, console.records, console.actor, callback, confirmed=confirmed
+        )
         status.update(label=md(finished.message), state="complete" if finished.ok else "error")
+    if finished.kind is CallbackKind.OTHER_PERSON:  # nothing consumed yet: the person decides
+        st.warning(md(finished.message), icon="👥")
+        finish, dismiss = st.columns(2)
+        finish.button(
+            "Finish it as me",
+            key="callback_finish_other",
+            type="primary",
+            on_click=lambda: st.session_state.update({CONFIRM_OTHER_KEY: True}),
+        )
+        if dismiss.button("Dismiss", key="callback_dismiss_other"):
+            st.query_params.clear()
+            st.rerun()
+        st.stop()
     st.session_state[OUTCOME_KEY] = finished
     if finished.org_id:
         set_current_org(finished.org_id)

@@ -31,6 +31,13 @@ chosen = st.selectbox(
 onboarding = by_id[chosen]
 oid = onboarding.onboarding_id
 running = state.binding(oid)  # a confirmed bind runs in this run: nothing may start or change another
+lease = console.records.bind_lease(org_id)
+if lease is not None and lease.holder != console.actor:
+    st.warning(
+        f"Being bound by {md(lease.holder)} since {lease.since:%H:%M} UTC. Their bindings show here after "
+        "Refresh DSP statuses; before sending yours the console checks again and asks before replacing any.",
+        icon="👥",
+    )
 
 # ----- inputs: loaded once per session (Reload re-reads them); matching is cached on them -----
 if state.inputs(oid) is None and not state.load(console, onboarding):
@@ -142,12 +149,18 @@ st.button(
 if running is not None:
     # Cleared first: a bind interrupted by a rerun must not start again by itself with the same pairs.
     state.finish_binding(oid)
-    view.run_bind(console, onboarding, running)
-    st.rerun()
+    # Read the bindings again first: what someone else bound since the table was loaded is not replaced
+    # unless the person confirms it by name (the dialog opens again to ask).
+    checked = view.bind_checked(console, onboarding, running)
+    if checked == "confirm":
+        state.open_confirmation(oid, running)
+    if checked != "failed":  # a failed re-read leaves its sentence on the page
+        st.rerun()
 
 
 def _dismissed() -> None:
     state.close_confirmation(oid)  # closing the dialog with Esc or ✕ is a Cancel
+    state.forget_replacements(oid)
 
 
 @st.dialog("Confirm binding", width="large", on_dismiss=_dismissed)
@@ -173,12 +186,24 @@ def confirm(
         },
         key="bind_confirm_pairs",
     )
+    replacing = state.replacements(onboarding.onboarding_id)
+    if replacing:
+        st.warning(
+            md(
+                f"Since you loaded the table, someone else bound {len(replacing)} of these locations. "
+                "Confirming replaces their bindings:"
+            )
+            + "".join(f"\n- {md(r['message'])}" for r in replacing),
+            icon="⚠️",
+        )
     cancel_col, confirm_col = st.columns(2)
     if cancel_col.button("Cancel", key="bind_cancel", width="stretch"):
         state.close_confirmation(onboarding.onboarding_id)
+        state.forget_replacements(onboarding.onboarding_id)
         st.rerun()
+    replace_words = f"replace {len(replacing)} and " if replacing else ""
     if confirm_col.button(
-        f"Confirm: bind {len(pairs)} pair{'s' if len(pairs) != 1 else ''}",
+        f"Confirm: {replace_words}bind {len(pairs)} pair{'s' if len(pairs) != 1 else ''}",
         key="bind_confirm",
         type="primary",
         width="stretch",
@@ -208,6 +233,14 @@ if result is not None:
         )
     else:
         st.success(f"All {len(outcomes)} pairs bound.", icon="✅")
+    others = [o for o in outcomes if o["status"] == view.BY_SOMEONE_ELSE]
+    if others:
+        names = {p["pos_location_id"]: p["pos_name"] for p in result["pairs"]}
+        listed = ", ".join(f"{names.get(o['pos_location_id'], '')} ({o['pos_location_id']})" for o in others)
+        st.warning(
+            md(f"Someone else bound {len(others)} of these locations since you loaded the table: {listed}."),
+            icon="👥",
+        )
     if result.get("refresh_problem"):
         st.warning(
             f"The bind ran, but the statuses could not be re-read: {md(result['refresh_problem'])}", icon="⚠️"
@@ -220,5 +253,6 @@ if result is not None:
         icon=":material/replay:",
         **button_state(Action.BIND),
     ):
-        view.run_bind(console, onboarding, retry, retry=True)
-        st.rerun()
+        checked = view.bind_checked(console, onboarding, retry, retry=True)
+        if checked != "failed":  # a failed re-read leaves its sentence on the page
+            st.rerun()

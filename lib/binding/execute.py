@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -13,6 +13,16 @@ from lib.stream.models import BindPair, BindResponse
 
 DEFAULT_BATCH_SIZE = 100
 _FAILED_STATUSES = frozenset({"error", "failed", "failure"})
+UNKNOWN_OUTCOME = (
+    "Outcome unknown: re-read. The API accepted the request but its answer does not say what happened to "
+    "this pair; reading the org's bindings again settles it."
+)
+BY_SOMEONE_ELSE = "bound by someone else"  # the status of a pair not sent because someone else bound it
+UNKNOWN_SETTLED_NOT_BOUND = (
+    "Not bound: the API's answer did not say what happened, and reading the bindings again shows this "
+    "location is not bound to this store. Retry it."
+)
+NOT_SENT = "Not sent: the bind was stopped before this pair's batch. Bind it again when you are ready."
 
 
 class Binder(Protocol):
@@ -30,6 +40,7 @@ class PairOutcome:
     ok: bool
     status: str | None = None  # the DSP status the API answered (PENDING, APPROVED, ...)
     message: str | None = None  # why it failed, as a sentence
+    unknown: bool = False  # the API answered 2xx without saying what happened to this pair
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
@@ -50,8 +61,13 @@ class BindRun:
 
     @property
     def failed(self) -> list[PairOutcome]:
-        """Pairs that were not bound (to retry)."""
+        """Pairs that were not bound, or not known to be (to retry)."""
         return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def unknown(self) -> list[PairOutcome]:
+        """Pairs whose outcome the API's answer did not give (settle them by reading the bindings)."""
+        return [o for o in self.outcomes if o.unknown]
 
 
 ProgressFn = Callable[[int, int], None]
@@ -78,18 +94,28 @@ def bind_pairs(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: ProgressFn | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    run: BindRun | None = None,
 ) -> BindRun:
     """POST the pairs in batches; a failed batch fails its pairs and the next batch still goes.
+
+    `should_stop` is asked between batches: when it says so, the remaining pairs are not sent (outcome
+    "not sent"). A batch answered 2xx that does not name a pair leaves that pair's outcome unknown.
+    Outcomes are added to `run` (a new BindRun by default) as each batch ends, so a caller interrupted
+    between batches still knows what was sent.
 
     A batch the API rejects as a whole for one bad pair (400/409) is split until the bad pair is alone,
     so every other pair still gets bound and the failure names the right pair. Other errors (5xx,
     network) fail the whole batch without splitting: the client has already retried it.
     """
-    run = BindRun()
+    run = BindRun() if run is None else run
     total = len(pairs)
     if on_progress:
         on_progress(0, total)
     for batch in plan_batches(pairs, batch_size):
+        if should_stop is not None and should_stop():
+            run.outcomes.extend(_failure(p, NOT_SENT) for p in batch)
+            continue
         _bind_batch(client, onboarding_id, batch, run)
         if on_progress:
             on_progress(len(run.outcomes), total)
@@ -122,12 +148,23 @@ def _bind_batch(client: Binder, onboarding_id: str, batch: list[PlannedPair], ru
     answered = {r.pos_location_id: r for r in response.locations}
     for pair in batch:
         result = answered.get(pair.pos_location_id)
-        status = result.status if result is not None else None
+        if result is None:  # null, {}, 204 or a list without this pair: the API did not say
+            run.outcomes.append(
+                PairOutcome(pair.pos_location_id, pair.dsp_provider_id, False, None, UNKNOWN_OUTCOME, True)
+            )
+            continue
+        status = result.status
         if status is not None and status.strip().lower() in _FAILED_STATUSES:
-            message = (result.message if result is not None else None) or f"The API answered status {status}."
+            message = result.message or f"The API answered status {status}."
             run.outcomes.append(_failure(pair, message))
         else:
             run.outcomes.append(PairOutcome(pair.pos_location_id, pair.dsp_provider_id, True, status))
+
+
+def not_sent(pairs: Sequence[PlannedPair], run: BindRun) -> list[PairOutcome]:
+    """Outcomes for the pairs that have none in `run` yet: the bind ended before their batch."""
+    done = {o.pos_location_id for o in run.outcomes}
+    return [_failure(p, NOT_SENT) for p in pairs if p.pos_location_id not in done]
 
 
 def _failure(pair: PlannedPair, message: str) -> PairOutcome:
@@ -184,10 +221,19 @@ def audit_payload(
         "bound": [
             {"pos_location_id": o.pos_location_id, "dsp_provider_id": o.dsp_provider_id, "status": o.status}
             for o in run.succeeded
+            if o.status != BY_SOMEONE_ELSE
+        ],
+        "bound_by_someone_else": [
+            {"pos_location_id": o.pos_location_id, "dsp_provider_id": o.dsp_provider_id}
+            for o in run.outcomes
+            if o.status == BY_SOMEONE_ELSE
         ],
         "failed": [
             {"pos_location_id": o.pos_location_id, "dsp_provider_id": o.dsp_provider_id, "message": o.message}
             for o in failed
+        ],
+        "unknown": [
+            {"pos_location_id": o.pos_location_id, "dsp_provider_id": o.dsp_provider_id} for o in run.unknown
         ],
     }
     error = None
@@ -208,14 +254,51 @@ def bind_and_audit(
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: ProgressFn | None = None,
     retry: bool = False,
+    run: BindRun | None = None,
+    read_back: Callable[[], Mapping[str, str] | None] | None = None,
+    told: Sequence[PairOutcome] = (),
+    planned: Sequence[PlannedPair] | None = None,
 ) -> BindRun:
     """Bind the confirmed pairs and write their one audit entry (who confirmed, every pair, the results).
 
-    The bind use case: the Bind screen calls it, and so can a notebook or CLI with the same audit.
+    The bind use case: the Bind screen calls it, and so can a notebook or CLI with the same audit. The audit
+    is written even when the caller interrupts between batches (an exception from on_progress): pairs not
+    sent say so. `read_back` re-reads the bindings afterwards (POS id -> store, None when unreadable) to
+    settle pairs whose outcome the API's answer left unknown; `told` are outcomes of pairs not sent because
+    someone else bound them, and `planned` every pair the person confirmed (default: `pairs`).
     """
-    run = bind_pairs(client, onboarding_id, pairs, batch_size=batch_size, on_progress=on_progress)
-    payload = audit_payload(onboarding_id, dsp_source, pairs, run, actor, retry=retry)
-    records.audit(
-        actor, LOCATIONS_BOUND, org_id, payload.request, payload.outcome, payload.detail, payload.error
-    )
+    run = BindRun() if run is None else run
+    try:
+        bind_pairs(client, onboarding_id, pairs, batch_size=batch_size, on_progress=on_progress, run=run)
+    finally:
+        run.outcomes.extend(not_sent(pairs, run))
+        current = read_back() if read_back is not None else None
+        if current is not None:
+            settle_unknown(run, current)
+        run.outcomes.extend(told)
+        payload = audit_payload(onboarding_id, dsp_source, planned or pairs, run, actor, retry=retry)
+        records.audit(
+            actor, LOCATIONS_BOUND, org_id, payload.request, payload.outcome, payload.detail, payload.error
+        )
     return run
+
+
+def settle_unknown(run: BindRun, current: Mapping[str, str]) -> int:
+    """Decide the pairs whose outcome the API's answer left unknown from the bindings read afterwards.
+
+    Returns how many were settled; a pair bound as planned is bound, any other is not.
+    """
+    settled = 0
+    for i, outcome in enumerate(run.outcomes):
+        if not outcome.unknown:
+            continue
+        bound = current.get(outcome.pos_location_id) == outcome.dsp_provider_id
+        run.outcomes[i] = PairOutcome(
+            outcome.pos_location_id,
+            outcome.dsp_provider_id,
+            bound,
+            "bound (read back)" if bound else None,
+            None if bound else UNKNOWN_SETTLED_NOT_BOUND,
+        )
+        settled += 1
+    return settled

@@ -131,6 +131,16 @@ def abandon_integration(records: Records, actor: str, onboarding: OnboardingReco
     return record
 
 
+def settle_exchange(
+    client: StreamClient, records: Records, onboarding: OnboardingRecord
+) -> OnboardingRecord | None:
+    """After a code exchange whose answer was lost: the integration as read now (None: unreadable)."""
+    try:
+        return refresh_onboarding(client, records, onboarding)
+    except StreamError:
+        return None
+
+
 def refresh_onboarding(
     client: StreamClient, records: Records, onboarding: OnboardingRecord
 ) -> OnboardingRecord:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lib.onboarding.actions import exchange_code
+from lib.onboarding.actions import exchange_code, settle_exchange
 from lib.onboarding.returns import Callback
 from lib.onboarding.sources import source_label
 from lib.store import OnboardingRecord, Records
@@ -24,6 +24,8 @@ class CallbackKind(StrEnum):
     USED_STATE = "used"
     NO_CODE = "no_code"
     EXCHANGE_FAILED = "exchange_failed"
+    OTHER_PERSON = "other_person"  # started by someone else: finished only once this person confirms
+    UNSETTLED = "unsettled"  # the exchange's answer was lost and the status could not be read either
 
 
 @dataclass(frozen=True)
@@ -42,19 +44,31 @@ class CallbackOutcome:
 
     @property
     def can_restart(self) -> bool:
-        """The console knows which integration to start again (org, type and source)."""
-        return not self.ok and self.onboarding is not None
+        """Starting again is safe and the console knows what to start (org, type and source)."""
+        unsafe = (CallbackKind.OTHER_PERSON, CallbackKind.UNSETTLED)
+        return not self.ok and self.onboarding is not None and self.kind not in unsafe
 
 
 def handle_callback(
-    client: StreamClient, records: Records, actor: str, callback: Callback
+    client: StreamClient, records: Records, actor: str, callback: Callback, *, confirmed: bool = False
 ) -> CallbackOutcome:
-    """Consume the one-time state, then exchange the code (or report the denial); never raises StreamError."""
+    """Consume the one-time state, then exchange the code (or report the denial); never raises StreamError.
+
+    A consent someone else started is not finished (its state not even consumed) unless `confirmed`: the
+    person is asked first, because the connection is then recorded and audited as theirs.
+    """
     if not callback.state:
         return CallbackOutcome(
             CallbackKind.NO_STATE,
             "The browser came back without the console's state value, so the console cannot tell which "
             "integration this sign-in belongs to. Start the integration again from this page.",
+        )
+    owner = records.oauth_state_owner(callback.state)
+    if owner is not None and owner.strip().lower() != actor.strip().lower() and not confirmed:
+        return CallbackOutcome(
+            CallbackKind.OTHER_PERSON,
+            f"This sign-in was started by {owner}, not by you ({actor}). Finish it only if you are"
+            " completing it on their behalf: the connection will be recorded as yours. Otherwise dismiss it.",
         )
     consumed = records.consume_oauth_state(callback.state)
     onboarding = consumed.onboarding
@@ -104,13 +118,37 @@ def handle_callback(
     try:
         updated = exchange_code(client, records, actor, onboarding, callback.code, via="oauth")
     except StreamError as exc:
-        return CallbackOutcome(
-            CallbackKind.EXCHANGE_FAILED,
-            f"{name} sent the browser back, but the code exchange failed. {exc.user_message} "
-            f"Start the {name} integration again for a fresh consent.",
-            onboarding,
-            org_id,
-        )
+        if not exc.maybe_applied:
+            return CallbackOutcome(
+                CallbackKind.EXCHANGE_FAILED,
+                f"{name} sent the browser back, but the code exchange failed. {exc.user_message} "
+                f"Start the {name} integration again for a fresh consent.",
+                onboarding,
+                org_id,
+            )
+        # The answer was lost: the API may have connected it. Read, rather than advise starting again
+        # (a second consent would make a second active integration).
+        settled = settle_exchange(client, records, onboarding)
+        if settled is None:
+            return CallbackOutcome(
+                CallbackKind.UNSETTLED,
+                f"{name} sent the browser back, but the API's answer to the code exchange was lost and its "
+                f"status cannot be read right now, so the console cannot tell whether {name} is connected. "
+                f"Press Refresh on the {name} card below in a minute; start it again only if it is not"
+                " active.",
+                onboarding,
+                org_id,
+            )
+        if settled.status != "active":
+            return CallbackOutcome(
+                CallbackKind.EXCHANGE_FAILED,
+                f"{name} sent the browser back, but the code exchange failed: the answer was lost, and"
+                f" reading the integration now shows it {settled.status}, not connected. Start the {name}"
+                " integration again for a fresh consent.",
+                settled,
+                org_id,
+            )
+        updated = settled
     if updated.status != "active":
         return CallbackOutcome(
             CallbackKind.CONNECTED,

@@ -18,7 +18,14 @@ from lib.store.audit import (
 from lib.store.db import default_database_url
 from lib.store.records import Records
 from lib.store.redact import MASK, is_secret_key, redact, redact_text
-from lib.store.types import AuditEntry, OAuthStateResult, OnboardingRecord, OrgRecord, StateStatus
+from lib.store.types import (
+    AuditEntry,
+    BindLease,
+    OAuthStateResult,
+    OnboardingRecord,
+    OrgRecord,
+    StateStatus,
+)
 
 __all__ = [
     "ACTIONS",
@@ -34,6 +41,7 @@ __all__ = [
     "ORG_ADDED",
     "ORG_CREATED",
     "AuditEntry",
+    "BindLease",
     "OAuthStateResult",
     "OnboardingRecord",
     "OrgRecord",

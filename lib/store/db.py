@@ -93,6 +93,16 @@ oauth_states = sa.Table(
     sa.Column("used_at", UTCDateTime(), nullable=True),
 )
 
+# One row per org being bound: others see who binds it and since when; it lapses unless renewed.
+bind_leases = sa.Table(
+    "bind_leases",
+    metadata,
+    sa.Column("org_id", sa.String(255), primary_key=True),
+    sa.Column("holder", sa.String(320), nullable=False),
+    sa.Column("since", UTCDateTime(), nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=False),
+)
+
 audit_log = sa.Table(
     "audit_log",
     metadata,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from lib.store import watch_tables as _watch_tables  # noqa: F401  (registers the watcher tables)
 from lib.store.db import (
     audit_log,
+    bind_leases,
     default_database_url,
     make_engine,
     oauth_states,
@@ -29,6 +30,7 @@ from lib.store.types import (
     ORG_SOURCES,
     OUTCOMES,
     AuditEntry,
+    BindLease,
     OAuthStateResult,
     OnboardingRecord,
     OrgRecord,
@@ -311,6 +313,12 @@ class Records:
             )
         return state
 
+    def oauth_state_owner(self, state: str) -> str | None:
+        """Who started the consent carrying this state (None: unknown state); does not consume it."""
+        with self._reading() as s:
+            row = s.execute(sa.select(oauth_states.c.created_by).where(oauth_states.c.state == state)).first()
+        return row[0] if row else None
+
     def attach_state(self, state: str, onboarding_id: str) -> None:
         """Link a state to the onboarding created after its return_url was built; KeyError if unknown."""
         onboarding_id = _require(onboarding_id, "onboarding_id")
@@ -354,6 +362,64 @@ class Records:
                 oauth_states.delete().where(oauth_states.c.expires_at < self._now() - older_than)
             )
         return result.rowcount  # type: ignore[attr-defined]
+
+    # ----- bind leases -----
+
+    def take_bind_lease(self, org_id: str, holder: str, ttl_seconds: float = 300) -> BindLease:
+        """Take (or renew) the lease on binding org_id; returns theirs when someone else holds it unexpired.
+
+        The caller compares the returned holder with its own: the lease tells others who is binding, the
+        re-read before each bind is what keeps their bindings safe.
+        """
+        org_id, holder = _require(org_id, "org_id"), _require(holder, "holder")
+        now = self._now()
+        expires = now + timedelta(seconds=ttl_seconds)
+        for _ in range(2):  # a concurrent first insert on another connection: read theirs the second time
+            try:
+                with self._writing() as s:
+                    row = s.execute(sa.select(bind_leases).where(bind_leases.c.org_id == org_id)).first()
+                    if row is None:
+                        s.execute(
+                            bind_leases.insert().values(
+                                org_id=org_id, holder=holder, since=now, expires_at=expires
+                            )
+                        )
+                        return BindLease(org_id, holder, now, expires)
+                    m = row._mapping
+                    if m["holder"] != holder and m["expires_at"] > now:
+                        return BindLease(org_id, m["holder"], m["since"], m["expires_at"])
+                    since = m["since"] if m["holder"] == holder and m["expires_at"] > now else now
+                    s.execute(
+                        bind_leases.update()
+                        .where(bind_leases.c.org_id == org_id)
+                        .values(holder=holder, since=since, expires_at=expires)
+                    )
+                    return BindLease(org_id, holder, since, expires)
+            except IntegrityError:
+                continue
+        current = self.bind_lease(org_id)
+        assert current is not None
+        return current
+
+    def bind_lease(self, org_id: str) -> BindLease | None:
+        """The unexpired lease on binding org_id, or None."""
+        with self._reading() as s:
+            row = s.execute(
+                sa.select(bind_leases).where(
+                    bind_leases.c.org_id == org_id, bind_leases.c.expires_at > self._now()
+                )
+            ).first()
+        if row is None:
+            return None
+        m = row._mapping
+        return BindLease(m["org_id"], m["holder"], m["since"], m["expires_at"])
+
+    def release_bind_lease(self, org_id: str, holder: str) -> None:
+        """End holder's lease on org_id (someone else's is left alone)."""
+        with self._writing() as s:
+            s.execute(
+                bind_leases.delete().where(bind_leases.c.org_id == org_id, bind_leases.c.holder == holder)
+            )
 
     # ----- audit log -----
 

@@ -101,3 +101,13 @@ class AuditEntry:
     outcome: str
     detail: dict[str, Any] | None
     error: str | None
+
+
+@dataclass(frozen=True)
+class BindLease:
+    """Who is binding an org's locations right now, since when, until when (unless renewed)."""
+
+    org_id: str
+    holder: str
+    since: datetime
+    expires_at: datetime

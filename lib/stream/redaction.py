@@ -25,14 +25,6 @@ _MIN_SECRET_LENGTH = 8
 _MAX_SECRETS = 512
 
 
-_URL_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/?#@\s]*@")
-
-
-def mask_url(url: str) -> str:
-    """The URL with any user name and password in it masked (also without a scheme), for showing it."""
-    return _URL_USERINFO.sub(lambda m: f"{m.group(1) or ''}{MASK}@", url, count=1)
-
-
 def register_url_credentials(url: str) -> None:
     """Register the password in a URL (https://user:pass@host) so that logs never show it."""
     try:

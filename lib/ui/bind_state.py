@@ -260,6 +260,26 @@ def close_confirmation(onboarding_id: str) -> None:
     st.session_state.pop(_key("pending", onboarding_id), None)
 
 
+def forget_replacements(onboarding_id: str) -> None:
+    """Drop the replacements the person was asked about (Cancel, or the bind ran)."""
+    st.session_state.pop(_key("replacements", onboarding_id), None)
+
+
+def replacements(onboarding_id: str) -> list[dict[str, Any]]:
+    """Bindings made by someone else since the table was loaded that the dialog asks to confirm replacing."""
+    return st.session_state.get(_key("replacements", onboarding_id)) or []
+
+
+def set_replacements(onboarding_id: str, found: list[dict[str, Any]]) -> None:
+    """Keep [{"pos": id, "store": store bound now, "message": sentence}] for the dialog to show."""
+    st.session_state[_key("replacements", onboarding_id)] = found
+
+
+def confirmed_replacements(onboarding_id: str) -> dict[str, str | None]:
+    """POS id -> the store it was bound to when the person saw (and confirmed) the replacement."""
+    return {r["pos"]: r["store"] for r in replacements(onboarding_id)}
+
+
 def start_binding(onboarding_id: str, pairs: list[PlannedPair]) -> None:
     """on_click of Confirm: close the dialog and mark these pairs as being bound (the page runs the bind)."""
     close_confirmation(onboarding_id)

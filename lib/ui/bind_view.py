@@ -15,6 +15,8 @@ from lib.binding import (
     DEFAULT_BATCH_SIZE,
     EDITOR_COLUMNS,
     NO_STORE,
+    BindRun,
+    PairOutcome,
     PlannedPair,
     bind_and_audit,
     compare_fields,
@@ -22,15 +24,19 @@ from lib.binding import (
     holders,
     top_choices,
 )
+from lib.binding.execute import BY_SOMEONE_ELSE
 from lib.binding.frames import BindInputs
+from lib.binding.safety import compare_with_current, current_bindings
 from lib.numbers import number, whole
 from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import Attention, binding_groups
 from lib.store import OnboardingRecord
+from lib.stream.errors import StreamError
 from lib.ui import bind_state as state
 from lib.ui.access import allowed
 from lib.ui.badges import note_badge
 from lib.ui.context import Console
+from lib.ui.feedback import error_sentence
 from lib.ui.text import md
 
 # Fixed pixel widths: the grid is a canvas, so a browser test finds a cell by adding widths (rows are 35 px).
@@ -253,46 +259,117 @@ def pairs_frame(
     )
 
 
-def run_bind(
+def bind_checked(
     console: Console, onboarding: OnboardingRecord, pairs: list[PlannedPair], *, retry: bool = False
+) -> str:
+    """Re-read the bindings, then bind what is safe: "bound", "confirm" (replacements wait) or "failed".
+
+    A pair that would replace a binding someone else made since the table was loaded is sent only once the
+    person confirmed that replacement by name (in the dialog; a retry never replaces). Pairs whose store
+    someone else took, or that someone else already bound, are not sent and are reported with the outcome.
+    """
+    oid = onboarding.onboarding_id
+    assert console.org_id is not None
+    try:
+        with st.spinner("Checking the bindings at the API before sending…"):
+            now = current_bindings(console.client, console.org_id, onboarding.source)
+    except StreamError as exc:
+        st.error(md(error_sentence(exc)), icon="⚠️")
+        return "failed"
+    reread = compare_with_current(pairs, now)
+    confirmed = {} if retry else state.confirmed_replacements(oid)
+    waiting = reread.unconfirmed(confirmed)
+    if waiting and not retry:
+        state.set_replacements(
+            oid,
+            [
+                {"pos": c.pair.pos_location_id, "store": c.current_store, "message": c.replacement_message}
+                for c in waiting
+            ],
+        )
+        return "confirm"
+    told = reread.outcomes() + [
+        PairOutcome(
+            c.pair.pos_location_id, c.pair.dsp_provider_id, False, BY_SOMEONE_ELSE, c.replacement_message
+        )
+        for c in waiting
+    ]
+    state.forget_replacements(oid)
+    run_bind(console, onboarding, reread.to_send(confirmed), retry=retry, told=told, planned=pairs)
+    return "bound"
+
+
+def run_bind(
+    console: Console,
+    onboarding: OnboardingRecord,
+    pairs: list[PlannedPair],
+    *,
+    retry: bool = False,
+    told: list[PairOutcome] | None = None,
+    planned: list[PlannedPair] | None = None,
 ) -> None:
-    """Bind with a progress bar, audit it, keep the per-pair outcome and re-read the bindings."""
+    """Bind with a progress bar and a Stop button, audit it, keep the per-pair outcome, re-read the bindings.
+
+    Stop (or leaving the page) interrupts the run between batches: what was sent is still audited and shown.
+    """
     oid = onboarding.onboarding_id
     if not allowed(Action.BIND):
         return
+    assert console.org_id is not None
+    org_id, records = console.org_id, console.records
+    records.take_bind_lease(org_id, console.actor)
     total = len(pairs)
+    st.button(
+        "Stop after this batch",
+        key="bind_stop",
+        icon=":material/stop_circle:",
+        help="The batch on its way finishes; nothing more is sent. What was bound is kept and audited.",
+    )
     bar = st.progress(0.0, text=f"0 of {total} pairs sent")
+    run = BindRun()
 
     def progress(done: int, of: int) -> None:
-        bar.progress(done / max(of, 1), text=f"{done} of {of} pairs sent")
+        records.take_bind_lease(org_id, console.actor)  # still binding: others keep seeing who
+        bar.progress(done / max(of, 1), text=f"{done} of {of} pairs sent")  # Stop takes effect here
 
-    run = bind_and_audit(
-        console.client,
-        console.records,
-        console.actor,
-        console.org_id,
-        oid,
-        onboarding.source,
-        pairs,
-        batch_size=state.batch_size(DEFAULT_BATCH_SIZE),
-        on_progress=progress,
-        retry=retry,
-    )
-    state.set_result(
-        oid,
-        {
-            "outcomes": [o.to_dict() for o in run.outcomes],
-            "pairs": [p.to_dict() for p in pairs],
-            "retry": retry,
-            "refresh_problem": None,
-        },
-    )
-    state.forget_rows(oid, {o.pos_location_id for o in run.succeeded})
-    problem = state.refresh_bindings(console, onboarding)
-    if problem:
-        result = state.last_result(oid)
-        assert result is not None
-        result["refresh_problem"] = problem
+    problem: list[str | None] = [None]
+
+    def read_back() -> dict[str, str] | None:
+        problem[0] = state.refresh_bindings(console, onboarding)
+        loaded = state.inputs(oid)
+        if problem[0] is not None or loaded is None:
+            return None
+        return {p: b.dsp_provider_id for p, b in loaded.bound.items()}
+
+    try:
+        bind_and_audit(
+            console.client,
+            records,
+            console.actor,
+            org_id,
+            oid,
+            onboarding.source,
+            pairs,
+            batch_size=state.batch_size(DEFAULT_BATCH_SIZE),
+            on_progress=progress,
+            retry=retry,
+            run=run,
+            read_back=read_back,
+            told=told or [],
+            planned=planned,
+        )
+    finally:  # also when Stop (a rerun) interrupts between batches: show what happened
+        state.set_result(
+            oid,
+            {
+                "outcomes": [o.to_dict() for o in run.outcomes],
+                "pairs": [p.to_dict() for p in (planned or pairs)],
+                "retry": retry,
+                "refresh_problem": problem[0],
+            },
+        )
+        state.forget_rows(oid, {o.pos_location_id for o in run.succeeded})
+        records.release_bind_lease(org_id, console.actor)
 
 
 def outcomes_frame(result: Mapping[str, Any]) -> pd.DataFrame:
@@ -303,7 +380,7 @@ def outcomes_frame(result: Mapping[str, Any]) -> pd.DataFrame:
         pair = names.get(o["pos_location_id"], {})
         rows.append(
             {
-                "outcome": "bound" if o["ok"] else "failed",
+                "outcome": "bound" if o["ok"] else "unknown" if o.get("unknown") else "failed",
                 "POS location": f"{pair.get('pos_name', '')} ({o['pos_location_id']})",
                 "DSP store": f"{pair.get('dsp_store_name', '')} ({o['dsp_provider_id']})",
                 "DSP status": o["status"] or "",

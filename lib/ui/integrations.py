@@ -87,6 +87,26 @@ def manual_code_form(console: Console, record: OnboardingRecord) -> None:
                     )
             except StreamError as exc:
                 st.session_state[error_key] = code_rejected_message(exc, source_label(record.source))
+                # The answer may be lost after the API took the code: read what actually happened.
+                settled = (
+                    actions.settle_exchange(console.client, console.records, record)
+                    if exc.maybe_applied
+                    else None
+                )
+                name = source_label(record.source)
+                if settled is not None and settled.status == "active":
+                    st.session_state.pop(error_key, None)
+                    flash(
+                        FLASH_SLOT,
+                        "success",
+                        f"The API's answer was lost, but {name} is connected (read just now).",
+                    )
+                    st.rerun()
+                if settled is not None:
+                    st.session_state[error_key] = (
+                        f"The API's answer was lost; reading {name} now shows it {settled.status}, not"
+                        " connected. Check the code and submit it again."
+                    )
             else:
                 st.session_state.pop(error_key, None)
                 name = source_label(updated.source)

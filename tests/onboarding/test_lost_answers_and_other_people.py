@@ -1,0 +1,102 @@
+"""A lost exchange answer is settled by reading, not repeating; a consent is finished by its starter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lib.onboarding import actions
+from lib.onboarding.callback import CallbackKind, handle_callback
+from lib.onboarding.forms import OrgForm
+from lib.onboarding.returns import parse_callback
+from lib.sandbox.embed import EmbeddedSandbox
+from lib.store import CODE_EXCHANGED, Records
+from lib.stream.client import StreamClient
+from tests.helpers import follow_consent
+from tests.onboarding.test_actions import client, records  # noqa: F401 - fixtures used by name
+
+ANN, BOB = "ann@example.com", "bob@example.com"
+
+
+@pytest.fixture
+def faults(sandbox: EmbeddedSandbox) -> Iterator[EmbeddedSandbox]:
+    yield sandbox
+    sandbox.set_faults(fail_next=0, fail_path=None, fail_after_processing=False)
+
+
+def consent(client: StreamClient, records: Records, tmp_path: Path, who: str):  # type: ignore[no-untyped-def]  # noqa: F811
+    form = OrgForm.of(
+        name="Lost Answer Tacos",
+        provider_id=f"lost-{tmp_path.name}",
+        email="t@example.com",
+        first_name="T",
+        last_name="T",
+    )
+    org = actions.create_org(client, records, who, form)
+    started = actions.start_integration(
+        client, records, who, org.org_id, "pos", "toast", "http://127.0.0.1:8501"
+    )
+    assert started.entry_url
+    callback = parse_callback(follow_consent(started.entry_url, merchant="rosas-cantina"))
+    assert callback is not None
+    return started, callback
+
+
+def test_a_lost_exchange_answer_is_read_back_and_not_restarted(
+    client: StreamClient,  # noqa: F811
+    records: Records,  # noqa: F811
+    tmp_path: Path,
+    faults: EmbeddedSandbox,
+) -> None:
+    started, callback = consent(client, records, tmp_path, ANN)
+    # The API takes the code, then its answer is lost (503 after processing).
+    faults.set_faults(fail_next=1, fail_path="/onboarding/integrations/", fail_after_processing=True)
+    outcome = handle_callback(client, records, ANN, callback)
+    assert outcome.kind is CallbackKind.CONNECTED, outcome.message
+    assert not outcome.can_restart, "no advice to start again: that would make a second integration"
+    assert records.get_onboarding(started.onboarding_id).status == "active"  # type: ignore[union-attr]
+    [audited] = records.list_audit(action=CODE_EXCHANGED)
+    assert audited.outcome == "error", "the exchange call itself is audited as it went"
+
+
+def test_an_unreadable_status_after_a_lost_answer_says_so_and_offers_no_restart(
+    client: StreamClient,  # noqa: F811
+    records: Records,  # noqa: F811
+    tmp_path: Path,
+    faults: EmbeddedSandbox,
+) -> None:
+    _, callback = consent(client, records, tmp_path, ANN)
+    # The exchange's answer is lost, and so are the next reads of the integration (the client retries twice).
+    faults.set_faults(fail_next=4, fail_path="/onboarding/integrations/", fail_after_processing=True)
+    outcome = handle_callback(client, records, ANN, callback)
+    assert outcome.kind is CallbackKind.UNSETTLED and not outcome.can_restart
+    assert "cannot tell whether Toast is connected" in outcome.message and "Refresh" in outcome.message
+
+
+def test_a_consent_started_by_someone_else_waits_for_confirmation(
+    client: StreamClient,  # noqa: F811
+    records: Records,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    started, callback = consent(client, records, tmp_path, ANN)
+    asked = handle_callback(client, records, BOB, callback)
+    assert asked.kind is CallbackKind.OTHER_PERSON and not asked.can_restart
+    assert ANN in asked.message and BOB in asked.message
+    assert records.get_onboarding(started.onboarding_id).status == "waiting_for_oauth"  # nothing consumed
+    assert records.list_audit(action=CODE_EXCHANGED) == []
+    # Ann herself finishes it without being asked.
+    assert handle_callback(client, records, ANN, callback).kind is CallbackKind.CONNECTED
+
+
+def test_someone_else_may_finish_it_once_they_confirm_and_it_is_audited_as_theirs(
+    client: StreamClient,  # noqa: F811
+    records: Records,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    _, callback = consent(client, records, tmp_path, ANN)
+    done = handle_callback(client, records, BOB, callback, confirmed=True)
+    assert done.kind is CallbackKind.CONNECTED
+    [entry] = records.list_audit(action=CODE_EXCHANGED)
+    assert entry.actor == BOB
