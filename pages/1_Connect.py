@@ -23,7 +23,8 @@ if target.is_sandbox:
 left, right = st.columns(2)
 left.metric("API", "Sandbox" if target.is_sandbox else "Configured")
 right.metric("Client ID", plain(target.client_id))
-st.caption(f"Base URL: {md(mask_url(target.base_url))}")
+# A code span shows the URL literally (nothing in it is Markdown, no invisible joiner), so it can be copied.
+st.caption(f"Base URL: `{plain(mask_url(target.base_url)).replace('`', '')}`")
 
 if st.button("Test connection", type="primary"):
     info = attempt("Requesting a token…", console.client.check_connection)

@@ -131,7 +131,7 @@ if doubles:
     held = ", ".join(f"{source_label(r.source)} ({r.status})" for r in doubles)
     what = "a POS integration" if kind == "pos" else f"a {source_label(source)} integration"
     st.warning(
-        f"{org_name} already has {what}: {held}. A second one is rarely wanted"
+        f"{md(org_name)} already has {md(what)}: {md(held)}. A second one is rarely wanted"
         + ("; to drop a waiting one, abandon it below" if any(r.status != "active" for r in doubles) else "")
         + ". Tick the box to start another anyway.",
         icon="⚠️",

@@ -327,7 +327,7 @@ def _items(answer: JsonAnswer, model: type[ItemT]) -> PartialList[ItemT]:
             endpoint=answer.endpoint,
             operation=answer.operation,
         )
-    if items is None:
+    if isinstance(data, dict) and items is None:
         return PartialList()  # "locations": null: none
     if not isinstance(items, list):
         answer.parse(LocationsResponse, data)  # raises, naming what is wrong with the shape

@@ -70,21 +70,15 @@ def send_json(
             response = http.send(request, auth=auth)
     except StreamError:
         raise  # from the auth flow: obtaining a token failed, already typed
-    except DeadlineExceeded as exc:
-        raise TransportError(
-            f"no complete answer within {deadline:g} s" if deadline else "no complete answer in time",
-            endpoint=endpoint,
-            operation=operation,
-            timed_out=True,
-            maybe_applied=not operation.repeatable,
-        ) from exc
     except httpx.TimeoutException as exc:
+        past_deadline = isinstance(exc, DeadlineExceeded)
+        limit = f"{deadline:g} s" if deadline else "the call's deadline"
         raise TransportError(
-            f"timed out ({type(exc).__name__})",
+            f"no complete answer within {limit}" if past_deadline else f"timed out ({type(exc).__name__})",
             endpoint=endpoint,
             operation=operation,
             timed_out=True,
-            maybe_applied=_maybe_sent(exc, operation),
+            maybe_applied=not operation.repeatable if past_deadline else _maybe_sent(exc, operation),
         ) from exc
     except httpx.TransportError as exc:
         raise TransportError(
@@ -93,16 +87,11 @@ def send_json(
             operation=operation,
             maybe_applied=_maybe_sent(exc, operation),
         ) from exc
-    except ResponseTooLarge as exc:
+    except httpx.DecodingError as exc:  # ResponseTooLarge is one: the body exceeded the cap
         raise UnexpectedResponseError(
-            f"the answer is larger than the {_megabytes(exc)} the console accepts",
-            endpoint=endpoint,
-            operation=operation,
-            maybe_applied=not operation.repeatable,
-        ) from exc
-    except httpx.DecodingError as exc:
-        raise UnexpectedResponseError(
-            f"the answer could not be decoded ({exc})",
+            f"the answer is larger than the {_megabytes(exc)} the console accepts"
+            if isinstance(exc, ResponseTooLarge)
+            else f"the answer could not be decoded ({exc})",
             endpoint=endpoint,
             operation=operation,
             maybe_applied=not operation.repeatable,

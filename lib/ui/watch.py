@@ -16,6 +16,7 @@ from lib.ui.context import Console, console_settings
 from lib.ui.feedback import error_sentence
 from lib.ui.flash import flash, show_flash
 from lib.ui.tables import table_view
+from lib.ui.text import md
 from lib.watch import run_pass, watch_settings
 from lib.watch.analytics import needs_attention, page_file
 from lib.watch.pages import PAGES
@@ -66,8 +67,8 @@ def render_needs_attention(console: Console, key: str, org_ids: Iterable[str] | 
     for row in frame.head(CARDS_SHOWN).itertuples():
         with st.container(border=True, key=f"{key}_alert_{row.alert_id}"):
             text, link, ack = st.columns([6, 2, 2], vertical_alignment="center")
-            acked = f" · acknowledged by {row.acknowledged_by}" if row.acknowledged_by else ""
-            text.markdown(f"**{row.what}** · {row.org_name}  \n{row.summary}")
+            acked = f" · acknowledged by {md(row.acknowledged_by)}" if row.acknowledged_by else ""
+            text.markdown(f"**{md(row.what)}** · {md(row.org_name)}  \n{md(row.summary)}")
             text.caption(f"since {row.since:%Y-%m-%d %H:%M} UTC ({_ago(row.since, now)}){acked}")
             target = page_file(row.page)
             if target:
@@ -109,7 +110,7 @@ def check_now(console: Console, key: str) -> None:
     try:
         settings = watch_settings(console_secrets(), console_settings().console_public_url)
     except ValueError as exc:
-        st.error(f"The watcher settings cannot be used: {exc}", icon="⚙️")
+        st.error(f"The watcher settings cannot be used: {md(exc)}", icon="⚙️")
         return
     bar = st.progress(0.0, text="Checking organizations…")  # drawn where the button is
 
@@ -120,7 +121,7 @@ def check_now(console: Console, key: str) -> None:
         result = run_pass(console.records, console.client, settings, actor=console.actor, progress=progress)
     except Exception as exc:  # the pass failing must read as a sentence, not a traceback
         bar.empty()
-        st.error(f"The check did not finish: {error_sentence(exc)}", icon="⚠️")
+        st.error(f"The check did not finish: {md(error_sentence(exc))}", icon="⚠️")
         return
     bar.empty()
     kind: Literal["warning", "success"] = "warning" if result.exit_code else "success"

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from lib.onboarding.seed import DSP_SOURCE, SeededOrg, seed_org, true_pairs
 
+from benchmarks.seed import DSP_SOURCE, SeededOrg, seed_org, true_pairs
 from lib.binding import PlannedPair, bind_pairs, load_inputs
 from lib.binding.execute import NOT_SENT, UNKNOWN_OUTCOME, UNKNOWN_SETTLED_NOT_BOUND, settle_unknown
 from lib.binding.safety import compare_with_current, current_bindings

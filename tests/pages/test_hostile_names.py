@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from lib.onboarding.seed import seed_org
 from streamlit.testing.v1.element_tree import AlertBase, Block, Element, HeadingBase, Markdown, Toast
 
+from benchmarks.seed import seed_org
 from lib.export.__main__ import EXIT_OK, run
 from lib.export.writers import csv_bytes, neutralise_formulas
 from lib.store import ORG_CREATED
