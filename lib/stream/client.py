@@ -11,6 +11,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import SecretStr
 
+from lib.redaction import mask_url
 from lib.stream.auth import TokenAuth
 from lib.stream.config import ClientSettings
 from lib.stream.errors import Operation, StreamError, UnexpectedResponseError
@@ -34,7 +35,7 @@ from lib.stream.models import (
     TokenInfo,
 )
 from lib.stream.partial import PartialList, parse_items
-from lib.stream.redaction import logger, mask_url, register_url_credentials
+from lib.stream.redaction import logger, register_url_credentials
 from lib.stream.request import JsonAnswer, send_json
 from lib.stream.retry import RetryPolicy, RetrySafety, RetryTransport
 
