@@ -315,8 +315,14 @@ class Records:
 
     def oauth_state_owner(self, state: str) -> str | None:
         """Who started the consent carrying this state (None: unknown state); does not consume it."""
+        # Only a state that can still be used: an unknown, used or expired one is reported as such instead.
+        live = (
+            oauth_states.c.state == state,
+            oauth_states.c.used_at.is_(None),
+            oauth_states.c.expires_at > self._now(),
+        )
         with self._reading() as s:
-            row = s.execute(sa.select(oauth_states.c.created_by).where(oauth_states.c.state == state)).first()
+            row = s.execute(sa.select(oauth_states.c.created_by).where(*live)).first()
         return row[0] if row else None
 
     def attach_state(self, state: str, onboarding_id: str) -> None:

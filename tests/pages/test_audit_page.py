@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lib.binding import BindRun, PlannedPair, audit_payload
 from lib.store import LOCATIONS_BOUND
+from tests.helpers import rendered
 from tests.pages.conftest import ConsoleEnv
 
 
@@ -39,7 +40,7 @@ def test_org_names_and_a_compact_bind_entry_with_proposed_and_chosen_stores(cons
     assert not at.exception
     [entries] = [d for d in at.dataframe if "summary" in d.value.columns]
     assert entries.value["org_id"].tolist() == ["Taco Tres Inc (org-tt)"]
-    assert "Taco Tres Inc (org-tt)" in " ".join(m.value for m in at.markdown)
+    assert "Taco Tres Inc (org-tt)" in rendered(" ".join(m.value for m in at.markdown))
 
     # The raw JSON waits in a closed expander; the pairs are one scrolling table.
     assert not [c for c in at.main.get("code") if c not in at.expander[0].get("code")]

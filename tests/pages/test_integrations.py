@@ -155,7 +155,7 @@ def test_a_manual_code_wrong_then_right(console_env: ConsoleEnv) -> None:
     at.button(key=f"manual_submit_{record.onboarding_id}").click().run()
     assert not at.exception
     [error] = at.error
-    assert error.value == (
+    assert rendered(error.value) == (
         "The API did not accept this Clover integration code: Clover codes look like SANDBOX-<merchant code>,"
         " e.g. SANDBOX-rosas-cantina, so check yours and submit it again."
     ), "one sentence, no repeated field name, and what a code looks like (from the API's own message)"
@@ -194,7 +194,7 @@ def test_refresh_reads_the_status_from_the_api(console_env: ConsoleEnv) -> None:
     assert not at.exception
     assert "Grubhub is active (just read from the API)." in texts(at.info)
     # No POS yet, so the card's next step is the org's: connect the POS (on this page, POS preselected).
-    assert "Next: connect a POS" in [e.proto.label for e in at.get("page_link")]
+    assert "Next: connect a POS" in [rendered(e.proto.label) for e in at.get("page_link")]
     assert console_env.records.get_onboarding(record.onboarding_id).status == "active"  # type: ignore[union-attr]
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from benchmarks.seed import seed_org
 from lib.onboarding.callback import CallbackKind, CallbackOutcome
 from lib.store import INTEGRATION_ABANDONED
-from tests.helpers import follow_consent
+from tests.helpers import follow_consent, rendered
 from tests.pages.conftest import ConsoleEnv
 from tests.pages.test_integrations import PAGE, fresh_session, new_org, start, texts
 
 
 def page_links(at: object) -> dict[str, str]:
     """Each page link's label and its query string (e.g. "kind=dsp")."""
-    return {e.proto.label: e.proto.query_string for e in at.get("page_link")}  # type: ignore[attr-defined]
+    return {rendered(e.proto.label): e.proto.query_string for e in at.get("page_link")}  # type: ignore[attr-defined]
 
 
 def every_text(at: object) -> str:

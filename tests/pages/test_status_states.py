@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from benchmarks.seed import SeededOrg, seed_org
 from lib.sandbox.embed import EmbeddedSandbox
+from tests.helpers import rendered
 from tests.pages.conftest import ConsoleEnv
 
 ORG_STATUS = "6_Org_status.py"
@@ -75,7 +76,7 @@ def test_a_deprovisioned_integration_says_reconnect(
     console_env.records.update_onboarding_status(troubled.pos_onboarding_id, "deprovisioned")
     at = _open(console_env, ORG_STATUS, troubled.org_id)
     assert _metrics(at)["Locations needing action"] == "8"  # every location is inactive now
-    captions = [c.value for c in at.caption]
+    captions = [rendered(c.value) for c in at.caption]
     assert "Next step: reconnect: start a new POS integration" in captions
     assert any(m.value == ":red-badge[deprovisioned]" for m in at.markdown)
 
@@ -106,10 +107,10 @@ def test_bind_shows_the_bound_stores_that_need_action_with_the_next_step(
     console_env: ConsoleEnv, troubled: SeededOrg
 ) -> None:
     at = _open(console_env, "5_Bind.py", troubled.org_id)
-    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    badges = [rendered(m.value) for m in at.markdown if "-badge[" in m.value]
     assert ":red-badge[1 bound store: REJECTED]" in badges
     assert ":gray-badge[1 bound store: ON_HOLD_BY_OPS]" in badges
-    captions = [c.value for c in at.caption]
+    captions = [rendered(c.value) for c in at.caption]
     assert "Next step: store rejected by Grubhub: open the DSP's merchant portal" in captions
 
 
@@ -128,7 +129,7 @@ def test_home_and_integrations_name_the_next_step(
     console_env: ConsoleEnv, faults: EmbeddedSandbox, troubled: SeededOrg
 ) -> None:
     home = _open(console_env, "app.py", troubled.org_id)
-    text = " ".join(m.value for m in home.markdown)
+    text = rendered(" ".join(m.value for m in home.markdown))
     assert (
         "2 need you: store rejected by Grubhub: open the DSP's merchant portal." in text
     )  # + the unknown one

@@ -10,6 +10,7 @@ from benchmarks.seed import seed_org
 from lib.store import ALERT_ACKNOWLEDGED
 from lib.store.watch import WatchRecords
 from lib.watch import WatchSettings, run_pass
+from tests.helpers import rendered
 from tests.pages.conftest import ConsoleEnv
 
 PORTFOLIO = "7_Portfolio.py"
@@ -34,8 +35,10 @@ def _open(console_env: ConsoleEnv, page: str = "app.py", role: str = "admin") ->
 
 
 def _texts(at: AppTest) -> str:
-    return "\n".join(
-        str(e.value) for kind in ("markdown", "caption", "success", "warning") for e in getattr(at, kind)
+    return rendered(
+        "\n".join(
+            str(e.value) for kind in ("markdown", "caption", "success", "warning") for e in getattr(at, kind)
+        )
     )
 
 
