@@ -137,6 +137,6 @@ def test_home_and_integrations_name_the_next_step(
     faults.deprovision(troubled.pos_onboarding_id)
     console_env.records.update_onboarding_status(troubled.pos_onboarding_id, "deprovisioned")
     at = _open(console_env, "3_Integrations.py", troubled.org_id)
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = rendered(" ".join(w.value for w in at.warning))
     assert "Next step: reconnect: start a new POS integration." in warnings
     assert any(m.value == ":red-badge[deprovisioned]" for m in at.markdown)

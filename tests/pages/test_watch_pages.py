@@ -59,7 +59,7 @@ def test_acknowledging_is_audited_with_who_and_leaves_the_queue(console_env: Con
     at = _open(console_env, PORTFOLIO)
     at.button(key=f"portfolio_attention_ack_{alert.id}").click().run()
     assert not at.exception, at.exception
-    assert any("Acknowledged: Ingested locations not bound" in s.value for s in at.success)
+    assert any("Acknowledged: Ingested locations not bound" in rendered(s.value) for s in at.success)
     assert any("Nothing needs attention" in s.value for s in at.success)
     entry = console_env.records.list_audit(action=ALERT_ACKNOWLEDGED)[0]
     assert (
@@ -75,7 +75,9 @@ def test_check_now_runs_one_pass_and_analysts_cannot(console_env: ConsoleEnv) ->
     at = _open(console_env, PORTFOLIO)
     at.button(key="portfolio_attention_check").click().run()
     assert not at.exception, at.exception
-    assert any(s.value.startswith("Checked: 1 org, 0 changes, 0 alerts sent, 0 failed") for s in at.success)
+    assert any(
+        rendered(s.value).startswith("Checked: 1 org, 0 changes, 0 alerts sent, 0 failed") for s in at.success
+    )
     last = WatchRecords(console_env.records).last_run()
     assert last is not None and last["orgs"] == 1
 
