@@ -236,7 +236,12 @@ def score_pairs(
     out["number_missing"] = np.isnan(out["number_match"])
     out["other_brand"] = (out["brand_score"] < cfg.brand_min) | out["brand_missing"]
     out["name_differs"] = (out["name_score"] < cfg.name_min) & ~label_free
-    out["street_differs"] = (out["street_score"] < cfg.street_min) | out["street_number_differs"]
+    # Two corners are one place only when both streets agree (Oak Ave & 20th St is not Central Ave & 20th St).
+    corners = pos["corner"].to_numpy()[i] & dsp["corner"].to_numpy()[j]
+    other_corner = corners & (pos["street_key"].to_numpy()[i] != dsp["street_key"].to_numpy()[j])
+    out["street_differs"] = (
+        (out["street_score"] < cfg.street_min) | out["street_number_differs"] | other_corner
+    )
     out["postal_differs"] = out["postal_score"] == 0
     out["unit_differs"] = out["unit_match"] == 0
     out["store_number_differs"] = out["store_number_match"] == 0
@@ -263,19 +268,7 @@ def score_pairs(
     below_review = cfg.review_threshold - 10.0
     # Without a house number the street does not name the place: only a close name can.
     unplaced = out["number_missing"] & (out["name_score"] < cfg.name_min + 20) & ~same_phone
-    # Another brand in this store's own kitchen (same number, street, ZIP and unit) whose name still
-    # resembles the store's: a virtual brand. Never pre-ticked, but shown for a look ("virtual brand?"),
-    # well below the store's own listing.
-    kitchen = (
-        out["brand_missing"]
-        & (out["brand_score"] >= cfg.brand_min)
-        & (out["number_match"] == 1)
-        & (out["postal_score"] == 100)
-        & (out["unit_match"] != 0)
-        & ~out["street_differs"]
-    )
-    score = np.where(kitchen, np.minimum(score, cfg.auto_threshold - 0.5), score)
-    never = (elsewhere & ~same_phone) | (out["other_brand"] & ~kitchen) | unplaced
+    never = (elsewhere & ~same_phone) | out["other_brand"] | unplaced
     score = np.where(never, np.clip(score, 0.0, 100.0) * below_review / 100.0, score)
     # Proposed at most for review.
     doubtful = elsewhere | (doubts > 0) | np.isnan(out["street_score"])

@@ -562,6 +562,9 @@ def _corner(ctx: _Ctx) -> None:
     main = ctx.rng.choice(("Main St", "Broadway", "Market St", "Oak Ave", "Elm St", "Central Ave"))
     n = ctx.rng.randint(2, 40)
     cross = f"{_ordinal(n, False)} {ctx.rng.choice(('Ave', 'St'))}"
+    if (city.name, f"{main} & {cross}") in ctx.used:
+        return  # one store per corner: a second one there would be the same place
+    ctx.used.add((city.name, f"{main} & {cross}"))
     label = _label(ctx, city)
     name = ctx.store_name(label)
     pos = _row(name, f"{main} & {cross}", "", city.name, city.state, zip5, "US")
@@ -578,7 +581,16 @@ def _corner(ctx: _Ctx) -> None:
     absent = _absent(ctx, 0.2)
     pid = _add(ctx, "corner", pos, None if absent else {**pos, "address_line_1": dsp_line}, dsp_line)
     other = f"{_ordinal(n + ctx.rng.choice((1, 2, 10)), False)} {cross.split()[1]}"
-    _add(ctx, "corner", None, {**pos, "address_line_1": f"{main} & {other}"}, f"closed store at {other}", pid)
+    if (city.name, f"{main} & {other}") not in ctx.used:
+        ctx.used.add((city.name, f"{main} & {other}"))
+        _add(
+            ctx,
+            "corner",
+            None,
+            {**pos, "address_line_1": f"{main} & {other}"},
+            f"closed store at {other}",
+            pid,
+        )
 
 
 def _plain(ctx: _Ctx) -> None:
