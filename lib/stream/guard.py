@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -118,7 +118,7 @@ class GuardTransport(httpx.BaseTransport):
         decoder = _Decoder(response.headers.get("content-encoding", ""), request)
         chunks: list[bytes] = []
         size = 0
-        raw = iter(response.stream)
+        raw = iter(cast(httpx.SyncByteStream, response.stream))  # this transport is sync-only
         while True:
             self._clamp(request)
             try:
