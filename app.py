@@ -4,7 +4,9 @@ import streamlit as st
 
 from lib.ui.checklist import render_checklist
 from lib.ui.context import page_setup
+from lib.ui.guards import require_org
 from lib.ui.home import org_checklist
+from lib.ui.nav import link
 from lib.ui.text import md
 from lib.ui.watch import render_needs_attention
 
@@ -17,21 +19,22 @@ st.caption(
 
 render_needs_attention(console, key="home_attention")
 
-if not console.org_id:
+if not console.records.list_orgs():
     st.info(
         "No organization yet. Start by creating the merchant's organization, or add an existing one by id.",
         icon="🏢",
     )
-    st.page_link("pages/2_Organizations.py", label="Create an organization", icon="➡️")
+    link("pages/2_Organizations.py", label="Create an organization", icon="➡️")
     st.stop()
 
-org = console.records.get_org(console.org_id)
+org_id = require_org(console, "the checklist is one organization's.")
+org = console.records.get_org(org_id)
 title, refresh = st.columns([5, 1], vertical_alignment="bottom")
-title.subheader(md((org.name if org else None) or console.org_id))
+title.subheader(md((org.name if org else None) or org_id))
 refresh.button("Refresh", key="home_refresh", icon=":material/refresh:", width="stretch")
-st.caption(f"org_id {md(console.org_id)} · change the current organization in the sidebar.")
+st.caption(f"org_id {md(org_id)} · change the current organization in the sidebar.")
 
-checklist, problems = org_checklist(console, console.org_id)
+checklist, problems = org_checklist(console, org_id)
 for problem in problems:
     st.warning(md(problem), icon="⚠️")
 render_checklist(checklist)

@@ -36,7 +36,7 @@ from lib.stream.client import StreamClient
 REPO = Path(__file__).resolve().parents[1]
 PORTFOLIO_MERCHANT = "pho-saigon"  # 250 POS locations: each org ingests the first N
 BIG_MERCHANT = "burger-barn"  # 5,000 POS locations
-ORG_STATUS_PAGE = REPO / "pages" / "6_Org_status.py"
+ORG_STATUS_PAGE = "pages/6_Org_status.py"
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,8 @@ def render_org_status(org_id: str) -> tuple[float, Any]:
     """(seconds, AppTest) of one run of the Org status screen for org_id."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ORG_STATUS_PAGE), default_timeout=120)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.switch_page(ORG_STATUS_PAGE)  # through app.py, as Streamlit serves it
     at.session_state["current_org_id"] = org_id
     seconds, _ = timed(at.run)
     if at.exception:

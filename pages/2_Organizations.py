@@ -15,7 +15,7 @@ from lib.onboarding.forms import (
 from lib.onboarding.org_table import org_frame, org_label
 from lib.stream.errors import StreamError
 from lib.ui.access import action_submit
-from lib.ui.context import CURRENT_ORG_KEY, page_setup, set_current_org
+from lib.ui.context import page_setup, set_current_org
 from lib.ui.feedback import error_sentence
 from lib.ui.flash import flash, show_flash
 from lib.ui.tables import table_view
@@ -117,7 +117,7 @@ else:
     )
     names = {o.org_id: org_label(o) for o in orgs}
     ids = [o.org_id for o in reversed(orgs)]  # newest first
-    current = st.session_state.get(CURRENT_ORG_KEY)
+    current = console.org_id
     pick, go = st.columns([4, 1], vertical_alignment="bottom")
     pick.selectbox(
         "Work on",

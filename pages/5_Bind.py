@@ -10,6 +10,7 @@ from lib.ui import bind_view as view
 from lib.ui.access import button_state
 from lib.ui.context import Console, page_setup
 from lib.ui.guards import require_active, require_org
+from lib.ui.nav import link
 from lib.ui.text import md
 
 console = page_setup("Bind", "🔗")
@@ -75,7 +76,7 @@ loaded = state.inputs(oid)
 assert loaded is not None
 if loaded.pos.empty:
     st.info("This organization has no ingested POS locations yet: ingest them first.", icon="📍")
-    st.page_link("pages/4_Locations.py", label="Go to Locations", icon="➡️")
+    link("pages/4_Locations.py", label="Go to Locations", icon="➡️")
     st.stop()
 if loaded.dsp.empty:
     st.warning(

@@ -30,11 +30,6 @@ from lib.ui.text import md
 
 log = logging.getLogger(__name__)
 
-# Sign-in and refusal pages show nothing but themselves: no page navigation, no sidebar.
-HIDE_NAV_CSS = (
-    "<style>[data-testid='stSidebar'],[data-testid='stSidebarNav'],[data-testid='stSidebarCollapsedControl'],"
-    "[data-testid='stExpandSidebarButton']{display:none}</style>"
-)
 OPEN_CONSOLE_WARNING = (
     "Sign-in is not configured, so this console — and the partner credentials it holds for {api} — "
     "is open to anyone who can reach it. Configure sign-in ([auth] in .streamlit/secrets.toml) before "
@@ -86,14 +81,11 @@ def current_role() -> Role | None:
 
 
 # ----- the gate -----
-
-
-def _hide_navigation() -> None:
-    st.markdown(HIDE_NAV_CSS, unsafe_allow_html=True)
+# Sign-in and refusal pages show nothing but themselves: they end the run before the sidebar (and its page
+# menu, lib/ui/nav.py) is drawn, and Streamlit's own menu is off (client.showSidebarNavigation = false).
 
 
 def _sign_in_page(settings: AccessSettings) -> None:
-    _hide_navigation()
     st.title("Sign in")
     st.write(
         "The Onboarding Console holds partner credentials that create merchants and bind their stores, "
@@ -107,7 +99,6 @@ def _sign_in_page(settings: AccessSettings) -> None:
 
 
 def _login_required_page() -> None:
-    _hide_navigation()
     st.title("Sign-in required")
     st.error(
         "This console is set to require sign-in ([access] require_login, or CONSOLE_REQUIRE_LOGIN), but no "
@@ -126,7 +117,6 @@ def sign_out_button(key: str = "sign_out") -> None:
 
 
 def _no_role_page(identity: Identity) -> None:
-    _hide_navigation()
     st.title("Ask an admin for access")
     st.warning(md(identity.problem or "You have no role in this console yet."), icon="🔑")
     st.write(
@@ -143,7 +133,6 @@ def admit() -> Identity:
     try:
         settings = access_settings()
     except AccessConfigError as exc:
-        _hide_navigation()
         st.error(f"The console's access settings are wrong, so it serves no pages: {md(exc)}", icon="🔒")
         st.stop()
     identity = identify(settings, _user_claims())

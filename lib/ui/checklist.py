@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from lib.onboarding.checklist import Checklist, Step, StepState
+from lib.ui.nav import link
 from lib.ui.text import md
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -34,9 +35,7 @@ def step_link(step: Step, label: str | None = None, primary: bool = False) -> No
     """A link to the step's page, or a plain caption when that page does not exist."""
     text = md(label or step.action)
     if page_exists(step.page):
-        st.page_link(
-            step.page, label=text, icon="➡️" if primary else None, query_params=dict(step.query) or None
-        )
+        link(step.page, label=text, icon="➡️" if primary else None, query=dict(step.query))
     else:
         st.caption(text)
 

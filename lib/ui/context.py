@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from lib.access import Action, Role
 from lib.connect import ApiTarget, resolve_target
@@ -14,10 +13,13 @@ from lib.settings import ConsoleSettings, SettingsError, load_settings
 from lib.store import Records
 from lib.stream.client import StreamClient
 from lib.ui.access import admit, console_secrets, render_access_sidebar, require_page, warn_if_open
+from lib.ui.nav import CURRENT_ORG_KEY, ORG_PARAM
 from lib.ui.text import md
 
-CURRENT_ORG_KEY = "current_org_id"
-NEXT_ORG_KEY = "next_org_id"
+UNKNOWN_ORG_WARNING = (
+    "The address names an organization this console does not know, so it is not used: choose the "
+    "organization to work on in the sidebar."
+)
 
 
 @dataclass(frozen=True)
@@ -106,29 +108,37 @@ def page_setup(title: str, icon: str = "🧭", requires: Action = Action.VIEW) -
 
 
 def _current_org(records: Records) -> str | None:
-    """The org chosen in this session, else the newest one the console knows."""
-    pending = st.session_state.pop(NEXT_ORG_KEY, None)
-    if pending:  # chosen after the sidebar selector was drawn in an earlier run: apply before it is redrawn
-        st.session_state[CURRENT_ORG_KEY] = pending
-        return pending
-    org_id = st.session_state.get(CURRENT_ORG_KEY)
-    if org_id:
-        return org_id
-    orgs = records.list_orgs()
-    if orgs:
-        newest = max(orgs, key=lambda o: o.created_at)
-        st.session_state[CURRENT_ORG_KEY] = newest.org_id
-        return newest.org_id
-    return None
+    """The org in the address (?org=), else this session's choice, else None; never a guess.
+
+    The choice lives in a plain session-state key that no widget owns (a widget's key is dropped when the
+    person moves to another page), and is mirrored in the address so a copied link or a reload after a
+    server restart opens the same org.
+    """
+    in_url = st.query_params.get(ORG_PARAM)
+    if in_url:
+        if records.get_org(in_url) is not None:
+            st.session_state[CURRENT_ORG_KEY] = in_url
+            return in_url
+        st.warning(UNKNOWN_ORG_WARNING, icon="⚠️")
+    chosen = st.session_state.get(CURRENT_ORG_KEY)
+    if chosen and records.get_org(chosen) is None:
+        chosen = None
+        st.session_state.pop(CURRENT_ORG_KEY, None)
+    _show_in_url(chosen)
+    return chosen
+
+
+def _show_in_url(org_id: str | None) -> None:
+    if org_id is None:
+        st.query_params.pop(ORG_PARAM, None)
+    elif st.query_params.get(ORG_PARAM) != org_id:
+        st.query_params[ORG_PARAM] = org_id
 
 
 def set_current_org(org_id: str) -> None:
-    """Make org_id the current organization for this session.
+    """Make org_id the current organization for this session (and put it in the address).
 
-    Once the sidebar selector has been drawn in this run its value cannot change until the next run: then the
-    choice is kept for the next run, and the caller should st.rerun() to show it.
+    The sidebar selector shows the new org from the next run: call st.rerun() unless this runs in a callback.
     """
-    try:
-        st.session_state[CURRENT_ORG_KEY] = org_id
-    except StreamlitAPIException:
-        st.session_state[NEXT_ORG_KEY] = org_id
+    st.session_state[CURRENT_ORG_KEY] = org_id
+    _show_in_url(org_id)

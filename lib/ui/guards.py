@@ -6,17 +6,28 @@ import streamlit as st
 
 from lib.store import OnboardingRecord
 from lib.ui.context import Console
+from lib.ui.nav import link
+from lib.ui.sidebar import org_selector
 from lib.ui.text import md
 
 _KIND = {"pos": "POS", "dsp": "DSP"}
 
 
+PICK_KEY = "guard_org"
+
+
 def require_org(console: Console, why: str = "") -> str:
-    """The current org id; without one, say what to do, link to Organizations and stop the page."""
+    """The current org id; without one, ask the person to choose one (or create one) and stop the page.
+
+    Never a guess: a page opened with no org in its address and none chosen in this session asks.
+    """
     if console.org_id:
         return console.org_id
     st.info(f"Choose or create an organization first{': ' + md(why) if why else '.'}", icon="🏢")
-    st.page_link("pages/2_Organizations.py", label="Go to Organizations", icon="➡️")
+    orgs = console.records.list_orgs()
+    if orgs:
+        org_selector(console, orgs, "Organization to work on", PICK_KEY)
+    link("pages/2_Organizations.py", label="Go to Organizations", icon="➡️")
     st.stop()
     raise AssertionError("unreachable: st.stop() ends the run")
 
@@ -28,6 +39,6 @@ def require_active(console: Console, org_id: str, kind: str) -> list[OnboardingR
         return active
     label = _KIND.get(kind, kind)
     st.info(f"This organization has no active {label} integration yet: connect a {label} first.", icon="🔗")
-    st.page_link("pages/3_Integrations.py", label="Go to Integrations", icon="➡️")
+    link("pages/3_Integrations.py", label="Go to Integrations", icon="➡️")
     st.stop()
     raise AssertionError("unreachable: st.stop() ends the run")

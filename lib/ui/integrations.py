@@ -22,6 +22,7 @@ from lib.ui.console_url import console_base_url
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
 from lib.ui.flash import flash
+from lib.ui.nav import link
 from lib.ui.text import md
 
 FLASH_SLOT = "integrations"
@@ -175,7 +176,7 @@ def _next_step(record: OnboardingRecord, step: Step | None) -> None:
     """The link an active integration's card ends with: whatever the org's onboarding needs next."""
     if step is None:
         if page_exists(STATUS_PAGE):
-            st.page_link(STATUS_PAGE, label="Every step is done. Next: check the org's status", icon="➡️")
+            link(STATUS_PAGE, label="Every step is done. Next: check the org's status", icon="➡️")
         return
     next_link(step)
 

@@ -15,6 +15,7 @@ from lib.ui.access import action_button, console_secrets
 from lib.ui.context import Console, console_settings
 from lib.ui.feedback import error_sentence
 from lib.ui.flash import flash, show_flash
+from lib.ui.nav import ORG_PARAM
 from lib.ui.tables import table_view
 from lib.ui.text import md
 from lib.watch import run_pass, watch_settings
@@ -22,7 +23,6 @@ from lib.watch.analytics import needs_attention, page_file
 from lib.watch.pages import PAGES
 
 CARDS_SHOWN = 20  # alerts drawn as cards with their link and button; the table below lists every one
-ORG_PARAM = "org"
 
 
 def _ago(since: datetime, now: datetime) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from benchmarks.chromium import CHROMIUM, launch, local_context
@@ -70,6 +70,11 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
     yield make
     for context in contexts:
         context.close()
+
+
+def menu(page: Page) -> Locator:
+    """The console's page menu in the sidebar (lib/ui/nav.py; Streamlit's own menu is off)."""
+    return page.locator(".st-key-nav")
 
 
 def settle(page: Page, timeout_ms: float = 10_000) -> None:

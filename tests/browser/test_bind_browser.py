@@ -27,7 +27,7 @@ from lib.store import Records
 from lib.stream.client import StreamClient
 from lib.stream.models import BindPair, CreateIntegrationRequest
 from lib.ui.bind_view import COLUMN_WIDTHS, INDEX_WIDTH, ROW_HEIGHT
-from tests.browser.conftest import WAIT_MS, ConsoleServer, shot
+from tests.browser.conftest import WAIT_MS, ConsoleServer, menu, shot
 from tests.helpers import follow_consent
 
 pytestmark = pytest.mark.browser
@@ -90,7 +90,7 @@ def test_correct_a_wrong_pairing_confirm_and_see_it_bound(
 
     page = new_page()
     main = page.get_by_test_id("stMain")
-    page.goto(console_server.base_url + "/Bind")
+    page.goto(f"{console_server.base_url}/Bind?org={org.org_id}")
     expect(main.get_by_role("heading", name="Bind DSP stores")).to_be_visible(timeout=WAIT_MS)
     expect(main.get_by_test_id("stMetric").filter(has_text="Already bound")).to_contain_text(
         "1", timeout=WAIT_MS
@@ -138,7 +138,7 @@ def test_correct_a_wrong_pairing_confirm_and_see_it_bound(
     assert bound[WEST_LOOP].dsp_provider_id == RIGHT_STORE
 
     # And so does the Org status screen.
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Org status").click()
+    menu(page).get_by_role("link", name="Org status").click()
     expect(main.get_by_test_id("stMetric").filter(has_text="Bound to every connected DSP")).to_contain_text(
         "3", timeout=WAIT_MS
     )

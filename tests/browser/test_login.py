@@ -9,6 +9,7 @@ Every URL uses 127.0.0.1: a redirect_uri on 127.0.0.1 with the app opened as loc
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sys
 from collections.abc import Callable, Iterator
@@ -19,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib.servers import HOST, free_port, serve, streamlit_server
-from tests.browser.conftest import WAIT_MS
+from tests.browser.conftest import WAIT_MS, menu
 from tests.browser.conftest import shot as conftest_shot
 
 pytestmark = pytest.mark.browser
@@ -86,7 +87,7 @@ def shot(page: Page, name: str) -> None:
 def sign_in(page: Page, console: Console, idp: str, email: str, step: str) -> None:
     page.goto(console.base + "/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_test_id("stSidebarNav")).to_be_hidden()
+    expect(menu(page)).to_be_hidden()
     shot(page, f"{step}a-sign-in-page")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{idp}/oauth2/authorize*")
@@ -108,8 +109,8 @@ def open_page(page: Page, console: Console, label: str, path: str, reload: bool 
     if reload:
         page.goto(f"{console.base}/{path}")
     else:
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name=label, exact=True).click()
-        page.wait_for_url(f"{console.base}/{path}")
+        menu(page).get_by_role("link", name=label, exact=True).click()
+        page.wait_for_url(re.compile(rf"^{re.escape(console.base)}/{path}(\?org=[\w-]+)?$"))
 
 
 def open_audit_entry(page: Page, console: Console, email: str, reload: bool = False) -> None:
@@ -126,7 +127,7 @@ def test_sign_in_act_audit_restart_and_sign_out(page: Page, idp: str, tmp_path: 
     console = Console(tmp_path, idp)
     with console.running():
         sign_in(page, console, idp, AM, "1")
-        expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+        expect(menu(page)).to_be_visible()
 
         # Act: create an organization as the signed-in account manager.
         open_page(page, console, "Organizations", "Organizations")

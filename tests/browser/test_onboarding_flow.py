@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from lib.ui.locations import ROW_HEIGHT, SELECT_WIDTH
-from tests.browser.conftest import WAIT_MS, ConsoleServer, shot
+from tests.browser.conftest import WAIT_MS, ConsoleServer, menu, shot
 
 pytestmark = pytest.mark.browser
 FOLDER = "onboarding-flow"
@@ -43,11 +43,11 @@ def test_create_org_connect_toast_by_consent_and_ingest_three_locations(
     page.goto(base + "/")
     expect(main.get_by_role("heading", name="Onboarding Console")).to_be_visible(timeout=WAIT_MS)
     expect(main).to_contain_text("No organization yet", timeout=WAIT_MS)
-    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Organizations")
+    expect(menu(page)).to_contain_text("Organizations")
     shot(page, FOLDER, "1-home-empty")
 
     # 2. Create the organization through the sidebar's Organizations page.
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Organizations").click()
+    menu(page).get_by_role("link", name="Organizations").click()
     expect(main.get_by_role("heading", name="Create an organization")).to_be_visible(timeout=WAIT_MS)
     main.get_by_role("textbox", name="Organization name").fill("Rosa's Cantina LLC")
     main.get_by_role("textbox", name="Your internal id (provider_id)").fill("crm-browser-1")
@@ -57,12 +57,12 @@ def test_create_org_connect_toast_by_consent_and_ingest_three_locations(
     main.get_by_role("button", name="Create organization").click()
     expect(main).to_contain_text("Created Rosa's Cantina LLC", timeout=WAIT_MS)
     current_org = page.get_by_test_id("stSidebar").get_by_role("combobox")
-    expect(current_org).to_have_value(re.compile("^Rosa's Cantina LLC"))
+    expect(current_org).to_have_value(re.compile("^Rosa's Cantina LLC"), timeout=WAIT_MS)
     no_exception(page)
     shot(page, FOLDER, "2-org-created")
 
     # 3. Start the Toast integration: the page offers the provider's consent page.
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Integrations").click()
+    menu(page).get_by_role("link", name="Integrations").click()
     expect(main.get_by_role("heading", name="Start an integration for Rosa's Cantina LLC")).to_be_visible(
         timeout=WAIT_MS
     )
@@ -88,7 +88,9 @@ def test_create_org_connect_toast_by_consent_and_ingest_three_locations(
     # 5. Back on the console by the return_url deep link (…/Integrations?state=…&code=…): connected.
     landed = merchant.get_by_test_id("stMain")
     expect(landed).to_contain_text("Toast is connected: the integration is active.", timeout=WAIT_MS)
-    expect(merchant).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/Integrations$"), timeout=WAIT_MS)
+    expect(merchant).to_have_url(
+        re.compile(r"^http://127\.0\.0\.1:\d+/Integrations\?org=[\w-]+$"), timeout=WAIT_MS
+    )
     expect(landed).to_contain_text("active", timeout=WAIT_MS)
     current_org = merchant.get_by_test_id("stSidebar").get_by_role("combobox")
     expect(current_org).to_have_value(re.compile("^Rosa's Cantina LLC"), timeout=WAIT_MS)
@@ -115,9 +117,7 @@ def test_create_org_connect_toast_by_consent_and_ingest_three_locations(
     shot(merchant, FOLDER, "7-three-locations-ingested")
 
     # 7. The home checklist agrees.
-    merchant.get_by_test_id("stSidebarNav").get_by_role(
-        "link", name=re.compile("^app$|Home", re.I)
-    ).first.click()
+    menu(merchant).get_by_role("link", name="Home", exact=True).click()
     expect(landed).to_contain_text("3 of 3 locations ingested.", timeout=WAIT_MS)
     expect(landed).to_contain_text("Toast connected.")
     no_exception(merchant)

@@ -4,7 +4,9 @@
 (tests/conftest.py), DATABASE_URL to a new SQLite file and CONSOLE_DATA_DIR to a temporary folder, and clears
 Streamlit's caches before and after, so each test starts like a freshly started server. Open a page with
 `console_env.page("3_Integrations.py", state=..., code=...)`: an AppTest of app.py switched to that page (as
-Streamlit's pages/ discovery serves it), with the given query parameters, not yet run.
+Streamlit's pages/ discovery serves it), with the given query parameters, not yet run. The console never
+guesses the org: `console_env.choose(org_id)` is the person choosing one, and every page opened afterwards
+carries it in its address (`?org=<id>`), as the console's own links do.
 """
 
 from __future__ import annotations
@@ -44,13 +46,21 @@ class ConsoleEnv:
     records: Records
     database_url: str
     data_dir: Path
+    chosen_org: str | None = None
     _clients: list[StreamClient] = field(default_factory=list)
+
+    def choose(self, org_id: str) -> str:
+        """The person chooses org_id to work on: pages opened from now on carry it as ?org=<id>."""
+        self.chosen_org = org_id
+        return org_id
 
     def page(self, name: str = "app.py", **query: str) -> AppTest:
         """An AppTest of the console opened on `name` (app.py or a file in pages/), with query parameters."""
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
         if name != "app.py":
             at.switch_page(f"pages/{name}")
+        if self.chosen_org and "org" not in query:
+            query = {"org": self.chosen_org, **query}
         at.query_params.update(query)
         return at
 

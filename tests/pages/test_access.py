@@ -26,7 +26,7 @@ from tests.helpers import rendered
 from tests.pages.conftest import ConsoleEnv, page_files
 
 REPO = Path(__file__).resolve().parents[2]
-AUDIT_PAGE = str(REPO / "pages" / "8_Audit_log.py")
+AUDIT_PAGE = "pages/8_Audit_log.py"
 AUTH = {
     "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
     "cookie_secret": "test-cookie-secret-not-used-by-apptest",
@@ -100,7 +100,9 @@ def env(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
 
 
 def run(page: str, user: dict[str, Any] | None = None, secrets: dict[str, Any] | None = None) -> AppTest:
-    at = AppTest.from_file(page, default_timeout=30)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=30)
+    if page != "app.py":
+        at.switch_page(page)  # through app.py, as Streamlit serves it (the page menu links to app.py)
     if user is not None:
         at.user = user
     # Always non-empty, so the test never reads a developer's own .streamlit/secrets.toml.
@@ -385,6 +387,7 @@ def test_ingest_needs_an_account_manager_even_with_a_crafted_selection(
 ) -> None:
     client = console_env.client()
     seeded = seed_org(client, SMALL_MERCHANT, ingest=0, dsp=None, records=console_env.records)
+    console_env.choose(seeded.org_id)
     oid = seeded.pos_onboarding_id
     at = as_person(console_env.page("4_Locations.py"), email).run()
     assert not at.exception, at.exception
@@ -410,6 +413,7 @@ def test_bind_needs_an_account_manager_even_with_the_confirmation_open_in_sessio
 ) -> None:
     client = console_env.client()
     seeded = seed_org(client, SMALL_MERCHANT, dsp="grubhub", bind=0, records=console_env.records)
+    console_env.choose(seeded.org_id)
     # An account manager opens the confirmation; then the same session goes on as `email` (for the
     # analyst: a session state carrying an open confirmation it could never have opened itself).
     at = as_person(console_env.page("5_Bind.py"), ACCOUNT_MANAGER).run()
@@ -432,7 +436,8 @@ def test_bind_needs_an_account_manager_even_with_the_confirmation_open_in_sessio
 
 
 def test_analyst_cannot_start_an_integration(console_env: ConsoleEnv) -> None:
-    seed_org(console_env.client(), SMALL_MERCHANT, ingest=0, dsp=None, records=console_env.records)
+    seeded = seed_org(console_env.client(), SMALL_MERCHANT, ingest=0, dsp=None, records=console_env.records)
+    console_env.choose(seeded.org_id)
     before = console_env.records.list_onboardings()
     at = as_person(console_env.page("3_Integrations.py"), ANALYST).run()
     start = at.button(key="start_integration")

@@ -73,6 +73,7 @@ def _connect_doordash(console_env: ConsoleEnv, bind: int = 0) -> Org:
         client.bind_locations(
             started.id, [BindPair(pos_location_id=p, dsp_provider_id=d, dsp_store_name="x") for p, d in pairs]
         )
+    console_env.choose(seeded.org_id)
     return Org(seeded, started.id, client)
 
 

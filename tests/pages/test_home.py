@@ -10,7 +10,8 @@ from tests.pages.test_locations import connected_pos
 
 
 def page_links(at: AppTest) -> list[tuple[str, str]]:
-    return [(e.proto.label, e.proto.page) for e in at.get("page_link")]
+    """The links in the page itself (the sidebar holds the page menu)."""
+    return [(e.proto.label, e.proto.page) for e in at.main.get("page_link")]
 
 
 def markdown(at: AppTest) -> str:

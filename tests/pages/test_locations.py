@@ -35,6 +35,7 @@ def connected_pos(env: ConsoleEnv, merchant: str = "cafe-lumiere") -> Pos:
     client.exchange_code(started.id, f"SANDBOX-{merchant}")
     env.records.add_org(org.org_id, "Café Lumière", None, None, "tester")
     env.records.add_onboarding(started.id, org.org_id, "pos", "clover", "active", None, "tester")
+    env.choose(org.org_id)
     return Pos(org.org_id, started.id)
 
 
@@ -108,6 +109,6 @@ def test_select_all_not_yet_ingested_then_resync_with_one_click(console_env: Con
 
 def test_without_an_active_pos_the_page_says_what_to_do(console_env: ConsoleEnv) -> None:
     console_env.records.add_org("org-nopos", "No POS Yet", None, None, "tester")
-    at = console_env.page(PAGE).run()
+    at = console_env.page(PAGE, org="org-nopos").run()
     assert not at.exception
     assert "no active POS integration" in texts(at.info)

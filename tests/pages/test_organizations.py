@@ -132,7 +132,7 @@ def test_adding_an_existing_org_by_id_and_an_unknown_id(console_env: ConsoleEnv)
     assert at.session_state["current_org_id"] == created.org_id
     assert [e.outcome for e in console_env.records.list_audit(action=ORG_ADDED)] == ["ok", "error"]
     # The API gives no name for an org added by id: the sidebar says how it came, never "None".
-    assert at.sidebar.selectbox(key="current_org_id").options == [f"(added by id) · {created.org_id}"]
+    assert at.sidebar.selectbox(key="sidebar_org").options == [f"(added by id) · {created.org_id}"]
 
 
 def test_choosing_the_current_org(console_env: ConsoleEnv) -> None:

@@ -23,6 +23,7 @@ def test_page_runs_without_an_exception_on_a_fresh_console(console_env: ConsoleE
 @pytest.mark.parametrize("path", page_files(), ids=_name)
 def test_page_runs_without_an_exception_with_a_current_org(console_env: ConsoleEnv, path: Path) -> None:
     console_env.records.add_org("org-smoke", "Smoke Test Diner", "smoke-1", "owner@example.com", "tester")
+    console_env.choose("org-smoke")
     at = console_env.page(_name(path)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title
