@@ -39,6 +39,7 @@ PAGES: tuple[NavPage, ...] = (
     NavPage("pages/6_Org_status.py", "Org status", "📋"),
     NavPage("pages/7_Portfolio.py", "Portfolio", "🗂️"),
     NavPage("pages/8_Audit_log.py", "Audit log", "📜", Action.VIEW_AUDIT),
+    NavPage("pages/9_History.py", "History", "📈"),
 )
 
 

@@ -41,7 +41,7 @@ def test_the_tab_waiting_for_consent_turns_active_without_a_click(
 
     page = new_page()
     main = page.get_by_test_id("stMain")
-    page.goto(console_server.base_url + "/Integrations")
+    page.goto(f"{console_server.base_url}/Integrations?org={created.org_id}")  # a link names its org
     expect(main.get_by_role("heading", name="Start an integration for Taco Tres Inc")).to_be_visible(
         timeout=WAIT_MS
     )

@@ -49,15 +49,16 @@ def test_a_message_belongs_to_its_org_and_goes_away_on_the_next_page(console_env
 
 def test_each_card_and_the_locations_page_point_to_what_comes_next(console_env: ConsoleEnv) -> None:
     seeded = seed_org(console_env.client(), "rosas-cantina", dsp=None, records=console_env.records)
+    console_env.choose(seeded.org_id)
     at = console_env.page(PAGE).run()
     assert not at.exception
     links = page_links(at)
     assert "Next: fetch and ingest its locations" not in links, "the locations are already ingested"
-    assert links.get("Next: connect a DSP") == "kind=dsp", links
+    assert links.get("Next: connect a DSP") == {"org": seeded.org_id, "kind": "dsp"}, links
 
     locations = console_env.page("4_Locations.py").run()
     assert not locations.exception
-    assert page_links(locations).get("Next: connect a DSP") == "kind=dsp"
+    assert page_links(locations).get("Next: connect a DSP") == {"org": seeded.org_id, "kind": "dsp"}
 
     # With a DSP connected, both the DSP card and the Locations page point to binding its stores.
     at = console_env.page(PAGE, kind="dsp").run()
@@ -73,9 +74,10 @@ def test_each_card_and_the_locations_page_point_to_what_comes_next(console_env: 
 
 
 def test_the_checklist_connect_a_dsp_link_preselects_dsp(console_env: ConsoleEnv) -> None:
-    seed_org(console_env.client(), "rosas-cantina", dsp=None, records=console_env.records)
+    seeded = seed_org(console_env.client(), "rosas-cantina", dsp=None, records=console_env.records)
+    console_env.choose(seeded.org_id)
     home = console_env.page().run()
-    assert page_links(home).get("Connect a DSP") == "kind=dsp"
+    assert page_links(home).get("Connect a DSP") == {"org": seeded.org_id, "kind": "dsp"}
     at = console_env.page(PAGE, kind="dsp").run()
     assert not at.exception
     assert at.radio(key="integrations_type").value == "dsp"
@@ -84,6 +86,7 @@ def test_the_checklist_connect_a_dsp_link_preselects_dsp(console_env: ConsoleEnv
 
 def test_a_second_pos_is_started_only_after_a_warning(console_env: ConsoleEnv) -> None:
     seeded = seed_org(console_env.client(), "rosas-cantina", dsp=None, records=console_env.records)
+    console_env.choose(seeded.org_id)
     at = console_env.page(PAGE).run()
     at.selectbox(key="integrations_source_pos").set_value("toast").run()
     assert "already has a POS integration: Clover (active)" in texts(at.warning)
