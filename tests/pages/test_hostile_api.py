@@ -35,6 +35,7 @@ def test_credentials_in_the_url_are_masked_everywhere_it_is_shown(
 ) -> None:
     monkeypatch.setenv("STREAM_API_URL", "https://ops:hunter2-secret@127.0.0.1:9")  # nothing listens
     console_env.records.add_org("org-1", "Cantina", "crm-1", "a@example.com", "local operator")
+    console_env.choose("org-1")
     shown = dict(every_page(console_env))
     assert f"https://{MASK}@127.0.0.1:9" in shown["1_Connect.py"]  # where the URL is shown, masked
     for name, text in shown.items():
@@ -52,6 +53,7 @@ def garbled(console_env: ConsoleEnv, monkeypatch: pytest.MonkeyPatch) -> Iterato
         records.add_org("org-1", "Cantina", "crm-1", "a@example.com", "local operator")
         records.add_onboarding("pos-1", "org-1", "pos", "toast", "active", None, "local operator")
         records.add_onboarding("dsp-1", "org-1", "dsp", "grubhub", "active", None, "local operator")
+        console_env.choose("org-1")  # the person works on it: every page opens it (?org=org-1)
         yield api
 
 

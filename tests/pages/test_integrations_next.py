@@ -3,6 +3,8 @@ next steps that follow the state, a warning before a second integration, abandon
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from benchmarks.seed import seed_org
 from lib.onboarding.callback import CallbackKind, CallbackOutcome
 from lib.store import INTEGRATION_ABANDONED
@@ -11,9 +13,10 @@ from tests.pages.conftest import ConsoleEnv
 from tests.pages.test_integrations import PAGE, fresh_session, new_org, start, texts
 
 
-def page_links(at: object) -> dict[str, str]:
-    """Each page link's label and its query string (e.g. "kind=dsp")."""
-    return {rendered(e.proto.label): e.proto.query_string for e in at.get("page_link")}  # type: ignore[attr-defined]
+def page_links(at: object) -> dict[str, dict[str, str]]:
+    """Each page link's label and its query parameters (e.g. {"org": ..., "kind": "dsp"})."""
+    links = at.get("page_link")  # type: ignore[attr-defined]
+    return {rendered(e.proto.label): dict(parse_qsl(e.proto.query_string)) for e in links}
 
 
 def every_text(at: object) -> str:
@@ -42,7 +45,7 @@ def test_a_message_belongs_to_its_org_and_goes_away_on_the_next_page(console_env
     other = new_org(console_env, "Burger Barn Co")
     at.run()  # the sidebar now lists the second org
     at.session_state["integrations_callback_outcome"] = outcome
-    at.selectbox(key="current_org_id").set_value(other).run()
+    at.sidebar.selectbox(key="sidebar_org").set_value(other).run()
     assert not at.exception
     assert "Toast is connected" not in every_text(at)
 
