@@ -50,7 +50,7 @@ if callback is not None:
     with st.status("Finishing the connection with the provider…", expanded=True) as status:
         st.write("Checking the one-time state and exchanging the code with the API.")
         finished = handle_callback(
-            console.client, console.records, console.actor, callback, confirmed=confirmed
+            console.client, console.records, console.actor, callback, console.org_id, confirmed=confirmed
         )
         status.update(label=md(finished.message), state="complete" if finished.ok else "error")
     if finished.kind is CallbackKind.OTHER_PERSON:  # nothing consumed yet: the person decides
@@ -75,7 +75,7 @@ if callback is not None:
 # ----- what came of the last consent: shown once, for its own org; a retry is asked for by a callback -----
 retry = st.session_state.pop(RETRY_KEY, None)
 if retry is not None and retry.org_id == console.org_id and allowed(Action.START_INTEGRATION):
-    record = start(console, retry.org_id, retry.type, retry.source)
+    record = start(console, retry.org_id, retry.type, retry.source, retry)
     if record is not None:
         flash(FLASH_SLOT, "info", started_message(record), retry.org_id)
 outcome: CallbackOutcome | None = st.session_state.pop(OUTCOME_KEY, None)

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from lib.binding.check import PlannedPair
-from lib.store import LOCATIONS_BOUND, Records
+from lib.store import LOCATIONS_BOUND, Records, WrongOrgError
 from lib.stream.errors import ConflictError, StreamError, ValidationError
 from lib.stream.models import BindPair, BindResponse
 
@@ -92,6 +92,8 @@ def bind_pairs(
     onboarding_id: str,
     pairs: Sequence[PlannedPair],
     *,
+    org_id: str | None = None,
+    records: Records | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: ProgressFn | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -104,10 +106,15 @@ def bind_pairs(
     Outcomes are added to `run` (a new BindRun by default) as each batch ends, so a caller interrupted
     between batches still knows what was sent.
 
+    org_id is the org the page shows: with `records`, nothing is sent (lib.store.WrongOrgError) when the
+    DSP onboarding is another org's in the records.
+
     A batch the API rejects as a whole for one bad pair (400/409) is split until the bad pair is alone,
     so every other pair still gets bound and the failure names the right pair. Other errors (5xx,
     network) fail the whole batch without splitting: the client has already retried it.
     """
+    if records is not None and org_id is not None:
+        records.onboarding_in_org(onboarding_id, org_id)
     run = BindRun() if run is None else run
     total = len(pairs)
     if on_progress:
@@ -246,7 +253,7 @@ def bind_and_audit(
     client: Binder,
     records: Records,
     actor: str,
-    org_id: str | None,
+    org_id: str,
     onboarding_id: str,
     dsp_source: str,
     pairs: Sequence[PlannedPair],
@@ -265,11 +272,32 @@ def bind_and_audit(
     is written even when the caller interrupts between batches (an exception from on_progress): pairs not
     sent say so. `read_back` re-reads the bindings afterwards (POS id -> store, None when unreadable) to
     settle pairs whose outcome the API's answer left unknown; `told` are outcomes of pairs not sent because
-    someone else bound them, and `planned` every pair the person confirmed (default: `pairs`).
+    someone else bound them, and `planned` every pair the person confirmed (default: `pairs`). org_id is
+    the org the page shows: WrongOrgError (audited, nothing sent) when the DSP onboarding is another org's.
     """
+    try:
+        records.onboarding_in_org(onboarding_id, org_id)
+    except WrongOrgError as exc:
+        asked = {
+            "onboarding_id": onboarding_id,
+            "dsp_source": dsp_source,
+            "retry": retry,
+            "pairs": len(pairs),
+        }
+        records.audit(actor, LOCATIONS_BOUND, org_id, asked, "error", error=exc.user_message)
+        raise
     run = BindRun() if run is None else run
     try:
-        bind_pairs(client, onboarding_id, pairs, batch_size=batch_size, on_progress=on_progress, run=run)
+        bind_pairs(
+            client,
+            onboarding_id,
+            pairs,
+            org_id=org_id,
+            records=records,
+            batch_size=batch_size,
+            on_progress=on_progress,
+            run=run,
+        )
     finally:
         run.outcomes.extend(not_sent(pairs, run))
         current = read_back() if read_back is not None else None

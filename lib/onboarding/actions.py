@@ -21,6 +21,7 @@ from lib.store import (
     OnboardingRecord,
     OrgRecord,
     Records,
+    WrongOrgError,
 )
 from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
@@ -77,11 +78,30 @@ def start_integration(
     source: str,
     console_base: str,
     state_ttl_seconds: float = 1800,
+    *,
+    restarting: OnboardingRecord | None = None,
 ) -> OnboardingRecord:
-    """Start a POS or DSP integration whose return_url carries a fresh one-time state linked to it."""
+    """Start a POS or DSP integration for org_id (the org the page shows), its return_url carrying the org
+    and a fresh one-time state linked to it.
+
+    `restarting` is the integration being started again; WrongOrgError (audited) when it, or org_id
+    itself, is not this org's as the records know it.
+    """
+    request: dict[str, Any] = {"org_id": org_id, "source": source, "type": type}
+    try:
+        if records.get_org(org_id) is None:
+            raise WrongOrgError(
+                f"Organization {org_id} is not one the console knows, so nothing was started: add it on "
+                "the Organizations page first."
+            )
+        if restarting is not None:
+            records.onboarding_in_org(restarting.onboarding_id, org_id)
+    except WrongOrgError as exc:
+        records.audit(actor, INTEGRATION_STARTED, org_id, request, "error", error=exc.user_message)
+        raise
     state = records.new_oauth_state(None, org_id, actor, ttl_seconds=state_ttl_seconds)
-    return_url = build_return_url(console_base, state)
-    request: dict[str, Any] = {"org_id": org_id, "source": source, "type": type, "return_url": return_url}
+    return_url = build_return_url(console_base, state, org_id)
+    request["return_url"] = return_url
     audited = {**request, "return_url": mask_state(return_url)}
     try:
         onboarding = client.create_integration(CreateIntegrationRequest(**request))
@@ -99,10 +119,25 @@ def start_integration(
 
 
 def exchange_code(
-    client: StreamClient, records: Records, actor: str, onboarding: OnboardingRecord, code: str, via: str
+    client: StreamClient,
+    records: Records,
+    actor: str,
+    onboarding: OnboardingRecord,
+    code: str,
+    via: str,
+    *,
+    org_id: str,
 ) -> OnboardingRecord:
-    """Submit an OAuth code (via="oauth") or a manual code (via="manual"); the code is never recorded."""
+    """Submit an OAuth code (via="oauth") or a manual code (via="manual"); the code is never recorded.
+
+    org_id is the org the page shows: WrongOrgError (audited) when the onboarding is another org's.
+    """
     request = {"onboarding_id": onboarding.onboarding_id, "source": onboarding.source, "via": via}
+    try:
+        onboarding = records.onboarding_in_org(onboarding.onboarding_id, org_id)
+    except WrongOrgError as exc:
+        records.audit(actor, CODE_EXCHANGED, org_id, request, "error", error=exc.user_message)
+        raise
     try:
         answer = client.exchange_code(onboarding.onboarding_id, code.strip())
     except StreamError as exc:
@@ -185,8 +220,23 @@ def ingest(
     batch_size: int,
     on_progress: Callable[[int, int], None] | None = None,
     resync: bool = False,
+    *,
+    org_id: str,
 ) -> IngestRun:
-    """Ingest (or re-sync) the chosen POS locations in batches, audited as one entry with the counts."""
+    """Ingest (or re-sync) the chosen POS locations in batches, audited as one entry with the counts.
+
+    org_id is the org the page shows: WrongOrgError (audited) when the POS onboarding is another org's.
+    """
+    try:
+        onboarding = records.onboarding_in_org(onboarding.onboarding_id, org_id)
+    except WrongOrgError as exc:
+        request = {
+            "onboarding_id": onboarding.onboarding_id,
+            "resync": resync,
+            "locations": len(provider_ids),
+        }
+        records.audit(actor, LOCATIONS_INGESTED, org_id, request, "error", error=exc.user_message)
+        raise
     run = ingest_in_batches(
         client.ingest_locations, onboarding.onboarding_id, provider_ids, batch_size, on_progress=on_progress
     )

@@ -8,7 +8,7 @@ from enum import StrEnum
 from lib.onboarding.actions import exchange_code, settle_exchange
 from lib.onboarding.returns import Callback
 from lib.onboarding.sources import source_label
-from lib.store import OnboardingRecord, Records
+from lib.store import OnboardingRecord, Records, WrongOrgError
 from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
 
@@ -26,6 +26,7 @@ class CallbackKind(StrEnum):
     EXCHANGE_FAILED = "exchange_failed"
     OTHER_PERSON = "other_person"  # started by someone else: finished only once this person confirms
     UNSETTLED = "unsettled"  # the exchange's answer was lost and the status could not be read either
+    WRONG_ORG = "wrong_org"
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,20 @@ class CallbackOutcome:
 
 
 def handle_callback(
-    client: StreamClient, records: Records, actor: str, callback: Callback, *, confirmed: bool = False
+    client: StreamClient,
+    records: Records,
+    actor: str,
+    callback: Callback,
+    org_id: str | None = None,
+    *,
+    confirmed: bool = False,
 ) -> CallbackOutcome:
     """Consume the one-time state, then exchange the code (or report the denial); never raises StreamError.
 
-    A consent someone else started is not finished (its state not even consumed) unless `confirmed`: the
-    person is asked first, because the connection is then recorded and audited as theirs.
+    org_id is the org the page shows (the return_url names it): a state issued for another org is refused
+    and left unused, so the sign-in can still finish on that org's page. A consent someone else started is
+    not finished (its state not even consumed) unless `confirmed`: the person is asked first, because the
+    connection is then recorded and audited as theirs.
     """
     if not callback.state:
         return CallbackOutcome(
@@ -63,6 +72,12 @@ def handle_callback(
             "The browser came back without the console's state value, so the console cannot tell which "
             "integration this sign-in belongs to. Start the integration again from this page.",
         )
+    state_org = records.oauth_state_org(callback.state)
+    if org_id and state_org:
+        try:
+            records.require_org(org_id, state_org, "This sign-in")
+        except WrongOrgError as exc:
+            return CallbackOutcome(CallbackKind.WRONG_ORG, exc.user_message, None, org_id)
     owner = records.oauth_state_owner(callback.state)
     if owner is not None and owner.strip().lower() != actor.strip().lower() and not confirmed:
         return CallbackOutcome(
@@ -116,7 +131,17 @@ def handle_callback(
             org_id,
         )
     try:
-        updated = exchange_code(client, records, actor, onboarding, callback.code, via="oauth")
+        updated = exchange_code(
+            client,
+            records,
+            actor,
+            onboarding,
+            callback.code,
+            via="oauth",
+            org_id=org_id or state_org or onboarding.org_id,
+        )
+    except WrongOrgError as exc:
+        return CallbackOutcome(CallbackKind.WRONG_ORG, exc.user_message, None, org_id)
     except StreamError as exc:
         if not exc.maybe_applied:
             return CallbackOutcome(

@@ -31,9 +31,10 @@ def public_base_url(
     return base_url(context_url, page_path, fallback_port)
 
 
-def build_return_url(console_base: str, state: str) -> str:
-    """The Integrations page of this console, carrying the one-time state."""
-    return f"{console_base.rstrip('/')}/{INTEGRATIONS_PATH}?{urlencode({'state': state})}"
+def build_return_url(console_base: str, state: str, org_id: str | None = None) -> str:
+    """The Integrations page of this console, carrying the org it is for (?org=) and the one-time state."""
+    query = ({"org": org_id} if org_id else {}) | {"state": state}
+    return f"{console_base.rstrip('/')}/{INTEGRATIONS_PATH}?{urlencode(query)}"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from lib.store.types import (
     OnboardingRecord,
     OrgRecord,
     StateStatus,
+    WrongOrgError,
 )
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "OrgRecord",
     "Records",
     "StateStatus",
+    "WrongOrgError",
     "audit_frame",
     "default_database_url",
     "is_secret_key",

@@ -35,6 +35,7 @@ from lib.store.types import (
     OnboardingRecord,
     OrgRecord,
     StateStatus,
+    WrongOrgError,
 )
 
 Clock = Callable[[], datetime]
@@ -208,6 +209,20 @@ class Records:
             ).all()
         return {r[0] for r in rows}
 
+    def require_org(self, org_id: str, owner_org_id: str | None, what: str) -> None:
+        """WrongOrgError unless `what` (owned by owner_org_id) belongs to org_id, the org the page shows."""
+        if owner_org_id == org_id:
+            return
+        owner = self._org_name(owner_org_id) if owner_org_id else "no organization the console knows"
+        raise WrongOrgError(
+            f"{what} belongs to {owner}, not to {self._org_name(org_id)}, the organization this page shows: "
+            "nothing was changed. Check the current organization in the sidebar and try again."
+        )
+
+    def _org_name(self, org_id: str) -> str:
+        org = self.get_org(org_id)
+        return f"“{org.name}” ({org_id})" if org and org.name else f"organization {org_id}"
+
     # ----- onboardings -----
 
     def add_onboarding(
@@ -277,6 +292,17 @@ class Records:
             ).first()
         return _onboarding(row) if row else None
 
+    def onboarding_in_org(self, onboarding_id: str, org_id: str) -> OnboardingRecord:
+        """The onboarding as recorded now, checked to belong to org_id (the org the page shows).
+
+        WrongOrgError, with a sentence, when it belongs to another org or the console has no record of it.
+        """
+        found = self.get_onboarding(onboarding_id)
+        what = f"The {found.source} integration {onboarding_id}" if found else f"Integration {onboarding_id}"
+        self.require_org(org_id, found.org_id if found else None, what)
+        assert found is not None
+        return found
+
     def list_onboardings(self, org_id: str | None = None, type: str | None = None) -> list[OnboardingRecord]:
         """Onboardings, optionally of one org and/or one type ("pos"/"dsp"), oldest first."""
         query = sa.select(onboardings)
@@ -334,6 +360,12 @@ class Records:
             )
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 raise KeyError(state)
+
+    def oauth_state_org(self, state: str) -> str | None:
+        """The org a state was issued for (None: unknown state), without using the state up."""
+        with self._reading() as s:
+            row = s.execute(sa.select(oauth_states.c.org_id).where(oauth_states.c.state == state)).first()
+        return row[0] if row else None
 
     def consume_oauth_state(self, state: str) -> OAuthStateResult:
         """Mark a state used and return its onboarding; exactly one caller ever gets ok for a given state."""

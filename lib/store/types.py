@@ -111,3 +111,11 @@ class BindLease:
     holder: str
     since: datetime
     expires_at: datetime
+
+
+class WrongOrgError(Exception):
+    """A change asked for on one org's page would act on another org's integration or sign-in."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.user_message = message  # a sentence for the page, like StreamError.user_message

@@ -332,6 +332,11 @@ def error_sentence(exc: BaseException) -> str:
     """A sentence that says what happened and what to do, for any error an API call can raise."""
     if isinstance(exc, StreamError):
         return exc.user_message
+    sentence = getattr(
+        exc, "user_message", None
+    )  # a refusal from below the screens (lib.store.WrongOrgError)
+    if isinstance(sentence, str):
+        return sentence
     return (
         f"Something unexpected went wrong ({type(exc).__name__}). Try again; if it keeps happening, check the"
         " logs."

@@ -30,7 +30,7 @@ from lib.binding.safety import compare_with_current, current_bindings
 from lib.numbers import number, whole
 from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import Attention, binding_groups
-from lib.store import OnboardingRecord
+from lib.store import OnboardingRecord, WrongOrgError
 from lib.stream.errors import StreamError
 from lib.ui import bind_state as state
 from lib.ui.access import allowed
@@ -341,6 +341,7 @@ def run_bind(
             return None
         return {p: b.dsp_provider_id for p, b in loaded.bound.items()}
 
+    wrong_org: WrongOrgError | None = None
     try:
         bind_and_audit(
             console.client,
@@ -358,18 +359,25 @@ def run_bind(
             told=told or [],
             planned=planned,
         )
+    except WrongOrgError as exc:  # nothing was sent (and the refusal is audited): keep the edits on screen
+        wrong_org = exc
     finally:  # also when Stop (a rerun) interrupts between batches: show what happened
-        state.set_result(
-            oid,
-            {
-                "outcomes": [o.to_dict() for o in run.outcomes],
-                "pairs": [p.to_dict() for p in (planned or pairs)],
-                "retry": retry,
-                "refresh_problem": problem[0],
-            },
-        )
-        state.forget_rows(oid, {o.pos_location_id for o in run.succeeded})
+        if wrong_org is None:
+            state.set_result(
+                oid,
+                {
+                    "outcomes": [o.to_dict() for o in run.outcomes],
+                    "pairs": [p.to_dict() for p in (planned or pairs)],
+                    "retry": retry,
+                    "refresh_problem": problem[0],
+                },
+            )
+            state.forget_rows(oid, {o.pos_location_id for o in run.succeeded})
         records.release_bind_lease(org_id, console.actor)
+    if wrong_org is not None:
+        bar.empty()
+        st.error(md(wrong_org.user_message), icon="⛔")
+        st.stop()
 
 
 def outcomes_frame(result: Mapping[str, Any]) -> pd.DataFrame:

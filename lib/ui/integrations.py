@@ -13,7 +13,7 @@ from lib.onboarding.codes import code_rejected_message
 from lib.onboarding.returns import INTEGRATIONS_PATH
 from lib.onboarding.sources import ABANDONED, source_label
 from lib.onboarding.statuses import integration_note
-from lib.store import OnboardingRecord
+from lib.store import OnboardingRecord, WrongOrgError
 from lib.stream.errors import StreamError
 from lib.ui.access import action_button, action_submit
 from lib.ui.badges import note_badge
@@ -35,8 +35,11 @@ NO_DELETE = (
 )
 
 
-def start(console: Console, org_id: str, kind: str, source: str) -> OnboardingRecord | None:
-    """Start an integration under a spinner; on failure keep the sentence under START_ERROR_KEY."""
+def start(
+    console: Console, org_id: str, kind: str, source: str, restarting: OnboardingRecord | None = None
+) -> OnboardingRecord | None:
+    """Start an integration for org_id (the org the page shows) under a spinner, or start `restarting`
+    again; on failure keep the sentence under START_ERROR_KEY."""
     st.session_state.pop(START_ERROR_KEY, None)
     try:
         with st.spinner(f"Starting the {md(source_label(source))} integration…"):
@@ -48,8 +51,9 @@ def start(console: Console, org_id: str, kind: str, source: str) -> OnboardingRe
                 kind,
                 source,
                 console_base_url(INTEGRATIONS_PATH),
+                restarting=restarting,
             )
-    except StreamError as exc:
+    except (StreamError, WrongOrgError) as exc:
         st.session_state[START_ERROR_KEY] = error_sentence(exc)
         return None
 
@@ -84,8 +88,16 @@ def manual_code_form(console: Console, record: OnboardingRecord) -> None:
             try:
                 with st.spinner("Submitting the code…"):
                     updated = actions.exchange_code(
-                        console.client, console.records, console.actor, record, code, "manual"
+                        console.client,
+                        console.records,
+                        console.actor,
+                        record,
+                        code,
+                        "manual",
+                        org_id=console.org_id or "",
                     )
+            except WrongOrgError as exc:
+                st.session_state[error_key] = exc.user_message
             except StreamError as exc:
                 st.session_state[error_key] = code_rejected_message(exc, source_label(record.source))
                 # The answer may be lost after the API took the code: read what actually happened.
@@ -220,7 +232,7 @@ def integration_card(console: Console, record: OnboardingRecord, next_step: Step
         elif record.status == "deprovisioned":
             st.warning(f"{md(name)} has been disconnected. Next step: {md(note.next_step)}.", icon="🔌")
             if action_button(f"Start {md(name)} again", Action.START_INTEGRATION, key=f"restart_{oid}"):
-                started = start(console, record.org_id, record.type, record.source)
+                started = start(console, console.org_id or "", record.type, record.source, record)
                 if started is not None:
                     flash(FLASH_SLOT, "success", started_message(started), record.org_id)
                     st.rerun()

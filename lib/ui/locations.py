@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib.onboarding import actions
 from lib.onboarding.locations import DEFAULT_BATCH_SIZE, IngestRun, location_table
-from lib.store import OnboardingRecord
+from lib.store import OnboardingRecord, WrongOrgError
 from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
 from lib.stream.partial import unreadable_summary
@@ -183,22 +183,28 @@ def run_ingest(
     """Ingest with a status box and a progress bar; the per-location result is kept for the page."""
     verb = "Re-syncing" if resync else "Ingesting"
     total = len(provider_ids)
+    org_id = console.org_id or ""
     with st.status(f"{verb} {total} location{'s' if total != 1 else ''}…", expanded=True) as status:
         bar = st.progress(0.0, text=f"0 of {total} sent")
 
         def progress(done: int, of: int) -> None:
             bar.progress(done / max(of, 1), text=f"{done} of {of} sent")
 
-        run = actions.ingest(
-            console.client,
-            console.records,
-            console.actor,
-            onboarding,
-            provider_ids,
-            batch_size=batch_size,
-            on_progress=progress,
-            resync=resync,
-        )
+        try:
+            run = actions.ingest(
+                console.client,
+                console.records,
+                console.actor,
+                onboarding,
+                provider_ids,
+                batch_size=batch_size,
+                on_progress=progress,
+                resync=resync,
+                org_id=org_id,
+            )
+        except WrongOrgError as exc:  # nothing was sent; the selection stays for the right page
+            status.update(label=f"Nothing {verb.lower()}: {exc.user_message}", state="error", expanded=True)
+            st.stop()
         problem = refresh_ingested(console, onboarding)
         done_label = f"{run.succeeded} of {total} locations {'re-synced' if resync else 'ingested'}"
         if run.failed:

@@ -17,7 +17,7 @@ from lib.binding import (
     plan_batches,
 )
 from lib.sandbox.embed import EmbeddedSandbox
-from lib.store import LOCATIONS_BOUND, Records
+from lib.store import LOCATIONS_BOUND, Records, WrongOrgError
 from lib.stream.client import StreamClient
 from lib.stream.retry import RetryPolicy
 
@@ -34,9 +34,16 @@ def client(sandbox: EmbeddedSandbox) -> Iterator[StreamClient]:
 
 
 @pytest.fixture
-def org(client: StreamClient) -> SeededOrg:
-    """Taco Tres: every POS location ingested, Grubhub connected, nothing bound yet."""
-    return seed_org(client, "taco-tres", dsp=DSP_SOURCE, bind=0)
+def records(tmp_path: Path) -> Iterator[Records]:
+    """The console's records, which know whose onboarding is whose (bind checks the org against them)."""
+    with Records(f"sqlite:///{tmp_path / 'records.db'}") as r:
+        yield r
+
+
+@pytest.fixture
+def org(client: StreamClient, records: Records) -> SeededOrg:
+    """Taco Tres: every POS location ingested, Grubhub connected, nothing bound yet; recorded."""
+    return seed_org(client, "taco-tres", dsp=DSP_SOURCE, bind=0, records=records)
 
 
 def _planned(pairs: list[tuple[str, str]], wave: int = 0) -> list[PlannedPair]:
@@ -48,11 +55,17 @@ def _bound(client: StreamClient, org_id: str) -> dict[str, str]:
 
 
 def test_load_inputs_reads_ingested_locations_stores_and_bindings(
-    client: StreamClient, org: SeededOrg
+    client: StreamClient, org: SeededOrg, records: Records
 ) -> None:
     pos_id, store_id = true_pairs("taco-tres", DSP_SOURCE)[0]
     assert org.dsp_onboarding_id is not None
-    bind_pairs(client, org.dsp_onboarding_id, _planned([(pos_id, store_id)]))
+    bind_pairs(
+        client,
+        org.dsp_onboarding_id,
+        org_id=org.org_id,
+        records=records,
+        pairs=_planned([(pos_id, store_id)]),
+    )
     inputs = load_inputs(client, org.org_id, org.dsp_onboarding_id, DSP_SOURCE)
     assert list(inputs.pos["provider_id"]) == org.ingested  # POS ids, the ones bind expects
     assert len(inputs.dsp) == len(client.list_locations(org.dsp_onboarding_id))
@@ -64,7 +77,7 @@ def test_load_inputs_reads_ingested_locations_stores_and_bindings(
 
 
 def test_a_failed_batch_fails_only_its_pairs_and_a_retry_binds_only_those(
-    client: StreamClient, org: SeededOrg, sandbox: EmbeddedSandbox
+    client: StreamClient, org: SeededOrg, records: Records, sandbox: EmbeddedSandbox
 ) -> None:
     assert org.dsp_onboarding_id is not None
     pairs = _planned(list(true_pairs("taco-tres", DSP_SOURCE)[:6]))
@@ -72,7 +85,13 @@ def test_a_failed_batch_fails_only_its_pairs_and_a_retry_binds_only_those(
     sandbox.set_faults(fail_next=3, fail_path=BIND_PATH)
     progress: list[tuple[int, int]] = []
     run = bind_pairs(
-        client, org.dsp_onboarding_id, pairs, batch_size=2, on_progress=lambda d, t: progress.append((d, t))
+        client,
+        org.dsp_onboarding_id,
+        org_id=org.org_id,
+        records=records,
+        pairs=pairs,
+        batch_size=2,
+        on_progress=lambda d, t: progress.append((d, t)),
     )
     assert progress == [(0, 6), (2, 6), (4, 6), (6, 6)]
     assert [o.pos_location_id for o in run.failed] == [p.pos_location_id for p in pairs[:2]]
@@ -82,19 +101,34 @@ def test_a_failed_batch_fails_only_its_pairs_and_a_retry_binds_only_those(
     assert bound == {p.pos_location_id: p.dsp_provider_id for p in pairs[2:]}
 
     failed = {o.pos_location_id for o in run.failed}
-    retry = bind_pairs(client, org.dsp_onboarding_id, [p for p in pairs if p.pos_location_id in failed])
+    retry = bind_pairs(
+        client,
+        org.dsp_onboarding_id,
+        org_id=org.org_id,
+        records=records,
+        pairs=[p for p in pairs if p.pos_location_id in failed],
+    )
     assert retry.requests == 1 and len(retry.succeeded) == 2 and not retry.failed
     assert _bound(client, org.org_id) == {p.pos_location_id: p.dsp_provider_id for p in pairs}
 
 
 def test_a_refused_pair_is_isolated_and_the_rest_of_its_batch_is_bound(
-    client: StreamClient, org: SeededOrg
+    client: StreamClient, org: SeededOrg, records: Records
 ) -> None:
     assert org.dsp_onboarding_id is not None
     (a, store_a), (b, _), (c, store_c) = true_pairs("taco-tres", DSP_SOURCE)[:3]
-    bind_pairs(client, org.dsp_onboarding_id, _planned([(a, store_a)]))
+    bind_pairs(
+        client, org.dsp_onboarding_id, org_id=org.org_id, records=records, pairs=_planned([(a, store_a)])
+    )
     # b asks for the store a already holds: the API refuses the whole request with a 409.
-    run = bind_pairs(client, org.dsp_onboarding_id, _planned([(b, store_a), (c, store_c)]), batch_size=10)
+    run = bind_pairs(
+        client,
+        org.dsp_onboarding_id,
+        org_id=org.org_id,
+        records=records,
+        pairs=_planned([(b, store_a), (c, store_c)]),
+        batch_size=10,
+    )
     assert [o.pos_location_id for o in run.failed] == [b]
     assert a in (run.failed[0].message or "") and "conflict" in (run.failed[0].message or "").lower()
     assert [o.pos_location_id for o in run.succeeded] == [c]
@@ -102,38 +136,39 @@ def test_a_refused_pair_is_isolated_and_the_rest_of_its_batch_is_bound(
 
 
 def test_waves_go_in_separate_batches_so_a_released_store_can_be_taken(
-    client: StreamClient, org: SeededOrg
+    client: StreamClient, org: SeededOrg, records: Records
 ) -> None:
     assert org.dsp_onboarding_id is not None
     (a, store_a), (b, store_b) = true_pairs("taco-tres", DSP_SOURCE)[:2]
-    bind_pairs(client, org.dsp_onboarding_id, _planned([(a, store_b)]))  # a wrongly holds b's store
+    bind_pairs(
+        client, org.dsp_onboarding_id, org_id=org.org_id, records=records, pairs=_planned([(a, store_b)])
+    )  # a wrongly holds b's store
     fix = [*_planned([(b, store_b)], wave=1), *_planned([(a, store_a)], wave=0)]
     assert [[p.pos_location_id for p in batch] for batch in plan_batches(fix, 100)] == [[a], [b]]
-    run = bind_pairs(client, org.dsp_onboarding_id, fix)
+    run = bind_pairs(client, org.dsp_onboarding_id, org_id=org.org_id, records=records, pairs=fix)
     assert not run.failed and run.requests == 2
     assert _bound(client, org.org_id) == {a: store_a, b: store_b}
 
 
 def test_audit_entry_records_pairs_scores_and_who_confirmed(
-    client: StreamClient, org: SeededOrg, sandbox: EmbeddedSandbox, tmp_path: Path
+    client: StreamClient, org: SeededOrg, records: Records, sandbox: EmbeddedSandbox
 ) -> None:
     assert org.dsp_onboarding_id is not None
     pairs = _planned(list(true_pairs("taco-tres", DSP_SOURCE)[:3]))
     pairs[0] = PlannedPair(**{**pairs[0].to_dict(), "score": 71.5, "band": "review", "flagged": True})
     sandbox.set_faults(fail_next=3, fail_path=BIND_PATH)
-    with Records(f"sqlite:///{tmp_path / 'records.db'}") as records:
-        # The use case a notebook or CLI calls too: bind, then one audit entry.
-        run = bind_and_audit(
-            client,
-            records,
-            "am@example.com",
-            org.org_id,
-            org.dsp_onboarding_id,
-            DSP_SOURCE,
-            pairs,
-            batch_size=1,
-        )
-        (entry,) = records.list_audit(org_id=org.org_id, action=LOCATIONS_BOUND)
+    # The use case a notebook or CLI calls too: bind, then one audit entry.
+    run = bind_and_audit(
+        client,
+        records,
+        "am@example.com",
+        org.org_id,
+        org.dsp_onboarding_id,
+        DSP_SOURCE,
+        pairs,
+        batch_size=1,
+    )
+    (entry,) = records.list_audit(org_id=org.org_id, action=LOCATIONS_BOUND)
     assert len(run.failed) == 1
     assert entry.actor == "am@example.com" and entry.outcome == "error"
     assert entry.request["confirmed_by"] == "am@example.com"
@@ -144,3 +179,20 @@ def test_audit_entry_records_pairs_scores_and_who_confirmed(
     assert [f["pos_location_id"] for f in entry.detail["failed"]] == [pairs[0].pos_location_id]
     assert len(entry.detail["bound"]) == 2
     assert entry.error is not None and entry.error.startswith("1 of 3 pairs were not bound")
+
+
+def test_binding_another_orgs_dsp_is_refused_and_nothing_is_sent(
+    client: StreamClient, org: SeededOrg, records: Records
+) -> None:
+    assert org.dsp_onboarding_id is not None
+    other = seed_org(client, "rosas-cantina", name="Burger Barn", dsp=None, records=records)
+    pairs = _planned(list(true_pairs("taco-tres", DSP_SOURCE)[:2]))
+    with pytest.raises(WrongOrgError, match="not to “Burger Barn”"):
+        bind_pairs(client, org.dsp_onboarding_id, org_id=other.org_id, records=records, pairs=pairs)
+    with pytest.raises(WrongOrgError, match="belongs to"):
+        bind_and_audit(
+            client, records, "am@example.com", other.org_id, org.dsp_onboarding_id, DSP_SOURCE, pairs
+        )
+    assert _bound(client, org.org_id) == {}, "nothing reached the API"
+    (entry,) = records.list_audit(action=LOCATIONS_BOUND)
+    assert (entry.org_id, entry.outcome) == (other.org_id, "error") and "belongs to" in (entry.error or "")

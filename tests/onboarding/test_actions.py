@@ -61,7 +61,7 @@ def test_org_toast_consent_callback_and_ingest(
     assert replay.kind is CallbackKind.USED_STATE and replay.can_restart
 
     ids = [loc.provider_id for loc in client.list_locations(started.onboarding_id)]
-    run = actions.ingest(client, records, ACTOR, started, ids, batch_size=2)
+    run = actions.ingest(client, records, ACTOR, started, ids, batch_size=2, org_id=org.org_id)
     assert run.succeeded == 3 and run.failed == 0
     assert {loc.provider_id for loc in client.org_locations(org.org_id)} == set(ids)
 
