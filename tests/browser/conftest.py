@@ -2,7 +2,8 @@
 
 `console_server` starts `.venv/bin/streamlit run app.py --server.port <free port> --server.headless true` on
 127.0.0.1 with a temporary CONSOLE_DATA_DIR and DATABASE_URL and no STREAM_* settings, so the console embeds
-its own sandbox exactly as on a fresh machine. `browser` is Chromium from /usr/bin/chromium (headless);
+its own sandbox exactly as on a fresh machine; `running_console(folder, database_url, api)` starts one
+more (for a module, on given records or API). `browser` is Chromium from /usr/bin/chromium (headless);
 `new_page()` opens a page in a fresh browser context (its own cookies and Streamlit session) that can only
 reach 127.0.0.1. `shot(page, folder, name)` saves a full-page screenshot under artifacts/ (gitignored).
 """
@@ -13,6 +14,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
@@ -22,7 +24,7 @@ from benchmarks.chromium import CHROMIUM, launch, local_context
 from lib.servers import HOST, REPO, free_port, streamlit_server
 from lib.servers import ServerProcess as ConsoleServer
 
-__all__ = ["HOST", "WAIT_MS", "ConsoleServer", "free_port", "settle", "shot"]
+__all__ = ["HOST", "WAIT_MS", "ConsoleServer", "free_port", "menu", "running_console", "settle", "shot"]
 
 ARTIFACTS = REPO / "artifacts"
 WAIT_MS = 30_000  # for anything the console has to compute or fetch before it shows
@@ -31,18 +33,38 @@ WAIT_MS = 30_000  # for anything the console has to compute or fetch before it s
 expect.set_options(timeout=15_000)
 
 
-@pytest.fixture
-def console_server(tmp_path: Path) -> Iterator[ConsoleServer]:
-    """A freshly started console with its embedded sandbox (no STREAM_API_URL), on a free loopback port."""
-    data_dir = tmp_path / "console-data"
+@contextlib.contextmanager
+def running_console(
+    folder: Path, database_url: str | None = None, api: Any = None
+) -> Iterator[ConsoleServer]:
+    """A console started as `make run` starts it, its data and log in `folder`, stopped when the block ends.
+
+    database_url: its records (default a SQLite file in `folder`). api: anything with base_url, client_id and
+    client_secret (e.g. the session's `sandbox`) to talk to instead of an embedded sandbox of its own.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    data_dir = folder / "console-data"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STREAM_", "STREAMLIT_", "CONSOLE_"))}
     env |= {
         "CONSOLE_DATA_DIR": str(data_dir),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'console.db'}",
+        "DATABASE_URL": database_url or f"sqlite:///{folder / 'console.db'}",
         "PYTHONUNBUFFERED": "1",
     }
-    with streamlit_server("app.py", env, tmp_path / "console.log") as server:
+    if api is not None:
+        env |= {
+            "STREAM_API_URL": api.base_url,
+            "STREAM_CLIENT_ID": api.client_id,
+            "STREAM_CLIENT_SECRET": api.client_secret,
+        }
+    with streamlit_server("app.py", env, folder / "console.log") as server:
         server.data_dir = data_dir
+        yield server
+
+
+@pytest.fixture
+def console_server(tmp_path: Path) -> Iterator[ConsoleServer]:
+    """A freshly started console with its embedded sandbox (no STREAM_API_URL), on a free loopback port."""
+    with running_console(tmp_path) as server:
         yield server
 
 
