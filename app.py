@@ -28,11 +28,9 @@ if not console.records.list_orgs():
     st.stop()
 
 org_id = require_org(console, "the checklist is one organization's.")
-org = console.records.get_org(org_id)
-title, refresh = st.columns([5, 1], vertical_alignment="bottom")
-title.subheader(md((org.name if org else None) or org_id))
+caption, refresh = st.columns([5, 1], vertical_alignment="bottom")
+caption.caption(f"org_id {md(org_id)} · change the current organization in the sidebar.")
 refresh.button("Refresh", key="home_refresh", icon=":material/refresh:", width="stretch")
-st.caption(f"org_id {md(org_id)} · change the current organization in the sidebar.")
 
 checklist, problems = org_checklist(console, org_id)
 for problem in problems:

@@ -71,7 +71,6 @@ def ago(moment: datetime) -> str:
 
 org = console.records.get_org(org_id)
 org_name = org.name if org else None
-st.subheader(md(org_name or org_id))
 st.caption(
     f"Organization {md(org_id)}"
     + (f" · provider id {md(org.provider_id)}" if org and org.provider_id else "")

@@ -14,14 +14,18 @@ _KIND = {"pos": "POS", "dsp": "DSP"}
 
 
 PICK_KEY = "guard_org"
+HEADING_KEY = "org_heading"
+# An org's name is text someone typed: shown as typed, every character Markdown would interpret escaped.
 
 
 def require_org(console: Console, why: str = "") -> str:
-    """The current org id; without one, ask the person to choose one (or create one) and stop the page.
+    """The current org id, its name drawn as the page's org heading; without one, ask the person to choose
+    one (or create one) and stop the page.
 
     Never a guess: a page opened with no org in its address and none chosen in this session asks.
     """
     if console.org_id:
+        org_heading(console, console.org_id)
         return console.org_id
     st.info(f"Choose or create an organization first{': ' + md(why) if why else '.'}", icon="🏢")
     orgs = console.records.list_orgs()
@@ -30,6 +34,13 @@ def require_org(console: Console, why: str = "") -> str:
     link("pages/2_Organizations.py", label="Go to Organizations", icon="➡️")
     st.stop()
     raise AssertionError("unreachable: st.stop() ends the run")
+
+
+def org_heading(console: Console, org_id: str) -> None:
+    """The org the page works on, by name, as a heading (`.st-key-org_heading`): the same as the sidebar's."""
+    org = console.records.get_org(org_id)
+    with st.container(key=HEADING_KEY):
+        st.subheader(md((org.name if org else None) or org_id), anchor=False)
 
 
 def require_active(console: Console, org_id: str, kind: str) -> list[OnboardingRecord]:
