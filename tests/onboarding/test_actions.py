@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from pydantic import SecretStr
-
-from lib.connect import ApiTarget, open_client
 from lib.onboarding import actions
 from lib.onboarding.callback import CallbackKind, handle_callback
 from lib.onboarding.forms import OrgForm
 from lib.onboarding.returns import parse_callback
-from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import CODE_EXCHANGED, INTEGRATION_STARTED, LOCATIONS_INGESTED, ORG_CREATED, Records
 from lib.stream.client import StreamClient
 from tests.helpers import follow_consent
 
 ACTOR = "am@example.com"
-
-
-@pytest.fixture
-def client(sandbox: EmbeddedSandbox) -> Iterator[StreamClient]:
-    target = ApiTarget(sandbox.base_url, sandbox.client_id, SecretStr(sandbox.client_secret), is_sandbox=True)
-    with open_client(target) as c:
-        yield c
-
-
-@pytest.fixture
-def records(tmp_path: Path) -> Iterator[Records]:
-    with Records(f"sqlite:///{tmp_path / 'records.db'}") as r:
-        yield r
 
 
 def test_org_toast_consent_callback_and_ingest(

@@ -6,18 +6,12 @@ Against the real sandbox over HTTP with real records (binding's check is in test
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from pydantic import SecretStr
 
 from benchmarks.seed import SeededOrg, seed_org
-from lib.connect import ApiTarget, open_client
 from lib.onboarding import actions
 from lib.onboarding.callback import CallbackKind, handle_callback
 from lib.onboarding.returns import parse_callback
-from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import (
     CODE_EXCHANGED,
     INTEGRATION_STARTED,
@@ -30,19 +24,6 @@ from tests.helpers import follow_consent
 
 ACTOR = "am@example.com"
 BASE = "http://127.0.0.1:8501"
-
-
-@pytest.fixture
-def client(sandbox: EmbeddedSandbox) -> Iterator[StreamClient]:
-    target = ApiTarget(sandbox.base_url, sandbox.client_id, SecretStr(sandbox.client_secret), is_sandbox=True)
-    with open_client(target) as c:
-        yield c
-
-
-@pytest.fixture
-def records(tmp_path: Path) -> Iterator[Records]:
-    with Records(f"sqlite:///{tmp_path / 'records.db'}") as r:
-        yield r
 
 
 @pytest.fixture

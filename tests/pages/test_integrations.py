@@ -76,7 +76,7 @@ def test_the_oauth_return_is_handled_in_a_fresh_session_from_its_query_parameter
     _, record = start(console_env, "pos", "toast")
     console_env.records.add_org("org-other", "Another org, newer", None, None, "tester")
     back = follow_consent(record.entry_url or "")
-    assert set(back) == {"state", "code"}
+    assert set(back) == {"org", "state", "code"} and back["org"] == org_id, "the return_url names the org"
     assert urlsplit(str(console_env.sandbox.base_url)).hostname == "127.0.0.1"
 
     at = fresh_session(console_env, **back)
