@@ -43,6 +43,7 @@ PAGES: dict[str, tuple[str, bool]] = {
     "Org status": ("Org status", True),
     "Portfolio": ("Portfolio", False),
     "Audit log": ("Audit log", False),
+    "History": ("History", False),
 }
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from lib.ui.nav import PAGES
-from tests.pages.conftest import ConsoleEnv
+from lib.access import Action, Role
+from lib.ui.nav import PAGES, NavPage, visible_pages
+from tests.pages.conftest import ConsoleEnv, page_files
 
 ORGS = {"org-a": "Alpha Grill", "org-b": "Beta Bakery", "org-c": "Gamma Tacos"}  # org-c is the newest
 
@@ -72,3 +73,15 @@ def test_the_menu_links_carry_the_org_and_home_is_called_home(console_env: Conso
     assert [link.proto.label for link in links] == [p.label for p in PAGES]
     assert links[0].proto.label == "Home"
     assert {link.proto.query_string for link in links} == {"org=org-c"}
+
+
+def test_the_menu_lists_only_the_pages_a_role_may_open() -> None:
+    settings = NavPage("pages/9_Settings.py", "Role settings", "⚙️", Action.VIEW_ROLE_SETTINGS)
+    pages = (*PAGES, settings)
+    assert [p.label for p in visible_pages(Role.ANALYST, pages)] == [p.label for p in PAGES]
+    assert visible_pages(Role.ADMIN, pages)[-1] == settings
+    assert visible_pages(None, pages) == [], "no role: no page"
+
+
+def test_every_page_the_console_serves_is_in_the_menu() -> None:
+    assert [p.path for p in PAGES] == ["app.py", *(f"pages/{f.name}" for f in page_files()[1:])]
