@@ -46,7 +46,7 @@ def test_the_deciding_columns_fit_at_1440_and_the_screen_and_dialog_are_captured
     page = new_page()
     page.set_viewport_size({"width": 1440, "height": 900})
     main = page.get_by_test_id("stMain")
-    page.goto(console_server.base_url + "/Bind")
+    page.goto(console_server.base_url + f"/Bind?org={org.org_id}")  # the org in the address
     expect(main.get_by_role("heading", name="Bind DSP stores")).to_be_visible(timeout=WAIT_MS)
     review = main.get_by_role("button", name="Review and bind 37 pairs")
     expect(review).to_be_visible(timeout=WAIT_MS)

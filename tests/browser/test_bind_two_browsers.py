@@ -27,8 +27,8 @@ pytestmark = pytest.mark.browser
 FOLDER = "bind-two-people"
 
 
-def open_bind(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/Bind")
+def open_bind(page: Page, base_url: str, org_id: str) -> None:
+    page.goto(base_url + f"/Bind?org={org_id}")  # the org in the address, as a shared link has it
     main = page.get_by_test_id("stMain")
     expect(main.get_by_role("button", name="Review and bind 2 pairs")).to_be_visible(timeout=WAIT_MS)
     no_exception(page)
@@ -64,8 +64,8 @@ def test_two_browsers_bind_the_same_org(
     )
 
     a, b = new_page(), new_page()  # two browser contexts: two sessions
-    open_bind(a, console_server.base_url)
-    open_bind(b, console_server.base_url)
+    open_bind(a, console_server.base_url, org.org_id)
+    open_bind(b, console_server.base_url, org.org_id)
 
     confirm_dialog(a, "Confirm: bind 2 pairs")
     expect(a.get_by_test_id("stMain")).to_contain_text("All 2 pairs bound.", timeout=WAIT_MS)

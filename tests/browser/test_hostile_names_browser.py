@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
 
@@ -32,9 +34,11 @@ def test_a_markdown_org_name_shows_as_typed_and_fetches_nothing(
     main.get_by_role("textbox", name="Last name").fill("Diaz")
     main.get_by_role("button", name="Create organization").click()
     expect(main).to_contain_text(f"Created {SHOWN}", timeout=WAIT_MS)  # the flash, as typed
+    expect(page).to_have_url(re.compile(r"[?&]org="))  # the new org is the current one, in the address
+    org = parse_qs(urlparse(page.url).query)["org"][0]
 
     for path, where in (("/", "home"), ("/Integrations", "integrations"), ("/Org_status", "org-status")):
-        page.goto(console_server.base_url + path)
+        page.goto(console_server.base_url + f"{path}?org={org}")
         expect(main.get_by_role("heading", name=SHOWN, exact=False).first).to_be_visible(timeout=WAIT_MS)
         settle(page)
         links = main.locator("a[href*='evil']:not([href^='#'])")  # not a heading's own anchor

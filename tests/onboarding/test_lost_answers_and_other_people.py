@@ -15,7 +15,6 @@ from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import CODE_EXCHANGED, Records
 from lib.stream.client import StreamClient
 from tests.helpers import follow_consent
-from tests.onboarding.test_actions import client, records  # noqa: F401 - fixtures used by name
 
 ANN, BOB = "ann@example.com", "bob@example.com"
 
@@ -26,7 +25,7 @@ def faults(sandbox: EmbeddedSandbox) -> Iterator[EmbeddedSandbox]:
     sandbox.set_faults(fail_next=0, fail_path=None, fail_after_processing=False)
 
 
-def consent(client: StreamClient, records: Records, tmp_path: Path, who: str):  # type: ignore[no-untyped-def]  # noqa: F811
+def consent(client: StreamClient, records: Records, tmp_path: Path, who: str):  # type: ignore[no-untyped-def]
     form = OrgForm.of(
         name="Lost Answer Tacos",
         provider_id=f"lost-{tmp_path.name}",
@@ -45,8 +44,8 @@ def consent(client: StreamClient, records: Records, tmp_path: Path, who: str):  
 
 
 def test_a_lost_exchange_answer_is_read_back_and_not_restarted(
-    client: StreamClient,  # noqa: F811
-    records: Records,  # noqa: F811
+    client: StreamClient,
+    records: Records,
     tmp_path: Path,
     faults: EmbeddedSandbox,
 ) -> None:
@@ -62,8 +61,8 @@ def test_a_lost_exchange_answer_is_read_back_and_not_restarted(
 
 
 def test_an_unreadable_status_after_a_lost_answer_says_so_and_offers_no_restart(
-    client: StreamClient,  # noqa: F811
-    records: Records,  # noqa: F811
+    client: StreamClient,
+    records: Records,
     tmp_path: Path,
     faults: EmbeddedSandbox,
 ) -> None:
@@ -76,8 +75,8 @@ def test_an_unreadable_status_after_a_lost_answer_says_so_and_offers_no_restart(
 
 
 def test_a_consent_started_by_someone_else_waits_for_confirmation(
-    client: StreamClient,  # noqa: F811
-    records: Records,  # noqa: F811
+    client: StreamClient,
+    records: Records,
     tmp_path: Path,
 ) -> None:
     started, callback = consent(client, records, tmp_path, ANN)
@@ -91,8 +90,8 @@ def test_a_consent_started_by_someone_else_waits_for_confirmation(
 
 
 def test_someone_else_may_finish_it_once_they_confirm_and_it_is_audited_as_theirs(
-    client: StreamClient,  # noqa: F811
-    records: Records,  # noqa: F811
+    client: StreamClient,
+    records: Records,
     tmp_path: Path,
 ) -> None:
     _, callback = consent(client, records, tmp_path, ANN)

@@ -208,6 +208,7 @@ def test_threads_hit_by_the_same_401_renew_the_token_only_once() -> None:
 
 def test_the_token_auth_refuses_an_async_client(api: FakeApi) -> None:
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     with api.client() as client:
 
@@ -215,5 +216,6 @@ def test_the_token_auth_refuses_an_async_client(api: FakeApi) -> None:
             async with httpx.AsyncClient(auth=client.auth) as http:
                 await http.get("http://127.0.0.1:1/anything")
 
-        with pytest.raises(RuntimeError, match=r"httpx\.Client only"):
-            asyncio.run(fetch())
+        # In a thread of its own: in a full run Playwright's sync API keeps an event loop running in this one.
+        with ThreadPoolExecutor(1) as pool, pytest.raises(RuntimeError, match=r"httpx\.Client only"):
+            pool.submit(asyncio.run, fetch()).result()

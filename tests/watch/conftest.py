@@ -99,6 +99,3 @@ def records(tmp_path: Path, clock: FakeClock) -> Iterator[Records]:
     r = Records(f"sqlite:///{tmp_path / 'records.db'}", clock=clock)
     yield r
     r.close()
-
-
-from tests.store.conftest import pg_server, pg_url  # noqa: E402,F401  (the records tests' private PostgreSQL)
