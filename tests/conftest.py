@@ -31,8 +31,9 @@ import sqlalchemy as sa
 
 from lib.sandbox.embed import EmbeddedSandbox, start_background
 
-# A person who clones the project has nothing beside it: reading the team's shared folder beside the repository must fail loudly
-# here, not pass on a developer's machine and break in a bare clone (.ci/run also tests from a bare clone).
+# A person who clones the project has nothing beside it: reading the team's shared folder beside the
+# repository must fail loudly here, not pass on a developer's machine and break in a bare clone (.ci/run
+# also tests from a bare clone).
 OUTSIDE_SHARED = str(Path(__file__).resolve().parents[2] / "shared") + os.sep
 
 

@@ -1,4 +1,4 @@
-"""The test suite needs nothing outside the repository (a person who clones it has no shared folder beside it)."""
+"""The test suite needs nothing outside the repository: a person who clones it has nothing beside it."""
 
 from pathlib import Path
 
