@@ -149,8 +149,7 @@ def _dense_pairs(
     if len(ps_u) * len(ds_u) > cfg.max_street_cells:
         raise MatchBudgetError(
             f"{len(pi):,} POS and {len(dj):,} DSP rows share one city or ZIP on {len(ps_u):,} and "
-            f"{len(ds_u):,} different streets, more than the matcher compares in its budget: split the "
-            "files (by city or ZIP) and match each part"
+            f"{len(ds_u):,} different streets, more than the matcher compares in its budget"
         )
     sim = process.cdist(
         ps_u, ds_u, scorer=fuzz.ratio, score_cutoff=cfg.street_prefilter, dtype=np.uint8, workers=-1

@@ -403,14 +403,12 @@ def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | No
         if len(i) > cfg.max_pairs:
             raise MatchBudgetError(
                 f"{n_pos:,} POS and {n_dsp:,} DSP rows give {len(i):,} candidate pairs, more than the "
-                f"matcher scores in its budget ({cfg.max_pairs:,}): split the files by city or ZIP"
+                f"matcher scores in its budget ({cfg.max_pairs:,})"
             )
         scored = score_pairs(pos_n, dsp_n, i, j, cfg)
         chosen, bands, ambiguous = _assign(i, j, scored, n_pos, n_dsp, cfg)
     except MemoryError:
-        raise MatchBudgetError(
-            f"not enough memory to match {n_pos:,} POS and {n_dsp:,} DSP rows: split the files by city or ZIP"
-        ) from None
+        raise MatchBudgetError(f"not enough memory to match {n_pos:,} POS and {n_dsp:,} DSP rows") from None
 
     pos_ids = pos_raw["provider_id"].to_numpy(dtype=object)
     dsp_ids = dsp_raw["provider_id"].to_numpy(dtype=object)

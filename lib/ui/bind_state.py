@@ -28,6 +28,7 @@ from lib.binding import (
     store_labels,
 )
 from lib.binding.frames import bound_stores
+from lib.matching import MatchBudgetError, MatchInputError
 from lib.matching.propose import Proposals
 from lib.store import OnboardingRecord
 from lib.stream.client import StreamClient
@@ -83,8 +84,18 @@ def _forget_shared(console: Console, onboarding: OnboardingRecord) -> None:
     )
 
 
+def matching_sentence(exc: MatchInputError) -> str:
+    """What a person reads when matching stops on these tables (the engine's own advice is about files)."""
+    if isinstance(exc, MatchBudgetError):
+        return (
+            f"Matching stopped because {exc.what}: reload to try again, and if it stops again send these "
+            "numbers to your console administrator."
+        )
+    return f"Matching could not read these locations ({exc}): check them at the POS and the DSP, then reload."
+
+
 def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) -> bool:
-    """Fetch POS locations, DSP stores and bindings; False (sentence shown) when the API failed.
+    """Fetch POS locations, DSP stores and bindings; False (sentence shown) when the API or matching failed.
 
     Another session's read and matching of the last CACHE_TTL_SECONDS are reused unless `fresh` (Reload).
     """
@@ -102,6 +113,9 @@ def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) ->
             )
     except StreamError as exc:
         st.error(error_sentence(exc), icon="⚠️")
+        return False
+    except MatchInputError as exc:  # an input over the matcher's budget: a sentence, never a traceback
+        st.error(matching_sentence(exc), icon="⚠️")
         return False
     st.session_state[_key("inputs", onboarding.onboarding_id)] = shared.inputs
     st.session_state[_key("model", onboarding.onboarding_id)] = shared
