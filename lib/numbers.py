@@ -16,6 +16,11 @@ def count(n: int, word: str, plural: str | None = None) -> str:
     return f"{number(n)} {word if n == 1 else plural or word + 's'}"
 
 
+def part(n: int, total: int, word: str, plural: str | None = None) -> str:
+    """`n` of `total` and the noun, agreeing with the total: part(3, 5000, "pair") -> "3 of 5,000 pairs"."""
+    return f"{number(n)} of {count(total, word, plural)}"
+
+
 def whole(value: float) -> int:
     """A score as the console shows and records it: a whole number, halves rounded up (8.5 -> 9).
 

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from lib.access import Action
-from lib.binding import check_table, compose, filter_view, summarize
+from lib.binding import WITHOUT_STORE, check_table, compose, filter_view, summarize
+from lib.numbers import count, number, part
 from lib.store import OnboardingRecord
 from lib.ui import bind_state as state
 from lib.ui import bind_view as view
@@ -108,10 +109,12 @@ state.remember_view(oid, key, [str(i) for i in shown.index])
 state.remember_shown(oid, list(bands or []), search or "", [str(i) for i in shown.index])
 view.render_editor(state.stable_editor_data(oid, key, shown), key, m.labels, locked=running is not None)
 st.caption(
-    f"{len(shown)} of {len(table)} POS locations shown · {int(table['bind'].sum())} ticked. Pick another "
-    "store in the DSP store column or in the detail panel below; tick re-pair to propose a store again for a "
-    "bound location."
+    f"{part(len(shown), len(table), 'POS location')} shown · {number(int(table['bind'].sum()))} ticked. "
+    "Pick another store in the DSP store column or in the detail panel below; tick re-pair to propose a "
+    "store again for a bound location."
 )
+if WITHOUT_STORE in (bands or []):
+    view.render_free_stores(table, loaded.dsp, search or "", key=f"bind_free_stores:{oid}")
 
 # ----- detail -----
 with st.expander("Side by side", expanded=True):
@@ -125,8 +128,9 @@ for problem in check.problems:
     st.error(md(problem), icon="⛔")
 if check.flagged and not check.blocked:
     st.warning(
-        f"{len(check.flagged)} of the {len(check.pairs)} ticked pairs need a second look (below the auto "
-        "band, changed by you, or replacing a binding): the confirmation lists them first.",
+        f"{part(len(check.flagged), len(check.pairs), 'ticked pair')} "
+        f"{'needs' if len(check.flagged) == 1 else 'need'} a second look (below the auto band, changed by "
+        "you, or replacing a binding): the confirmation lists them first.",
         icon="🚩",
     )
 n = len(check.pairs)
@@ -138,9 +142,7 @@ elif not n:
 if running is not None:
     n, reason = len(running), "A bind is running: wait for its result."
 st.button(
-    f"Binding {n} pair{'s' if n != 1 else ''}…"
-    if running
-    else f"Review and bind {n} pair{'s' if n != 1 else ''}",
+    f"Binding {count(n, 'pair')}…" if running else f"Review and bind {count(n, 'pair')}",
     key="bind_review",
     type="primary",
     on_click=state.open_confirmation,
@@ -172,9 +174,12 @@ def confirm(
     pairs = state.pending(onboarding.onboarding_id) or []
     flagged = sum(p.flagged for p in pairs)
     st.markdown(
-        f"**{len(pairs)} pair{'s' if len(pairs) != 1 else ''}** will be bound on "
-        f"**{md(view.dsp_label(onboarding))}**."
-        + (f" **{flagged} flagged** ⚑ are listed first." if flagged else "")
+        f"**{count(len(pairs), 'pair')}** will be bound on **{md(view.dsp_label(onboarding))}**."
+        + (
+            f" **{number(flagged)} flagged** ⚑ {'is' if flagged == 1 else 'are'} listed first."
+            if flagged
+            else ""
+        )
     )
     st.dataframe(
         view.pairs_frame(pairs, pos_addresses, labels),
@@ -191,7 +196,8 @@ def confirm(
     if replacing:
         st.warning(
             md(
-                f"Since you loaded the table, someone else bound {len(replacing)} of these locations. "
+                f"Since you loaded the table, someone else bound {number(len(replacing))} of these "
+                f"{'location' if len(pairs) == 1 else 'locations'}. "
                 "Confirming replaces their bindings:"
             )
             + "".join(f"\n- {md(r['message'])}" for r in replacing),
@@ -202,9 +208,9 @@ def confirm(
         state.close_confirmation(onboarding.onboarding_id)
         state.forget_replacements(onboarding.onboarding_id)
         st.rerun()
-    replace_words = f"replace {len(replacing)} and " if replacing else ""
+    replace_words = f"replace {number(len(replacing))} and " if replacing else ""
     if confirm_col.button(
-        f"Confirm: {replace_words}bind {len(pairs)} pair{'s' if len(pairs) != 1 else ''}",
+        f"Confirm: {replace_words}bind {count(len(pairs), 'pair')}",
         key="bind_confirm",
         type="primary",
         width="stretch",
@@ -228,18 +234,25 @@ if result is not None:
     bound_now = len(outcomes) - len(failed)
     if failed:
         st.error(
-            f"{bound_now} of {len(outcomes)} pairs bound, {len(failed)} failed: {md(failed[0]['message'])} "
+            f"{part(bound_now, len(outcomes), 'pair')} bound, {number(len(failed))} failed: "
+            f"{md(failed[0]['message'])} "
             "The failed pairs are kept: retry them when the API answers (what was bound is not sent again).",
             icon="⚠️",
         )
     else:
-        st.success(f"All {len(outcomes)} pairs bound.", icon="✅")
+        st.success(
+            f"All {count(len(outcomes), 'pair')} bound." if len(outcomes) != 1 else "The pair is bound.",
+            icon="✅",
+        )
     others = [o for o in outcomes if o["status"] == view.BY_SOMEONE_ELSE]
     if others:
         names = {p["pos_location_id"]: p["pos_name"] for p in result["pairs"]}
         listed = ", ".join(f"{names.get(o['pos_location_id'], '')} ({o['pos_location_id']})" for o in others)
         st.warning(
-            md(f"Someone else bound {len(others)} of these locations since you loaded the table: {listed}."),
+            md(
+                f"Someone else bound {number(len(others))} of these "
+                f"{'location' if len(outcomes) == 1 else 'locations'} since you loaded the table: {listed}."
+            ),
             icon="👥",
         )
     if result.get("refresh_problem"):
@@ -249,7 +262,7 @@ if result is not None:
     st.dataframe(view.outcomes_frame(result), hide_index=True, width="stretch", key=f"bind_outcomes:{oid}")
     retry = state.failed_pairs(oid)
     if retry and st.button(
-        f"Retry the {len(retry)} failed pair{'s' if len(retry) != 1 else ''}",
+        f"Retry the {count(len(retry), 'failed pair')}",
         key="bind_retry_failed",
         icon=":material/replay:",
         **button_state(Action.BIND),

@@ -11,6 +11,7 @@ import streamlit as st
 
 from lib.access import EMAIL_KEYS, Action, Role, audit_scope, can
 from lib.export.writers import csv_bytes
+from lib.numbers import count, part
 from lib.store import ACTION_LABELS, LOCATIONS_BOUND, AuditEntry, audit_frame
 from lib.ui.access import access_settings, button_state
 from lib.ui.context import page_setup
@@ -101,7 +102,9 @@ with tabs[0]:
     frame = audit_frame(entries)
     frame["action"] = frame["action"].map(lambda a: ACTION_LABELS.get(a, a))
     frame["org_id"] = frame["org_id"].map(_org_label)  # the name a person knows the org by, then its id
-    st.caption(f"{len(entries)} of {len(visible)} entries you can see match the filters. Newest first.")
+    st.caption(
+        f"{part(len(entries), len(visible), 'entry', 'entries')} you can see match the filters. Newest first."
+    )
     if entries:
         st.dataframe(
             frame,
@@ -152,7 +155,7 @@ with tabs[0]:
         if entry.action == LOCATIONS_BOUND and not frames:
             st.caption("This bind entry lists no pairs.")
         for title, table in frames.items():  # a bind's pairs: a scrolling table, not a page of JSON
-            st.markdown(f"**{md(title)}** · {len(table):,} rows")
+            st.markdown(f"**{md(title)}** · {count(len(table), 'row')}")
             st.dataframe(table, hide_index=True, width="stretch", height=min(36 + 35 * len(table), 320))
         with st.expander("Raw entry (JSON)"):
             shown: dict[str, Any] = {"asked": entry.request, "result": entry.detail}

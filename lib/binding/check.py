@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from lib.binding.table import NO_STORE
-from lib.numbers import whole
+from lib.numbers import count, whole
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,9 @@ class Duplicate:
         ]
         listed = ", ".join(names[:-1]) + " and " + names[-1]
         return (
-            f"DSP store {self.store_label} ({self.dsp_provider_id}) is picked for {len(names)} POS "
-            f"locations: {listed}. A store can serve only one location: keep it on one of them and "
-            "change the other."
+            f"DSP store {self.store_label} ({self.dsp_provider_id}) is picked for "
+            f"{count(len(names), 'POS location')}: {listed}. A store can serve only one location: keep it on "
+            "one of them and change the other."
         )
 
 

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from lib.binding.check import PlannedPair
+from lib.numbers import part
 from lib.store import LOCATIONS_BOUND, Records, WrongOrgError
 from lib.stream.errors import ConflictError, StreamError, ValidationError
 from lib.stream.models import BindPair, BindResponse
@@ -245,7 +246,7 @@ def audit_payload(
     }
     error = None
     if failed:
-        error = f"{len(failed)} of {len(run.outcomes)} pairs were not bound: {failed[0].message}"
+        error = f"{part(len(failed), len(run.outcomes), 'pair')} were not bound: {failed[0].message}"
     return AuditPayload(request=request, outcome="error" if failed else "ok", detail=detail, error=error)
 
 

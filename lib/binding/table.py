@@ -35,6 +35,8 @@ EDITOR_COLUMNS: tuple[str, ...] = (
 )
 BANDS: tuple[str, ...] = ("auto", "review", "none")
 BOUND = "bound"  # the band filter's extra choice: rows already bound
+# The filter's last choice: locations left without a store (and, beside them, the stores nobody has).
+WITHOUT_STORE = "left without a store"
 
 Edits = dict[str, dict[str, Any]]
 
@@ -310,7 +312,8 @@ def _apply_edit(
 def filter_view(
     table: pd.DataFrame, bands: list[str] | None = None, search: str = "", keep: Iterable[str] = ()
 ) -> pd.DataFrame:
-    """Rows whose band (or BOUND for bound rows) is in bands, and that contain every search word.
+    """Rows whose band (BOUND: bound rows; WITHOUT_STORE: unbound rows with no store) is in bands, and that
+    contain every search word.
 
     Search looks at the POS id, name and address and the chosen store's id and address, case-insensitive.
     `keep`: rows shown whatever the filter says (the ones on screen before the person edited them: a row
@@ -319,8 +322,12 @@ def filter_view(
     mask = np.ones(len(table), dtype=bool)
     if bands:
         is_bound = table["status"].str.startswith("bound").to_numpy()
-        in_band = table["band"].isin([b for b in bands if b != BOUND]).to_numpy() & ~is_bound
-        mask &= in_band | (is_bound if BOUND in bands else False)
+        in_band = table["band"].isin([b for b in bands if b in BANDS]).to_numpy() & ~is_bound
+        if BOUND in bands:
+            in_band |= is_bound
+        if WITHOUT_STORE in bands:
+            in_band |= (table["dsp_store"] == NO_STORE).to_numpy() & ~is_bound
+        mask &= in_band
     words = search.casefold().split()
     if words:
         haystack = (
@@ -372,6 +379,23 @@ def holders(table: pd.DataFrame) -> dict[str, str]:
         if store and store != NO_STORE and (tick or str(status).startswith("bound")):
             held.setdefault(str(store), str(pos_id))
     return held
+
+
+def free_stores(table: pd.DataFrame, dsp: pd.DataFrame) -> pd.DataFrame:
+    """The DSP stores no location has (bound, or picked or proposed and ticked): provider_id, name, address,
+    by name then address."""
+    held = holders(table)
+    ids = [str(p) for p in dsp["provider_id"].tolist()]
+    free = dsp[[p not in held for p in ids]]
+    frame = pd.DataFrame(
+        {
+            "provider_id": [str(p) for p in free["provider_id"].tolist()],
+            "name": [str(n) for n in free["name"].tolist()],
+            "address": format_addresses(free),
+        }
+    )
+    order = frame["name"].str.casefold() + "\0" + frame["address"].str.casefold()
+    return frame.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
 
 def top_choices(

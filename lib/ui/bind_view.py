@@ -15,19 +15,21 @@ from lib.binding import (
     DEFAULT_BATCH_SIZE,
     EDITOR_COLUMNS,
     NO_STORE,
+    WITHOUT_STORE,
     BindRun,
     PairOutcome,
     PlannedPair,
     bind_and_audit,
     compare_fields,
     component_scores,
+    free_stores,
     holders,
     top_choices,
 )
 from lib.binding.execute import BY_SOMEONE_ELSE
 from lib.binding.frames import BindInputs
 from lib.binding.safety import compare_with_current, current_bindings
-from lib.numbers import number, whole
+from lib.numbers import count, number, part, whole
 from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import Attention, binding_groups
 from lib.store import OnboardingRecord, WrongOrgError
@@ -37,6 +39,7 @@ from lib.ui.access import allowed
 from lib.ui.badges import note_badge
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
+from lib.ui.tables import filter_frame
 from lib.ui.text import md
 
 # Fixed pixel widths: the grid is a canvas, so a browser test finds a cell by adding widths (rows are 35 px).
@@ -68,7 +71,11 @@ def render_summary(counts: Mapping[str, int]) -> None:
     cols[3].metric("Proposed · review", number(counts["review"]), help="Plausible pairs: look before ticking")
     cols[4].metric("No proposal", number(counts["none"]), help="No store matched well enough")
     cols[5].metric("Already bound", number(counts["bound"]))
-    cols[6].metric("Left without a store", number(counts["without_store"]))
+    cols[6].metric(
+        "Left without a store",
+        number(counts["without_store"]),
+        help="POS locations with no store; the filter of the same name lists them and the stores nobody has",
+    )
 
 
 def render_binding_states(loaded: BindInputs, source: str) -> None:
@@ -79,10 +86,29 @@ def render_binding_states(loaded: BindInputs, source: str) -> None:
     for note, pos_ids in groups:
         if note.attention is Attention.WAITING:
             continue  # the summary already counts pending approvals: nothing to do but wait
-        shown = ", ".join(pos_ids[:5]) + (f" and {len(pos_ids) - 5:,} more" if len(pos_ids) > 5 else "")
+        shown = ", ".join(pos_ids[:5]) + (f" and {number(len(pos_ids) - 5)} more" if len(pos_ids) > 5 else "")
         with st.container(border=True, key=f"bind_state_{note.status}"):
-            note_badge(note, label=f"{len(pos_ids):,} bound {'store' if len(pos_ids) == 1 else 'stores'}")
+            note_badge(note, label=count(len(pos_ids), "bound store"))
             st.caption(f"POS locations: {shown}")
+
+
+def render_free_stores(table: pd.DataFrame, dsp: pd.DataFrame, search: str, key: str) -> None:
+    """The DSP stores no location is paired with (shown with the "left without a store" filter)."""
+    free = free_stores(table, dsp)
+    shown = filter_frame(free, search)
+    st.markdown("**DSP stores no location is paired with**")
+    st.dataframe(
+        shown.rename(columns={"provider_id": "DSP store id", "name": "DSP store", "address": "address"}),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(shown), 320),
+        key=key,
+    )
+    if search.strip():
+        found = f"{part(len(shown), len(free), 'free store')} match the search"
+    else:
+        found = f"{part(len(free), len(dsp), 'DSP store')} {'is' if len(free) == 1 else 'are'} free"
+    st.caption(f"{found}. Pair one with a location in its DSP store column or in the side-by-side panel.")
 
 
 def _column_config(labels: Mapping[str, str]) -> dict[str, Any]:
@@ -325,12 +351,12 @@ def run_bind(
         icon=":material/stop_circle:",
         help="The batch on its way finishes; nothing more is sent. What was bound is kept and audited.",
     )
-    bar = st.progress(0.0, text=f"0 of {total} pairs sent")
+    bar = st.progress(0.0, text=f"{part(0, total, 'pair')} sent")
     run = BindRun()
 
     def progress(done: int, of: int) -> None:
         records.take_bind_lease(org_id, console.actor)  # still binding: others keep seeing who
-        bar.progress(done / max(of, 1), text=f"{done} of {of} pairs sent")  # Stop takes effect here
+        bar.progress(done / max(of, 1), text=f"{part(done, of, 'pair')} sent")  # Stop takes effect here
 
     problem: list[str | None] = [None]
 
@@ -400,7 +426,7 @@ def outcomes_frame(result: Mapping[str, Any]) -> pd.DataFrame:
 
 def band_filter_options() -> list[str]:
     """The band filter's choices."""
-    return [*BANDS, BOUND]
+    return [*BANDS, BOUND, WITHOUT_STORE]
 
 
 def dsp_label(onboarding: OnboardingRecord) -> str:

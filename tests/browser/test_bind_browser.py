@@ -112,7 +112,7 @@ def test_correct_a_wrong_pairing_confirm_and_see_it_bound(
     page.keyboard.press("Escape")
     review = main.get_by_role("button", name="Review and bind 3 pairs")
     expect(review).to_be_enabled(timeout=WAIT_MS)
-    expect(main).to_contain_text("need a second look")
+    expect(main).to_contain_text("1 of 3 ticked pairs needs a second look")
     no_exception(page)
     shot(page, FOLDER, "3-pairing-changed")
 
