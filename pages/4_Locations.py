@@ -58,14 +58,14 @@ shown = search_table(frame, query)
 not_ingested = list(frame.loc[~frame["ingested"], "provider_id"])
 b1, b2, b3 = st.columns(3)
 b1.button(
-    f"Select all shown ({len(shown)})",
+    f"Select all shown ({number(len(shown))})",
     key="locations_select_shown",
     on_click=ui.set_selection,
     args=(oid, list(shown["provider_id"]), True),
     width="stretch",
 )
 b2.button(
-    f"Select all not yet ingested ({len(not_ingested)})",
+    f"Select all not yet ingested ({number(len(not_ingested))})",
     key="locations_select_new",
     on_click=ui.set_selection,
     args=(oid, not_ingested, True),
@@ -83,7 +83,7 @@ st.caption(
 go, resync = st.columns(2)
 with go:
     ingest_pressed = action_button(
-        f"Ingest {len(chosen_ids)} selected location{'s' if len(chosen_ids) != 1 else ''}",
+        f"Ingest {count(len(chosen_ids), 'selected location')}",
         Action.INGEST,
         type="primary",
         key="locations_ingest",
@@ -93,7 +93,7 @@ with go:
     )
 with resync:
     resync_pressed = action_button(
-        f"Re-sync all {ingested} ingested",
+        f"Re-sync all {number(ingested)} ingested",
         Action.INGEST,
         key="locations_resync",
         disabled=ingested == 0,
@@ -116,8 +116,8 @@ if result is not None:
     if run.failed:
         reasons = " ".join(dict.fromkeys(run.errors))
         st.error(
-            f"{run.succeeded} {verb}, {run.failed} failed. {md(reasons)} The failed ones are still selected:"
-            " ingest them again when the API answers.",
+            f"{number(run.succeeded)} {verb}, {number(run.failed)} failed. {md(reasons)} The failed ones are "
+            "still selected: ingest them again when the API answers.",
             icon="⚠️",
         )
     else:

@@ -26,6 +26,7 @@ from lib.export import (
 )
 from lib.export.charts import dsp_status_bars_html
 from lib.export.writers import MIME_TYPES
+from lib.numbers import part
 from lib.onboarding import actions
 from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import NOT_OK, integration_note
@@ -103,8 +104,8 @@ with integrations_box:
             note_badge(integration_note(onboarding.status, onboarding.type, onboarding.source))
     if unread:
         st.caption(
-            f"{len(unread)} of {len(onboardings)} statuses could not be read from the API just now: "
-            "shown as last recorded."
+            f"{part(len(unread), len(onboardings), 'status', 'statuses')} could not be read from the API "
+            "just now: shown as last recorded."
         )
 
 result = attempt(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from lib.numbers import number, part
 from lib.onboarding.sources import ABANDONED, source_label
 from lib.onboarding.statuses import (
     Attention,
@@ -146,7 +147,7 @@ def compute_checklist(
 
     locations = list(org_locations or [])
     ingested = len(locations)
-    of = f" of {pos_available}" if pos_available is not None else ""
+    of = f" of {number(pos_available)}" if pos_available is not None else ""
     if not pos_step.done:
         ingest = Step(
             "ingest",
@@ -170,7 +171,7 @@ def compute_checklist(
             "ingest",
             "Locations ingested",
             StepState.TODO,
-            f"0{of} locations ingested.",
+            f"0{of} {'location' if pos_available == 1 else 'locations'} ingested.",
             LOCATIONS_PAGE,
             "Ingest locations",
         )
@@ -186,7 +187,8 @@ def compute_checklist(
             "ingest",
             "Locations ingested",
             state,
-            f"{ingested}{of} locations ingested.{_attention(notes, 'not active')}",
+            f"{number(ingested)}{of} {'location' if (pos_available or ingested) == 1 else 'locations'} "
+            f"ingested.{_attention(notes, 'not active')}",
             LOCATIONS_PAGE,
             "Open Locations",
         )
@@ -233,7 +235,9 @@ def _bind_step(source: str, locations: Sequence[OrgLocation], ingested: int, unk
     approved = sum(1 for d in bound if str(d.status).upper() == "APPROVED")
     n = len({loc.id for loc in locations if any((d.source or "").lower() == source for d in loc.dsps)})
     notes = [dsp_note(d.status, source) for d in bound]
-    detail = f"{n} of {ingested} locations bound ({approved} approved).{_attention(notes, 'need you')}"
+    detail = f"{part(n, ingested, 'location')} bound ({number(approved)} approved)." + _attention(
+        notes, "need you"
+    )
     if n == 0:
         return Step(key, label, StepState.TODO, detail, BIND_PAGE, f"Bind {source_label(source)} stores")
     troubled = any(note.attention in (Attention.ACTION, Attention.UNKNOWN) for note in notes)
@@ -271,4 +275,4 @@ def _attention(notes: Sequence[StatusNote], what: str) -> str:
     worst = most_urgent(troubled)
     if worst is None:
         return ""
-    return f" {len(troubled):,} {what}: {worst.next_step}."
+    return f" {number(len(troubled))} {what}: {worst.next_step}."

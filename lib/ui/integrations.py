@@ -7,6 +7,7 @@ from contextlib import suppress
 import streamlit as st
 
 from lib.access import Action
+from lib.numbers import number
 from lib.onboarding import actions
 from lib.onboarding.checklist import STATUS_PAGE, Step
 from lib.onboarding.codes import code_rejected_message
@@ -248,7 +249,7 @@ def earlier_attempts(records: list[OnboardingRecord]) -> None:
     """Older onboardings of the same sources, newest first, in an expander."""
     if not records:
         return
-    with st.expander(f"Earlier attempts ({len(records)})"):
+    with st.expander(f"Earlier attempts ({number(len(records))})"):
         st.dataframe(
             [
                 {

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from lib.numbers import count, number, part
 from lib.onboarding import actions
 from lib.onboarding.locations import DEFAULT_BATCH_SIZE, IngestRun, location_table
 from lib.store import OnboardingRecord, WrongOrgError
@@ -184,11 +185,11 @@ def run_ingest(
     verb = "Re-syncing" if resync else "Ingesting"
     total = len(provider_ids)
     org_id = console.org_id or ""
-    with st.status(f"{verb} {total} location{'s' if total != 1 else ''}…", expanded=True) as status:
-        bar = st.progress(0.0, text=f"0 of {total} sent")
+    with st.status(f"{verb} {count(total, 'location')}…", expanded=True) as status:
+        bar = st.progress(0.0, text=f"{part(0, total, 'location')} sent")
 
         def progress(done: int, of: int) -> None:
-            bar.progress(done / max(of, 1), text=f"{done} of {of} sent")
+            bar.progress(done / max(of, 1), text=f"{part(done, of, 'location')} sent")
 
         try:
             run = actions.ingest(
@@ -206,9 +207,9 @@ def run_ingest(
             status.update(label=f"Nothing {verb.lower()}: {exc.user_message}", state="error", expanded=True)
             st.stop()
         problem = refresh_ingested(console, onboarding)
-        done_label = f"{run.succeeded} of {total} locations {'re-synced' if resync else 'ingested'}"
+        done_label = f"{part(run.succeeded, total, 'location')} {'re-synced' if resync else 'ingested'}"
         if run.failed:
-            status.update(label=f"{done_label}; {run.failed} failed.", state="error", expanded=True)
+            status.update(label=f"{done_label}; {number(run.failed)} failed.", state="error", expanded=True)
         else:
             status.update(label=done_label + ".", state="complete", expanded=False)
     if problem:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.export.writers import csv_bytes
+from lib.numbers import count, part
 
 
 def filter_frame(frame: pd.DataFrame, query: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -56,7 +57,6 @@ def table_view(
             width="stretch",
         )
     st.dataframe(shown, hide_index=True, column_config=column_config, key=f"{key}_table", height=height)
-    noun = "row" if len(frame) == 1 else "rows"
-    caption = f"{len(shown)} of {len(frame)} {noun}" if query.strip() else f"{len(frame)} {noun}"
+    caption = part(len(shown), len(frame), "row") if query.strip() else count(len(frame), "row")
     st.caption(caption + " · click a column header to sort.")
     return shown

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.access import Action
+from lib.numbers import number, part
 from lib.store.watch import WatchRecords
 from lib.ui.access import action_button, console_secrets
 from lib.ui.context import Console, console_settings
@@ -87,7 +88,7 @@ def render_needs_attention(console: Console, key: str, org_ids: Iterable[str] | 
                 flash(slot, "success", f"Acknowledged: {row.what} · {row.org_name}.")
                 st.rerun()
     if len(frame) > CARDS_SHOWN:
-        st.caption(f"The {CARDS_SHOWN} oldest are shown above; all {len(frame)} are in the table.")
+        st.caption(f"The {CARDS_SHOWN} oldest are shown above; all {number(len(frame))} are in the table.")
     table_view(
         frame.drop(columns=["alert_id", "page"]),
         key=f"{key}_all",
@@ -115,7 +116,7 @@ def check_now(console: Console, key: str) -> None:
     bar = st.progress(0.0, text="Checking organizations…")  # drawn where the button is
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0, text=f"Checked {done} of {total} organizations…")
+        bar.progress(done / total if total else 1.0, text=f"Checked {part(done, total, 'organization')}…")
 
     try:
         result = run_pass(console.records, console.client, settings, actor=console.actor, progress=progress)

@@ -94,6 +94,13 @@ def test_bind_and_audit_write_thousands_with_separators_and_plurals_right(consol
     assert re.fullmatch(r"Confirm: bind \d{1,3}(,\d{3})* pairs?", confirm), confirm
     assert _raw_thousands(at) == []
 
+    # The other screens of the same org: home checklist, Locations, Org status, Portfolio.
+    for page in ("app.py", "4_Locations.py", "6_Org_status.py", "7_Portfolio.py"):
+        at = console_env.page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert _raw_thousands(at) == [], page
+    assert "1,000 of 2,000 locations bound" in " ".join(_texts(console_env.page("app.py").run()))
+
     # The audit log with more than a thousand entries, one of them a bind of a single pair.
     for i in range(1_000):
         console_env.records.audit("am@example.com", "org.checked", seeded.org_id, {"n": i}, "ok")
