@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from lib.binding.check import PlannedPair
 from lib.numbers import part
 from lib.store import LOCATIONS_BOUND, Records, WrongOrgError
-from lib.stream.errors import ConflictError, StreamError, ValidationError
+from lib.stream.errors import ConflictError, NotFoundError, StreamError, ValidationError
 from lib.stream.models import BindPair, BindResponse
 
 DEFAULT_BATCH_SIZE = 100
@@ -142,16 +142,15 @@ def _bind_batch(client: Binder, onboarding_id: str, batch: list[PlannedPair], ru
     run.requests += 1
     try:
         response = client.bind_locations(onboarding_id, body)
-    except (ValidationError, ConflictError) as exc:
-        if len(batch) > 1:
+    except StreamError as exc:
+        if not _refuses_pairs(exc):
+            run.outcomes.extend(_failure(p, exc.user_message) for p in batch)
+        elif len(batch) > 1:  # halves isolate the refused pairs; the others are bound
             half = len(batch) // 2
             _bind_batch(client, onboarding_id, batch[:half], run)
             _bind_batch(client, onboarding_id, batch[half:], run)
-            return
-        run.outcomes.append(_failure(batch[0], exc.user_message))
-        return
-    except StreamError as exc:
-        run.outcomes.extend(_failure(p, exc.user_message) for p in batch)
+        else:
+            run.outcomes.append(_failure(batch[0], exc.user_message))
         return
     answered = {r.pos_location_id: r for r in response.locations}
     for pair in batch:
@@ -167,6 +166,14 @@ def _bind_batch(client: Binder, onboarding_id: str, batch: list[PlannedPair], ru
             run.outcomes.append(_failure(pair, message))
         else:
             run.outcomes.append(PairOutcome(pair.pos_location_id, pair.dsp_provider_id, True, status))
+
+
+def _refuses_pairs(exc: StreamError) -> bool:
+    """Whether the API refused some of the request's pairs rather than the request as a whole."""
+    if isinstance(exc, ValidationError | ConflictError):
+        return True
+    # An unknown location or store is a 404 naming the pair's field; an unknown onboarding names none.
+    return isinstance(exc, NotFoundError) and any(d.field.startswith("locations") for d in exc.details)
 
 
 def not_sent(pairs: Sequence[PlannedPair], run: BindRun) -> list[PairOutcome]:

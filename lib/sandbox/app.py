@@ -128,13 +128,11 @@ def create_app(settings: SandboxSettings) -> FastAPI:
     def locations(onboarding_id: str) -> Response:
         return Response(service.locations_body(onboarding_id), media_type="application/json")
 
-    @app.post(
-        "/onboarding/locations/ingest", **answers(200, IngestOut, "The ingested locations.", 400, 404, 409)
-    )
+    @app.post("/onboarding/locations/ingest", **answers(200, IngestOut, "The ingested locations.", 404, 409))
     def ingest(body: IngestIn) -> JSONResponse:
         return JSONResponse(service.ingest(body))
 
-    @app.post("/onboarding/locations/bind", **answers(200, BindOut, "The bound pairs.", 400, 404, 409))
+    @app.post("/onboarding/locations/bind", **answers(200, BindOut, "The bound pairs.", 404, 409))
     def bind(body: BindIn) -> JSONResponse:
         return JSONResponse(service.bind(body))
 

@@ -103,6 +103,10 @@ def install_error_handlers(app: FastAPI) -> None:
         messages = {404: "No such endpoint.", 405: "This method is not allowed on this endpoint."}
         message = messages.get(exc.status_code, str(exc.detail))
         headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot even decode: a body that does not fit, like invalid JSON.
+            details = [{"field": "body", "message": "the request body is not valid JSON"}]
+            return error_response(422, summary(details), details)
         if exc.status_code == 405:
             # Starlette names the first matching route's methods only; a path served by two routes (GET and
             # PUT of one integration) must list both.

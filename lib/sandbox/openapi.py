@@ -169,7 +169,8 @@ class OrgLocationsOut(Out):
 
 # What each status means, for the descriptions.
 MEANINGS = {
-    400: "The request is wrong in a way the message names.",
+    400: "The request breaks a rule the message names (the schema declares them), or a code or refresh token"
+    " is not valid (RFC 6749 §5.2's invalid_grant).",
     401: "No, a bad or an expired access token (WWW-Authenticate: Bearer).",
     403: "The token lacks the onboarding scope.",
     404: "Something the path or body names does not exist.",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from .sources import SOURCES
+from .sources import SOURCES, sources_of
 
 # Text with something in it: the pattern says so in the OpenAPI document too (a blank name is refused).
 # Python's strip() also takes \x1c-\x1f for whitespace, which JSON Schema's \s does not: hence the class.
@@ -36,8 +36,24 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
 
 
+def _token_grants(schema: dict[str, Any]) -> None:
+    """Declare what the server checks beyond each field: the refresh grant needs a refresh_token."""
+    schema["anyOf"] = [
+        {"properties": {"grant_type": {"const": "client_credentials"}}},
+        {
+            "properties": {
+                "grant_type": {"const": "refresh_token"},
+                "refresh_token": {"type": "string", "minLength": 1},
+            },
+            "required": ["refresh_token"],
+        },
+    ]
+
+
 class TokenIn(Body):
     """POST /oauth/token."""
+
+    model_config = ConfigDict(json_schema_extra=_token_grants)
 
     grant_type: Literal["client_credentials", "refresh_token"]
     client_id: str | None = None
@@ -78,11 +94,29 @@ class OrgIn(Body):
     user: UserIn
 
 
+def _source_rules(schema: dict[str, Any]) -> None:
+    """Declare what the server checks across fields: a source has one type, and an OAuth source needs a
+    return_url (the browser comes back to it after consent)."""
+    variants: list[dict[str, Any]] = []
+    for kind in ("pos", "dsp"):
+        for oauth in (True, False):
+            keys = [key for key in sources_of(kind) if SOURCES[key].oauth is oauth]
+            variant: dict[str, Any] = {"properties": {"source": {"enum": keys}, "type": {"const": kind}}}
+            if oauth:
+                variant["properties"]["return_url"] = {"type": "string", "minLength": 1}
+                variant["required"] = ["return_url"]
+            variants.append(variant)
+    schema["anyOf"] = variants
+
+
 class IntegrationIn(Body):
     """POST /onboarding/integrations."""
 
+    model_config = ConfigDict(json_schema_extra=_source_rules)
+
     org_id: NonEmpty
-    # The known sources are declared; the service answers any other text 400, naming the ones it knows.
+    # The known sources are declared (and which type each is); the service answers any other text 400,
+    # naming the ones it knows.
     source: Annotated[str, Field(json_schema_extra={"enum": list(SOURCES)})]
     type: Literal["pos", "dsp"]
     return_url: Annotated[str | None, Field(json_schema_extra={"pattern": RETURN_URL_PATTERN})] = None

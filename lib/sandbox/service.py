@@ -273,8 +273,9 @@ class SandboxService:
     def _active(self, conn: sqlite3.Connection, onboarding_id: str, kind: str | None) -> sqlite3.Row:
         row = self._onboarding(conn, onboarding_id)
         if kind is not None and row["type"] != kind:
+            # 404: there is no onboarding of the kind the call needs by that id.
             raise ApiError(
-                400,
+                404,
                 f"Onboarding '{onboarding_id}' is a {row['type'].upper()} onboarding; this call needs a "
                 f"{kind.upper()} onboarding.",
                 [{"field": "onboarding_id", "message": f"must be a {kind.upper()} onboarding"}],
@@ -303,8 +304,9 @@ class SandboxService:
             (i, item.provider_id) for i, item in enumerate(body.locations) if item.provider_id not in index
         ]
         if unknown:
+            # 404 like any id the request names that does not exist: the body is well formed.
             raise ApiError(
-                400,
+                404,
                 f"{len(unknown)} location(s) are not locations of onboarding '{body.onboarding_id}': "
                 f"{_names([pid for _, pid in unknown])}.",
                 [
@@ -390,7 +392,7 @@ class SandboxService:
             if details:
                 bad = list(dict.fromkeys(d["message"].split("'")[1] for d in details))
                 raise ApiError(
-                    400, f"Cannot bind: unknown or not ingested location ids {_names(bad)}.", details
+                    404, f"Cannot bind: unknown or not ingested location ids {_names(bad)}.", details
                 )
             self._check_unique_pairs(body)
             bound = {

@@ -135,6 +135,26 @@ def test_a_refused_pair_is_isolated_and_the_rest_of_its_batch_is_bound(
     assert _bound(client, org.org_id) == {a: store_a, c: store_c}
 
 
+def test_an_unknown_store_is_isolated_and_the_rest_of_its_batch_is_bound(
+    client: StreamClient, org: SeededOrg, records: Records
+) -> None:
+    assert org.dsp_onboarding_id is not None
+    (a, store_a), (b, _), (c, store_c) = true_pairs("taco-tres", DSP_SOURCE)[:3]
+    # The API answers an unknown store 404 naming the pair's field: only that pair fails.
+    run = bind_pairs(
+        client,
+        org.dsp_onboarding_id,
+        org_id=org.org_id,
+        records=records,
+        pairs=_planned([(a, store_a), (b, "no-such-store"), (c, store_c)]),
+        batch_size=10,
+    )
+    assert [o.pos_location_id for o in run.failed] == [b]
+    assert "no-such-store" in (run.failed[0].message or "")
+    assert sorted(o.pos_location_id for o in run.succeeded) == sorted([a, c])
+    assert _bound(client, org.org_id) == {a: store_a, c: store_c}
+
+
 def test_waves_go_in_separate_batches_so_a_released_store_can_be_taken(
     client: StreamClient, org: SeededOrg, records: Records
 ) -> None:

@@ -66,7 +66,7 @@ def test_not_ingested_pos_location_is_refused_by_name(api: Api, setup: dict) -> 
     not_ingested = setup["ids"][20]
     store = setup["pairs"][0][1]
     response = api.bind(setup["dsp"], [(not_ingested, store)])
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert not_ingested in response.json()["message"]
     assert response.json()["details"][0]["field"] == "locations[0].pos_location_id"
 
@@ -75,7 +75,7 @@ def test_store_of_another_dsp_is_refused_by_name(api: Api, setup: dict) -> None:
     stores, _ = dsp_stores(CATALOG[MERCHANT], "doordash")
     foreign = stores["provider_id"].iloc[0]
     response = api.bind(setup["dsp"], [(setup["pairs"][0][0], foreign)])
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert foreign in response.json()["message"]
     assert response.json()["details"][0]["field"] == "locations[0].dsp_provider_id"
     assert all(d == [] for d in _dsps(api, setup["org"]).values())  # nothing was bound
@@ -123,7 +123,7 @@ def test_bindings_of_two_dsps_show_side_by_side(api: Api, setup: dict) -> None:
 
 def test_bind_needs_an_active_dsp_onboarding(api: Api, setup: dict) -> None:
     pair = setup["pairs"][0]
-    assert api.bind(setup["pos"], [pair]).status_code == 400
+    assert api.bind(setup["pos"], [pair]).status_code == 404  # no DSP onboarding by that id
     assert api.bind("nope", [pair]).status_code == 404
     pending = api.start(setup["org"], "ubereats", "dsp")["_id"]
     assert api.bind(pending, [pair]).status_code == 409

@@ -89,7 +89,7 @@ def test_ingest_rejects_ids_of_other_onboardings_and_imports_nothing(api: Api) -
     onboarding = api.connect_manual(org, "clover", "pos", merchant="cafe-lumiere")
     good = api.locations(onboarding)[0]["provider_id"]
     response = api.ingest(onboarding, [good, "taco-tres-L0001"])
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "taco-tres-L0001" in response.json()["message"]
     assert response.json()["details"] == [
         {
@@ -103,7 +103,7 @@ def test_ingest_rejects_ids_of_other_onboardings_and_imports_nothing(api: Api) -
 def test_ingest_needs_an_active_pos_onboarding(api: Api) -> None:
     org = api.create_org()
     dsp = api.connect_manual(org, "grubhub", "dsp", merchant="rosas-cantina")
-    assert api.ingest(dsp, ["rosas-cantina-L0001"]).status_code == 400
+    assert api.ingest(dsp, ["rosas-cantina-L0001"]).status_code == 404  # no POS onboarding by that id
     pending = api.start(org, "clover", "pos", return_url=None)["_id"]
     assert api.ingest(pending, ["rosas-cantina-L0001"]).status_code == 409
     assert api.ingest("nope", ["x"]).status_code == 404

@@ -11,7 +11,9 @@ from pathlib import Path
 import httpx
 from sandbox_driver import Api
 
+from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from lib.sandbox.embed import EmbeddedSandbox
+from lib.sandbox.sources import manual_code
 
 MERCHANT = "rosas-cantina"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -47,6 +49,12 @@ def test_every_onboarding_operation_declares_bearer_auth_its_answers_and_errors(
     assert "pattern" in str(schemas["IntegrationIn"]["properties"]["return_url"])
     assert set(schemas["IntegrationIn"]["properties"]["source"]["enum"]) >= {"toast", "doordash"}
     assert schemas["CodeIn"]["properties"]["code"]["minLength"] == 1
+    # Rules across fields are declared too: a source has one type; OAuth ones need a return_url.
+    toast = next(v for v in schemas["IntegrationIn"]["anyOf"] if "toast" in v["properties"]["source"]["enum"])
+    assert toast["properties"]["type"] == {"const": "pos"} and toast["required"] == ["return_url"]
+    refresh = token["requestBody"]["content"]["application/json"]["schema"]["anyOf"][1]
+    assert refresh["properties"]["grant_type"] == {"const": "refresh_token"}
+    assert refresh["required"] == ["refresh_token"]
 
 
 def test_docs_work_offline_with_the_assets_served_locally(sandbox: EmbeddedSandbox) -> None:
@@ -67,6 +75,7 @@ def test_a_bounded_schemathesis_run_finds_nothing(start_sandbox, tmp_path: Path)
     ids = [loc["provider_id"] for loc in api.locations(pos)]
     assert api.ingest(pos, ids).status_code == 200
     dsp = api.connect_manual(org, "grubhub", "dsp", merchant=MERCHANT)
+    store = api.locations(dsp)[0]["provider_id"]
     config = tmp_path / "schemathesis.toml"
     config.write_text(
         f"""
@@ -78,16 +87,30 @@ onboarding_id = "{pos}"
 max-examples = 5
 [phases.stateful]
 max-steps = 10
-# A schema-valid request may still name an org or integration that does not exist (404), or conflict
-# with the state it is in (409): those are the answers the schema documents, not rejections of the shape.
+# A schema-valid request may still name an org, integration or location that does not exist (404), or
+# conflict with the state it is in (409). Nothing else: every rule the server enforces is in the schema.
 [checks.positive_data_acceptance]
-expected-statuses = ["2xx", 400, 401, 403, 404, 409]
+expected-statuses = ["2xx", 404, 409]
+# A one-time credential in the body (a refresh token, an authorization code) that is unknown, used or
+# expired is refused 400 as RFC 6749 §5.2 says (invalid_grant); no schema can tell a valid one, and a
+# wrong client secret is 401 (invalid_client).
+# Real credentials, codes and ids wherever a generated one would only meet "not found".
+[[operations]]
+include-path = "/oauth/token"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401]
+parameters = {{ "body.client_id" = "{SANDBOX_CLIENT_ID}", "body.client_secret" = "{SANDBOX_CLIENT_SECRET}" }}
+[[operations]]
+include-path = "/onboarding/integrations/{{onboarding_id}}"
+include-method = "PUT"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 404, 409]
+parameters = {{ "body.code" = "{manual_code(MERCHANT)}" }}
 [[operations]]
 include-path = "/onboarding/locations/ingest"
-parameters = {{ "body.onboarding_id" = "{pos}" }}
+parameters = {{ "body.onboarding_id" = "{pos}", "body.locations" = [{{ provider_id = "{ids[0]}" }}] }}
 [[operations]]
 include-path = "/onboarding/locations/bind"
-parameters = {{ "body.onboarding_id" = "{dsp}" }}
+parameters.'body.onboarding_id' = "{dsp}"
+parameters.'body.locations' = [{{ pos_location_id = "{ids[0]}", dsp_provider_id = "{store}" }}]
 """
     )
     run = subprocess.run(
@@ -117,3 +140,4 @@ parameters = {{ "body.onboarding_id" = "{dsp}" }}
     api.http.close()
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
     assert "Stateful" in run.stdout and "Coverage" in run.stdout
+    assert "Missing test data" not in run.stdout, "the real ids must reach past 404"
