@@ -42,6 +42,7 @@ class PairOutcome:
     status: str | None = None  # the DSP status the API answered (PENDING, APPROVED, ...)
     message: str | None = None  # why it failed, as a sentence
     unknown: bool = False  # the API answered 2xx without saying what happened to this pair
+    request_id: str | None = None  # the API's id of the request that failed this pair, when it sent one
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
@@ -144,13 +145,13 @@ def _bind_batch(client: Binder, onboarding_id: str, batch: list[PlannedPair], ru
         response = client.bind_locations(onboarding_id, body)
     except StreamError as exc:
         if not _refuses_pairs(exc):
-            run.outcomes.extend(_failure(p, exc.user_message) for p in batch)
+            run.outcomes.extend(_failure(p, exc.user_message, exc.request_id) for p in batch)
         elif len(batch) > 1:  # halves isolate the refused pairs; the others are bound
             half = len(batch) // 2
             _bind_batch(client, onboarding_id, batch[:half], run)
             _bind_batch(client, onboarding_id, batch[half:], run)
         else:
-            run.outcomes.append(_failure(batch[0], exc.user_message))
+            run.outcomes.append(_failure(batch[0], exc.user_message, exc.request_id))
         return
     answered = {r.pos_location_id: r for r in response.locations}
     for pair in batch:
@@ -182,8 +183,10 @@ def not_sent(pairs: Sequence[PlannedPair], run: BindRun) -> list[PairOutcome]:
     return [_failure(p, NOT_SENT) for p in pairs if p.pos_location_id not in done]
 
 
-def _failure(pair: PlannedPair, message: str) -> PairOutcome:
-    return PairOutcome(pair.pos_location_id, pair.dsp_provider_id, False, None, message)
+def _failure(pair: PlannedPair, message: str, request_id: str | None = None) -> PairOutcome:
+    return PairOutcome(
+        pair.pos_location_id, pair.dsp_provider_id, False, None, message, request_id=request_id
+    )
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ class AuditPayload:
     outcome: str
     detail: dict[str, Any]
     error: str | None
+    request_id: str | None = None  # of the first failed request that had one
 
 
 def audit_payload(
@@ -244,7 +248,12 @@ def audit_payload(
             if o.status == BY_SOMEONE_ELSE
         ],
         "failed": [
-            {"pos_location_id": o.pos_location_id, "dsp_provider_id": o.dsp_provider_id, "message": o.message}
+            {
+                "pos_location_id": o.pos_location_id,
+                "dsp_provider_id": o.dsp_provider_id,
+                "message": o.message,
+                **({"request_id": o.request_id} if o.request_id else {}),
+            }
             for o in failed
         ],
         "unknown": [
@@ -254,7 +263,14 @@ def audit_payload(
     error = None
     if failed:
         error = f"{part(len(failed), len(run.outcomes), 'pair')} were not bound: {failed[0].message}"
-    return AuditPayload(request=request, outcome="error" if failed else "ok", detail=detail, error=error)
+    request_id = next((o.request_id for o in failed if o.request_id), None)
+    return AuditPayload(
+        request=request,
+        outcome="error" if failed else "ok",
+        detail=detail,
+        error=error,
+        request_id=request_id,
+    )
 
 
 def bind_and_audit(
@@ -292,7 +308,7 @@ def bind_and_audit(
             "retry": retry,
             "pairs": len(pairs),
         }
-        records.audit(actor, LOCATIONS_BOUND, org_id, asked, "error", error=exc.user_message)
+        records.audit_failure(actor, LOCATIONS_BOUND, org_id, asked, exc)
         raise
     run = BindRun() if run is None else run
     try:
@@ -314,7 +330,14 @@ def bind_and_audit(
         run.outcomes.extend(told)
         payload = audit_payload(onboarding_id, dsp_source, planned or pairs, run, actor, retry=retry)
         records.audit(
-            actor, LOCATIONS_BOUND, org_id, payload.request, payload.outcome, payload.detail, payload.error
+            actor,
+            LOCATIONS_BOUND,
+            org_id,
+            payload.request,
+            payload.outcome,
+            payload.detail,
+            payload.error,
+            request_id=payload.request_id,
         )
     return run
 

@@ -46,7 +46,7 @@ def create_org(client: StreamClient, records: Records, actor: str, form: OrgForm
     try:
         created = client.create_org(CreateOrgRequest.model_validate(request))
     except StreamError as exc:
-        records.audit(actor, ORG_CREATED, None, request, "error", error=exc.user_message)
+        records.audit_failure(actor, ORG_CREATED, None, request, exc)
         raise
     org = records.add_org(created.org_id, form.name, form.provider_id, form.email, actor, source="created")
     records.audit(actor, ORG_CREATED, created.org_id, request, "ok", detail={"user_id": created.user_id})
@@ -62,7 +62,7 @@ def add_existing_org(
     try:
         locations = client.org_locations(org_id)
     except StreamError as exc:
-        records.audit(actor, ORG_ADDED, org_id, request, "error", error=exc.user_message)
+        records.audit_failure(actor, ORG_ADDED, org_id, request, exc)
         raise
     org = records.add_org(org_id, None, None, None, actor, source="added")
     records.audit(actor, ORG_ADDED, org_id, request, "ok", detail={"locations": len(locations)})
@@ -97,7 +97,7 @@ def start_integration(
         if restarting is not None:
             records.onboarding_in_org(restarting.onboarding_id, org_id)
     except WrongOrgError as exc:
-        records.audit(actor, INTEGRATION_STARTED, org_id, request, "error", error=exc.user_message)
+        records.audit_failure(actor, INTEGRATION_STARTED, org_id, request, exc)
         raise
     state = records.new_oauth_state(None, org_id, actor, ttl_seconds=state_ttl_seconds)
     return_url = build_return_url(console_base, state, org_id)
@@ -106,7 +106,7 @@ def start_integration(
     try:
         onboarding = client.create_integration(CreateIntegrationRequest(**request))
     except StreamError as exc:
-        records.audit(actor, INTEGRATION_STARTED, org_id, audited, "error", error=exc.user_message)
+        records.audit_failure(actor, INTEGRATION_STARTED, org_id, audited, exc)
         raise
     assert onboarding.id is not None  # the client refuses an answer without an id
     record = records.add_onboarding(
@@ -136,12 +136,12 @@ def exchange_code(
     try:
         onboarding = records.onboarding_in_org(onboarding.onboarding_id, org_id)
     except WrongOrgError as exc:
-        records.audit(actor, CODE_EXCHANGED, org_id, request, "error", error=exc.user_message)
+        records.audit_failure(actor, CODE_EXCHANGED, org_id, request, exc)
         raise
     try:
         answer = client.exchange_code(onboarding.onboarding_id, code.strip())
     except StreamError as exc:
-        records.audit(actor, CODE_EXCHANGED, onboarding.org_id, request, "error", error=exc.user_message)
+        records.audit_failure(actor, CODE_EXCHANGED, onboarding.org_id, request, exc)
         raise
     record = records.update_onboarding_status(onboarding.onboarding_id, _status(answer.status))
     records.audit(actor, CODE_EXCHANGED, onboarding.org_id, request, "ok", detail={"status": record.status})
@@ -235,7 +235,7 @@ def ingest(
             "resync": resync,
             "locations": len(provider_ids),
         }
-        records.audit(actor, LOCATIONS_INGESTED, org_id, request, "error", error=exc.user_message)
+        records.audit_failure(actor, LOCATIONS_INGESTED, org_id, request, exc)
         raise
     run = ingest_in_batches(
         client.ingest_locations, onboarding.onboarding_id, provider_ids, batch_size, on_progress=on_progress
@@ -246,14 +246,19 @@ def ingest(
         "resync": resync,
         "locations": list(dict.fromkeys(provider_ids)),
     }
-    detail = {
+    detail: dict[str, Any] = {
         "ingested": run.succeeded,
         "failed": run.failed,
         "failed_ids": [o.provider_id for o in run.outcomes if not o.ok],
     }
+    if run.request_ids:
+        detail["request_ids"] = run.request_ids  # of the failed batches: the first is the entry's
     outcome = "ok" if not run.errors and run.failed == 0 else "error"
     error = " ".join(dict.fromkeys(run.errors)) if run.errors else None
     if outcome == "error" and error is None:
         error = f"{run.failed} location(s) were not ingested."
-    records.audit(actor, LOCATIONS_INGESTED, onboarding.org_id, request, outcome, detail=detail, error=error)
+    first_id = run.request_ids[0] if run.request_ids else None
+    records.audit(
+        actor, LOCATIONS_INGESTED, onboarding.org_id, request, outcome, detail, error, request_id=first_id
+    )
     return run

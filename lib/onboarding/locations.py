@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import pandas as pd
@@ -84,10 +84,12 @@ class IngestOutcome:
 
 @dataclass(frozen=True)
 class IngestRun:
-    """All per-location outcomes of one ingest run, and the error sentences of failed batches."""
+    """All per-location outcomes of one ingest run, the error sentences of failed batches and the API's
+    request ids of those batches (when it sent them)."""
 
     outcomes: list[IngestOutcome]
     errors: list[str]
+    request_ids: list[str] = field(default_factory=list)
 
     @property
     def succeeded(self) -> int:
@@ -137,6 +139,7 @@ def ingest_in_batches(
     wanted = list(dict.fromkeys(provider_ids))
     outcomes: list[IngestOutcome] = []
     errors: list[str] = []
+    request_ids: list[str] = []
     done = 0
     for batch in batches(wanted, batch_size):
         try:
@@ -144,13 +147,15 @@ def ingest_in_batches(
         except StreamError as exc:
             sentence = exc.user_message
             errors.append(sentence)
+            if exc.request_id:
+                request_ids.append(exc.request_id)
             outcomes.extend(IngestOutcome(pid, False, None, sentence) for pid in batch)
         else:
             outcomes.extend(_batch_outcomes(batch, response))
         done += len(batch)
         if on_progress is not None:
             on_progress(done, len(wanted))
-    return IngestRun(outcomes, errors)
+    return IngestRun(outcomes, errors, request_ids)
 
 
 def _batch_outcomes(batch: list[str], response: IngestResponse) -> list[IngestOutcome]:

@@ -34,6 +34,7 @@ from .openapi import (
     errors,
     onboarding_responses,
 )
+from .request_ids import DOCUMENTED, RequestIdMiddleware
 from .schemas import BindIn, CodeIn, IngestIn, IntegrationIn, OrgIn
 from .service import SandboxService
 from .settings import SandboxSettings
@@ -71,6 +72,7 @@ def create_app(settings: SandboxSettings) -> FastAPI:
     app.state.service = service
     install_error_handlers(app)
     install_fault_middleware(app, faults)
+    app.add_middleware(RequestIdMiddleware)  # added last, so outermost: fault answers carry an id too
     app.include_router(consent_router(service))
 
     def require_onboarding(request: Request) -> None:
@@ -86,7 +88,11 @@ def create_app(settings: SandboxSettings) -> FastAPI:
         status_code=201,
         response_model=None,
         responses={
-            201: {"model": TokenOut, "description": "A new access and refresh token pair."},
+            201: {
+                "model": TokenOut,
+                "description": "A new access and refresh token pair.",
+                "headers": DOCUMENTED,
+            },
             **errors(400, 401, model=OAuthErrorOut),
             **errors(*FAULTS),
         },
@@ -99,7 +105,10 @@ def create_app(settings: SandboxSettings) -> FastAPI:
 
     def answers(status: int, model: type[Any], what: str, *codes: int) -> dict[str, Any]:
         """Route keywords: the 2xx model and every error an /onboarding operation can answer."""
-        responses = {status: {"model": model, "description": what}, **onboarding_responses(*codes)}
+        responses = {
+            status: {"model": model, "description": what, "headers": DOCUMENTED},
+            **onboarding_responses(*codes),
+        }
         return {"status_code": status, "response_model": None, "responses": responses, "dependencies": auth}
 
     @app.post("/onboarding/org", **answers(201, OrgOut, "The new org and its first user.", 400, 409))

@@ -12,6 +12,7 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .merchants import ADDRESS_FIELDS
+from .request_ids import DOCUMENTED
 from .schemas import TokenIn
 
 # Swagger UI's Authorize button, and the security requirement on every /onboarding operation.
@@ -187,7 +188,10 @@ AUTHED = (401, 403, 422, *FAULTS)
 
 def errors(*codes: int, model: type[BaseModel] = ErrorOut) -> dict[int | str, dict[str, Any]]:
     """The error answers of an operation: each with its meaning and the real error shape."""
-    return {code: {"model": model, "description": MEANINGS[code]} for code in sorted(set(codes))}
+    return {
+        code: {"model": model, "description": MEANINGS[code], "headers": DOCUMENTED}
+        for code in sorted(set(codes))
+    }
 
 
 def onboarding_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -56,7 +56,9 @@ def _scalar_items(data: Mapping[str, Any], limit: int = 4) -> list[str]:
 def summarize(entry: AuditEntry) -> str:
     """One readable line for an entry: the error when it failed, else what was asked and counts."""
     if entry.outcome != "ok":
-        text = f"failed: {entry.error or 'no detail'}"
+        # The request id first: a long error is cut at the end, and the id is what support asks for.
+        request = f"(request id {entry.request_id}) " if entry.request_id else ""
+        text = f"failed: {request}{entry.error or 'no detail'}"
     else:
         parts = _scalar_items(entry.request)
         for key, value in (entry.detail or {}).items():
@@ -86,8 +88,9 @@ def audit_frame(entries: Iterable[AuditEntry], full: bool = False) -> pd.DataFra
             row["request"] = json.dumps(e.request, sort_keys=True)
             row["detail"] = json.dumps(e.detail, sort_keys=True) if e.detail is not None else None
             row["error"] = e.error
+            row["request_id"] = e.request_id
         rows.append(row)
-    columns = list(AUDIT_COLUMNS) + (["id", "request", "detail", "error"] if full else [])
+    columns = list(AUDIT_COLUMNS) + (["id", "request", "detail", "error", "request_id"] if full else [])
     frame = pd.DataFrame(rows, columns=columns)
     frame["when"] = pd.to_datetime(frame["when"], utc=True)
     return frame

@@ -115,6 +115,7 @@ audit_log = sa.Table(
     sa.Column("outcome", sa.String(8), nullable=False),
     sa.Column("detail", sa.JSON(), nullable=True),
     sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("request_id", sa.String(128), nullable=True),  # the API's id of the failed call, if it sent one
 )
 
 

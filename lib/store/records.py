@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Row
@@ -39,6 +39,15 @@ from lib.store.types import (
 )
 
 Clock = Callable[[], datetime]
+
+
+class Failure(Protocol):
+    """What an audited failure offers: a sentence (StreamError, WrongOrgError); maybe a request_id."""
+
+    @property
+    def user_message(self) -> str:
+        """What happened and what to do, as shown to the person."""
+        ...
 
 
 def _utcnow() -> datetime:
@@ -107,6 +116,7 @@ def _audit(row: Row[Any]) -> AuditEntry:
         outcome=m["outcome"],
         detail=dict(m["detail"]) if m["detail"] is not None else None,
         error=m["error"],
+        request_id=m["request_id"],
     )
 
 
@@ -470,8 +480,12 @@ class Records:
         outcome: str,
         detail: Mapping[str, Any] | None = None,
         error: str | None = None,
+        request_id: str | None = None,
     ) -> int:
-        """Append an audit entry (secret-named keys redacted) and return its id."""
+        """Append an audit entry (secret-named keys redacted) and return its id.
+
+        request_id is the API's id of the call that failed (StreamError.request_id), when it sent one.
+        """
         actor = _require(actor, "actor")
         action = _require(action, "action")
         _choice(outcome, OUTCOMES, "outcome")
@@ -488,10 +502,20 @@ class Records:
                     outcome=outcome,
                     detail=safe_detail,
                     error=redact_text(error) if error is not None else None,
+                    request_id=request_id[:128] if request_id else None,
                 )
             )
             new_id = result.inserted_primary_key[0]  # type: ignore[attr-defined]
         return int(new_id)
+
+    def audit_failure(
+        self, actor: str, action: str, org_id: str | None, request: Mapping[str, Any], failure: Failure
+    ) -> int:
+        """Append the entry of a change that failed or was refused: its sentence and the API's request id."""
+        request_id = getattr(failure, "request_id", None)
+        return self.audit(
+            actor, action, org_id, request, "error", error=failure.user_message, request_id=request_id
+        )
 
     def list_audit(
         self,

@@ -101,6 +101,7 @@ class AuditEntry:
     outcome: str
     detail: dict[str, Any] | None
     error: str | None
+    request_id: str | None = None  # the API's id of the failed call, when it sent one
 
 
 @dataclass(frozen=True)

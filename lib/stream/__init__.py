@@ -4,14 +4,17 @@ from lib.stream.auth import TokenAuth
 from lib.stream.client import DEFAULT_TIMEOUT, StreamClient
 from lib.stream.config import ClientSettings
 from lib.stream.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
     AuthenticationError,
     ConflictError,
     FieldError,
     NotFoundError,
+    PermissionDeniedError,
     RateLimitError,
     ServerError,
     StreamError,
-    TransportError,
     UnexpectedResponseError,
     ValidationError,
 )
@@ -20,11 +23,15 @@ from lib.stream.retry import RetryPolicy
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
     "AuthenticationError",
     "ClientSettings",
     "ConflictError",
     "FieldError",
     "NotFoundError",
+    "PermissionDeniedError",
     "RateLimitError",
     "RedactingFilter",
     "RetryPolicy",
@@ -32,7 +39,6 @@ __all__ = [
     "StreamClient",
     "StreamError",
     "TokenAuth",
-    "TransportError",
     "UnexpectedResponseError",
     "ValidationError",
     "redact",

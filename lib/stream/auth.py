@@ -13,12 +13,11 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from lib.stream.errors import Operation, RateLimitError, StreamError, TransportError
+from lib.stream.errors import APITimeoutError, Operation, RateLimitError, StreamError
 from lib.stream.guard import time_left
 from lib.stream.models import TokenInfo, TokenResponse
 from lib.stream.redaction import logger, register_secret
 from lib.stream.request import send_json
-from lib.stream.retry import RetrySafety
 
 TOKEN_PATH = "/oauth/token"
 TOKEN_OPERATION = Operation(action="obtaining an access token", subject="the credentials", repeatable=True)
@@ -159,10 +158,9 @@ class TokenAuth(httpx.Auth):
         """Hold the token lock, waiting no longer than the current call's deadline allows."""
         left = time_left()
         if not self._lock.acquire(timeout=-1 if left is None else max(left, 0.0)):
-            raise TransportError(
+            raise APITimeoutError(
                 "no token within the call's deadline (another request is still obtaining one)",
                 operation=TOKEN_OPERATION,
-                timed_out=True,
             )
         try:
             yield
@@ -224,7 +222,6 @@ class TokenAuth(httpx.Auth):
             "POST",
             self.token_path,
             operation=TOKEN_OPERATION,
-            safety=RetrySafety.REPEATABLE,
             json_body=body,
             auth=None,
             deadline=self.deadline,

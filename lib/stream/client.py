@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from lib.redaction import mask_url
 from lib.stream.auth import TokenAuth
 from lib.stream.config import ClientSettings
-from lib.stream.errors import Operation, StreamError, UnexpectedResponseError
+from lib.stream.errors import Operation, StreamError
 from lib.stream.guard import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, GuardTransport
 from lib.stream.models import (
     BindPair,
@@ -37,7 +37,7 @@ from lib.stream.models import (
 from lib.stream.partial import PartialList, parse_items
 from lib.stream.redaction import logger, register_url_credentials
 from lib.stream.request import JsonAnswer, send_json
-from lib.stream.retry import RetryPolicy, RetrySafety, RetryTransport
+from lib.stream.retry import RetryPolicy, RetryTransport
 
 ItemT = TypeVar("ItemT", ProviderLocation, OrgLocation)
 
@@ -170,23 +170,15 @@ class StreamClient:
 
     def create_org(self, request: CreateOrgRequest) -> CreateOrgResponse:
         """POST /onboarding/org: create the merchant's organization and its first user."""
-        answer = self._call("POST", "/onboarding/org", CREATE_ORG, RetrySafety.UNSENT_ONLY, body=request)
+        answer = self._call("POST", "/onboarding/org", CREATE_ORG, body=request)
         return answer.parse(CreateOrgResponse, _unwrap(answer.data, "org"))
 
     def create_integration(self, request: CreateIntegrationRequest) -> Onboarding:
         """POST /onboarding/integrations: start a POS or DSP integration (entry_url set for OAuth sources)."""
-        answer = self._call(
-            "POST", "/onboarding/integrations", CREATE_INTEGRATION, RetrySafety.UNSENT_ONLY, body=request
-        )
+        answer = self._call("POST", "/onboarding/integrations", CREATE_INTEGRATION, body=request)
         onboarding = _onboarding(answer)
         if not onboarding.id:
-            raise UnexpectedResponseError(
-                "the new onboarding has no id (_id)",
-                status_code=answer.status_code,
-                endpoint=answer.endpoint,
-                operation=CREATE_INTEGRATION,
-                maybe_applied=True,
-            )
+            raise answer.unexpected("the new onboarding has no id (_id)", maybe_applied=True)
         return onboarding
 
     def exchange_code(self, onboarding_id: str, code: str) -> Onboarding:
@@ -195,7 +187,6 @@ class StreamClient:
             "PUT",
             f"/onboarding/integrations/{_segment(onboarding_id)}",
             EXCHANGE_CODE,
-            RetrySafety.UNSENT_ONLY,
             body=CodeExchangeRequest(code=code),
         )
         if _has_status(answer.data):
@@ -218,7 +209,6 @@ class StreamClient:
             "GET",
             f"/onboarding/integrations/{_segment(onboarding_id)}",
             GET_INTEGRATION,
-            RetrySafety.REPEATABLE,
         )
         return _onboarding(answer, default_id=onboarding_id)
 
@@ -233,7 +223,6 @@ class StreamClient:
             "GET",
             "/onboarding/locations",
             LIST_LOCATIONS,
-            RetrySafety.REPEATABLE,
             params={"onboarding_id": onboarding_id},
         )
         return _items(answer, ProviderLocation)
@@ -245,13 +234,13 @@ class StreamClient:
         body = IngestRequest(
             onboarding_id=onboarding_id, locations=[LocationRef(provider_id=pid) for pid in provider_ids]
         )
-        answer = self._call("POST", "/onboarding/locations/ingest", INGEST, RetrySafety.REPEATABLE, body=body)
+        answer = self._call("POST", "/onboarding/locations/ingest", INGEST, body=body)
         return answer.parse(IngestResponse, _listing(answer.data))
 
     def bind_locations(self, onboarding_id: str, pairs: Sequence[BindPair]) -> BindResponse:
         """POST /onboarding/locations/bind: link POS locations to the DSP onboarding's stores."""
         body = BindRequest(onboarding_id=onboarding_id, locations=list(pairs))
-        answer = self._call("POST", "/onboarding/locations/bind", BIND, RetrySafety.REPEATABLE, body=body)
+        answer = self._call("POST", "/onboarding/locations/bind", BIND, body=body)
         return answer.parse(BindResponse, _listing(answer.data))
 
     def org_locations(self, org_id: str) -> PartialList[OrgLocation]:
@@ -259,9 +248,7 @@ class StreamClient:
 
         Items that do not fit are left out and listed in .unreadable (id and reason).
         """
-        answer = self._call(
-            "GET", f"/onboarding/org/{_segment(org_id)}/locations", ORG_LOCATIONS, RetrySafety.REPEATABLE
-        )
+        answer = self._call("GET", f"/onboarding/org/{_segment(org_id)}/locations", ORG_LOCATIONS)
         return _items(answer, OrgLocation)
 
     # --- plumbing -----------------------------------------------------------------------------------------
@@ -271,7 +258,6 @@ class StreamClient:
         method: str,
         path: str,
         operation: Operation,
-        safety: RetrySafety,
         *,
         body: Any = None,
         params: dict[str, str] | None = None,
@@ -284,7 +270,6 @@ class StreamClient:
             method,
             path,
             operation=operation,
-            safety=safety,
             json_body=json_body,
             params=params,
             auth=self._auth,
@@ -322,12 +307,7 @@ def _items(answer: JsonAnswer, model: type[ItemT]) -> PartialList[ItemT]:
     if isinstance(data, dict) and "locations" not in data:
         # A read of the current state that says nothing about locations must not pass for "no locations"
         # (an export of 0 rows, a bind screen with nothing bound).
-        raise UnexpectedResponseError(
-            'the answer has no "locations"',
-            status_code=answer.status_code,
-            endpoint=answer.endpoint,
-            operation=answer.operation,
-        )
+        raise answer.unexpected('the answer has no "locations"')
     if isinstance(data, dict) and items is None:
         return PartialList()  # "locations": null: none
     if not isinstance(items, list):

@@ -1,5 +1,19 @@
-"""The client's typed errors: each carries the HTTP status, the server's message, the endpoint and a
-sentence a person can act on (`user_message`)."""
+"""The client's typed errors, shaped like openai-python's: each carries the server's message, the endpoint,
+the API's request id when it sent one, and a sentence a person can act on (`user_message`).
+
+    StreamError                      any failure talking to the Partner API
+    ├── APIStatusError               the API answered with an error status (status_code is set)
+    │   ├── ValidationError          400, 422
+    │   ├── AuthenticationError      401
+    │   │   └── PermissionDeniedError    403
+    │   ├── NotFoundError            404
+    │   ├── ConflictError            409
+    │   ├── RateLimitError           429
+    │   └── ServerError              5xx
+    ├── APIConnectionError           no answer: the connection failed or broke (status_code is None)
+    │   └── APITimeoutError          no complete answer in time
+    └── UnexpectedResponseError      an answer the console cannot read (bad JSON, unknown shape, redirect)
+"""
 
 from __future__ import annotations
 
@@ -13,6 +27,9 @@ from lib.stream.redaction import redact
 from lib.stream.retry import retry_after_seconds
 
 _MAX_MESSAGE_CHARS = 300
+# Where APIs put the id of a request, for their support and logs; the first one present is kept.
+REQUEST_ID_HEADERS = ("x-request-id", "request-id")
+_MAX_REQUEST_ID_CHARS = 128
 
 
 @dataclass(frozen=True)
@@ -32,7 +49,9 @@ class Operation:
 
     action: str  # "creating the organization"
     subject: str  # "the organization"
-    repeatable: bool = True  # False when a blind retry could apply the change twice
+    # False when a blind retry could apply the change twice: then it is retried only when it provably
+    # never left this machine, or was refused with 429 (lib.stream.retry reads this flag from the request).
+    repeatable: bool = True
     verify: str = "check the current state"  # what to look at before repeating a non-repeatable request
 
 
@@ -53,10 +72,12 @@ class StreamError(Exception):
         details: list[FieldError] | tuple[FieldError, ...] = (),
         operation: Operation = UNKNOWN_OPERATION,
         maybe_applied: bool = False,
+        request_id: str | None = None,
     ) -> None:
         self.message = redact(message)
         self.status_code = status_code if status_code is not None else self.default_status
         self.endpoint = endpoint
+        self.request_id = request_id  # the API's id of the failed request, for its support; None if not sent
         self.details = [FieldError(detail.field, redact(detail.message)) for detail in details]
         self.operation = operation
         # True when a non-repeatable request failed after it may have reached the server (a 5xx, a read
@@ -67,7 +88,8 @@ class StreamError(Exception):
     def _summary(self) -> str:
         where = f"{self.endpoint}: " if self.endpoint else ""
         status = f"HTTP {self.status_code} " if self.status_code is not None else ""
-        return f"{where}{status}{self.message}".strip()
+        request = f" (request id {self.request_id})" if self.request_id else ""
+        return f"{where}{status}{self.message}{request}".strip()
 
     @property
     def user_message(self) -> str:
@@ -90,18 +112,22 @@ class StreamError(Exception):
         return f"{type(self).__name__}({str(self)!r})"
 
 
-class AuthenticationError(StreamError):
-    """401 or 403: the credentials, the token or its scopes were refused."""
+class APIStatusError(StreamError):
+    """The API answered with an error status; subclasses name the common ones."""
+
+    default_status = 400
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.status_code: int = self.status_code if self.status_code is not None else self.default_status
+
+
+class AuthenticationError(APIStatusError):
+    """401: the credentials or the token were refused."""
 
     default_status = 401
 
     def _user_message(self) -> str:
-        if self.status_code == 403:
-            return (
-                f"The API refused access while {self.operation.action} ({_clause(self.message)}):"
-                " the credentials may lack the 'onboarding' scope. Ask Stream to grant it, then test the"
-                " connection again."
-            )
         return (
             f"The API did not accept the console's credentials while {self.operation.action}"
             f" ({_clause(self.message)}). Check STREAM_CLIENT_ID and STREAM_CLIENT_SECRET, then test the"
@@ -109,7 +135,20 @@ class AuthenticationError(StreamError):
         )
 
 
-class NotFoundError(StreamError):
+class PermissionDeniedError(AuthenticationError):
+    """403: the token is valid but lacks a scope (an AuthenticationError, so both are caught as one)."""
+
+    default_status = 403
+
+    def _user_message(self) -> str:
+        return (
+            f"The API refused access while {self.operation.action} ({_clause(self.message)}):"
+            " the credentials may lack the 'onboarding' scope. Ask Stream to grant it, then test the"
+            " connection again."
+        )
+
+
+class NotFoundError(APIStatusError):
     """404: an unknown org, onboarding or location id."""
 
     default_status = 404
@@ -121,7 +160,7 @@ class NotFoundError(StreamError):
         )
 
 
-class ConflictError(StreamError):
+class ConflictError(APIStatusError):
     """409: the request clashes with the current state (already bound, already active, ...)."""
 
     default_status = 409
@@ -133,7 +172,7 @@ class ConflictError(StreamError):
         )
 
 
-class ValidationError(StreamError):
+class ValidationError(APIStatusError):
     """400 or 422: the server rejected the input; `details` lists the fields it complained about."""
 
     default_status = 400
@@ -148,7 +187,7 @@ class ValidationError(StreamError):
         )
 
 
-class RateLimitError(StreamError):
+class RateLimitError(APIStatusError):
     """429: too many requests; `retry_after` is the server's requested wait in seconds, when it gave one."""
 
     default_status = 429
@@ -166,7 +205,7 @@ class RateLimitError(StreamError):
         return f"The API is limiting how fast the console may call it (while {self.operation.action}). {wait}"
 
 
-class ServerError(StreamError):
+class ServerError(APIStatusError):
     """5xx: the API failed on its side."""
 
     default_status = 500
@@ -179,22 +218,23 @@ class ServerError(StreamError):
         )
 
 
-class TransportError(StreamError):
-    """No usable HTTP answer: the connection failed, timed out or broke. There is no status code."""
-
-    def __init__(self, message: str, *, timed_out: bool = False, **kwargs: Any) -> None:
-        self.timed_out = timed_out
-        super().__init__(message, **kwargs)
+class APIConnectionError(StreamError):
+    """No usable HTTP answer: the connection failed or broke. There is no status code and no request id."""
 
     def _user_message(self) -> str:
-        if self.timed_out:
-            return (
-                f"The API did not answer in time while {self.operation.action}. Check the network and try"
-                f" again.{self._maybe_applied_hint()}"
-            )
         return (
             f"The console could not reach the API while {self.operation.action} ({_clause(self.message)})."
             f" Check the network connection and STREAM_API_URL, then try again.{self._maybe_applied_hint()}"
+        )
+
+
+class APITimeoutError(APIConnectionError):
+    """No complete answer in time (a timeout of the connection, the read or the call's deadline)."""
+
+    def _user_message(self) -> str:
+        return (
+            f"The API did not answer in time while {self.operation.action}. Check the network and try"
+            f" again.{self._maybe_applied_hint()}"
         )
 
 
@@ -209,6 +249,16 @@ class UnexpectedResponseError(StreamError):
         )
 
 
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: ValidationError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: ValidationError,
+}
+
+
 def error_from_response(
     response: httpx.Response, *, endpoint: str, operation: Operation = UNKNOWN_OPERATION
 ) -> StreamError:
@@ -220,22 +270,26 @@ def error_from_response(
         "endpoint": endpoint,
         "details": details,
         "operation": operation,
+        "request_id": request_id(response),
     }
-    if status in (401, 403):
-        return AuthenticationError(message, **kwargs)
-    if status == 404:
-        return NotFoundError(message, **kwargs)
-    if status == 409:
-        return ConflictError(message, **kwargs)
-    if status in (400, 422):
-        return ValidationError(message, **kwargs)
-    if status == 429:
-        return RateLimitError(message, retry_after=parse_retry_after(response), **kwargs)
-    if status >= 500:
-        return ServerError(message, maybe_applied=not operation.repeatable, **kwargs)
     if 300 <= status < 400:
         return UnexpectedResponseError(f"unexpected redirect (HTTP {status})", **kwargs)
-    return StreamError(message, maybe_applied=status == 408 and not operation.repeatable, **kwargs)
+    if status == 429:
+        return RateLimitError(message, retry_after=parse_retry_after(response), **kwargs)
+    # A 5xx or a 408 may come after the server acted on the request.
+    maybe_applied = (status >= 500 or status == 408) and not operation.repeatable
+    kind = _STATUS_ERRORS.get(status, ServerError if status >= 500 else APIStatusError)
+    return kind(message, maybe_applied=maybe_applied, **kwargs)
+
+
+def request_id(response: httpx.Response) -> str | None:
+    """The API's id of this request (x-request-id or request-id), trimmed to printable text; None if none."""
+    for header in REQUEST_ID_HEADERS:
+        value = response.headers.get(header, "")
+        text = "".join(c for c in value if c.isprintable()).strip()[:_MAX_REQUEST_ID_CHARS]
+        if text:
+            return text
+    return None
 
 
 def parse_error_body(response: httpx.Response) -> tuple[str, list[FieldError]]:

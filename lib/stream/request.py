@@ -10,14 +10,16 @@ import httpx
 import pydantic
 
 from lib.stream.errors import (
+    APIConnectionError,
+    APITimeoutError,
     Operation,
     StreamError,
-    TransportError,
     UnexpectedResponseError,
     error_from_response,
+    request_id,
 )
 from lib.stream.guard import DeadlineExceeded, ResponseTooLarge, call_deadline
-from lib.stream.retry import NEVER_SENT_ERRORS, RETRY_EXTENSION, RetrySafety
+from lib.stream.retry import NEVER_SENT_ERRORS, RETRY_EXTENSION
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 # A \uD800-\uDFFF escape in JSON text may decode to a lone surrogate, which no page or file can encode.
@@ -26,12 +28,14 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class JsonAnswer(NamedTuple):
-    """A successful answer: its decoded body (None when empty), status and the endpoint that gave it."""
+    """A successful answer: its decoded body (None when empty), status, the endpoint that gave it and the
+    API's id of the request."""
 
     data: Any
     status_code: int
     endpoint: str
     operation: Operation
+    request_id: str | None = None
 
     def parse(self, model: type[ModelT], data: Any = ...) -> ModelT:
         """Validate the body (or the given part of it) as model."""
@@ -41,6 +45,18 @@ class JsonAnswer(NamedTuple):
             endpoint=self.endpoint,
             operation=self.operation,
             status_code=self.status_code,
+            request_id=self.request_id,
+        )
+
+    def unexpected(self, message: str, *, maybe_applied: bool = False) -> UnexpectedResponseError:
+        """The error for an answer whose content the console cannot use."""
+        return UnexpectedResponseError(
+            message,
+            status_code=self.status_code,
+            endpoint=self.endpoint,
+            operation=self.operation,
+            maybe_applied=maybe_applied,
+            request_id=self.request_id,
         )
 
 
@@ -50,7 +66,6 @@ def send_json(
     path: str,
     *,
     operation: Operation,
-    safety: RetrySafety,
     json_body: Any = None,
     params: dict[str, str] | None = None,
     auth: httpx.Auth | None = None,
@@ -58,10 +73,11 @@ def send_json(
 ) -> JsonAnswer:
     """Send one request and return its decoded JSON answer; raise StreamError for anything else.
 
-    The call (its retries and any token renewal included) ends within `deadline` seconds.
+    The call (its retries and any token renewal included) ends within `deadline` seconds; whether it may be
+    retried after it may have reached the server is the operation's `repeatable`.
     """
     request = http.build_request(
-        method, path, json=json_body, params=params, extensions={RETRY_EXTENSION: safety.value}
+        method, path, json=json_body, params=params, extensions={RETRY_EXTENSION: operation.repeatable}
     )
     endpoint = f"{method} {request.url.path}"
     try:
@@ -73,15 +89,14 @@ def send_json(
     except httpx.TimeoutException as exc:
         past_deadline = isinstance(exc, DeadlineExceeded)
         limit = f"{deadline:g} s" if deadline else "the call's deadline"
-        raise TransportError(
+        raise APITimeoutError(
             f"no complete answer within {limit}" if past_deadline else f"timed out ({type(exc).__name__})",
             endpoint=endpoint,
             operation=operation,
-            timed_out=True,
             maybe_applied=not operation.repeatable if past_deadline else _maybe_sent(exc, operation),
         ) from exc
     except httpx.TransportError as exc:
-        raise TransportError(
+        raise APIConnectionError(
             _describe_transport_error(exc),
             endpoint=endpoint,
             operation=operation,
@@ -97,21 +112,21 @@ def send_json(
             maybe_applied=not operation.repeatable,
         ) from exc
     except httpx.HTTPError as exc:  # e.g. an invalid URL: nothing was sent
-        raise TransportError(f"{type(exc).__name__}: {exc}", endpoint=endpoint, operation=operation) from exc
+        raise APIConnectionError(
+            f"{type(exc).__name__}: {exc}", endpoint=endpoint, operation=operation
+        ) from exc
 
     if not response.is_success:
         raise error_from_response(response, endpoint=endpoint, operation=operation)
+    answer = JsonAnswer(None, response.status_code, endpoint, operation, request_id(response))
     if not response.content.strip():
-        return JsonAnswer(None, response.status_code, endpoint, operation)
+        return answer
     try:
-        return JsonAnswer(decode_json(response.content), response.status_code, endpoint, operation)
+        return answer._replace(data=decode_json(response.content))
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise UnexpectedResponseError(
+        raise answer.unexpected(
             f"the body of HTTP {response.status_code} is not valid JSON"
             + (" (nested too deeply)" if isinstance(exc, RecursionError) else ""),
-            status_code=response.status_code,
-            endpoint=endpoint,
-            operation=operation,
             maybe_applied=not operation.repeatable,
         ) from exc
 
@@ -137,7 +152,13 @@ def _megabytes(exc: ResponseTooLarge) -> str:
 
 
 def parse_model(
-    model: type[ModelT], data: Any, *, endpoint: str, operation: Operation, status_code: int | None = None
+    model: type[ModelT],
+    data: Any,
+    *,
+    endpoint: str,
+    operation: Operation,
+    status_code: int | None = None,
+    request_id: str | None = None,
 ) -> ModelT:
     """Validate data as model; a shape mismatch becomes UnexpectedResponseError (values never echoed)."""
     try:
@@ -154,6 +175,7 @@ def parse_model(
             endpoint=endpoint,
             operation=operation,
             maybe_applied=not operation.repeatable,
+            request_id=request_id,
         ) from None
 
 

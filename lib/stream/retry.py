@@ -15,14 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from enum import StrEnum
 
 import httpx
 
 from lib.stream.guard import time_left
 from lib.stream.redaction import logger
 
-# Request extension naming the RetrySafety of a request; httpx passes extensions through to the transport.
+# Request extension carrying the request's Operation.repeatable (True, False); httpx passes extensions
+# through to the transport. A request without it is repeatable when it is a read.
 RETRY_EXTENSION = "lib.stream.retry"
 
 RETRYABLE_STATUSES = frozenset({408, 429, *range(500, 600)})
@@ -41,16 +41,14 @@ RETRYABLE_ERRORS: tuple[type[httpx.TransportError], ...] = (
 )
 
 
-class RetrySafety(StrEnum):
-    """Whether a request may be sent again after the server may already have acted on it."""
-
-    REPEATABLE = "repeatable"  # GETs, the token call, ingest and bind: repeating them is harmless
-    UNSENT_ONLY = "unsent_only"  # creates and code exchanges: only if never sent, or refused with 429
-
-
-def default_safety(method: str) -> RetrySafety:
-    """Safety of a request nobody labelled: reads are repeatable, anything else is not."""
-    return RetrySafety.REPEATABLE if method.upper() in ("GET", "HEAD", "OPTIONS") else RetrySafety.UNSENT_ONLY
+def repeatable(request: httpx.Request) -> bool:
+    """Whether the request may be sent again after the server may have acted on it (the operation says;
+    a request nobody labelled is repeatable when it is a read). A non-repeatable one (a create, a code
+    exchange) is retried only when it never left this machine, or was refused with 429."""
+    flag = request.extensions.get(RETRY_EXTENSION)
+    if isinstance(flag, bool):
+        return flag
+    return request.method.upper() in ("GET", "HEAD", "OPTIONS")
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
@@ -101,7 +99,7 @@ class RetryPolicy:
         *,
         retries_done: int,
         elapsed: float,
-        safety: RetrySafety,
+        repeatable: bool,
         response: httpx.Response | None = None,
         error: Exception | None = None,
     ) -> float | None:
@@ -111,7 +109,7 @@ class RetryPolicy:
         if error is not None:
             if not isinstance(error, RETRYABLE_ERRORS):
                 return None
-            if safety is RetrySafety.UNSENT_ONLY and not isinstance(error, NEVER_SENT_ERRORS):
+            if not repeatable and not isinstance(error, NEVER_SENT_ERRORS):
                 return None
             delay = self.backoff(retries_done)
         elif response is not None:
@@ -120,7 +118,7 @@ class RetryPolicy:
                 return None
             # A 429 means the server refused the request without acting on it; any other status might
             # have come after the change was made.
-            if safety is RetrySafety.UNSENT_ONLY and status != 429:
+            if not repeatable and status != 429:
                 return None
             asked = retry_after_seconds(response.headers)
             if asked is not None and asked > self.max_retry_after:
@@ -145,7 +143,7 @@ class RetryTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send the request, retrying as the policy allows; the last response or error goes to the caller."""
-        safety = RetrySafety(request.extensions.get(RETRY_EXTENSION) or default_safety(request.method))
+        may_repeat = repeatable(request)
         target = f"{request.method} {_path(request)}"
         policy = self.policy
         started = policy.clock()
@@ -164,7 +162,7 @@ class RetryTransport(httpx.BaseTransport):
                     now - attempt_started,
                 )
                 delay = policy.next_delay(
-                    retries_done=retries, elapsed=now - started, safety=safety, error=exc
+                    retries_done=retries, elapsed=now - started, repeatable=may_repeat, error=exc
                 )
                 if delay is None:
                     raise
@@ -177,7 +175,7 @@ class RetryTransport(httpx.BaseTransport):
                     level, "%s -> %d (attempt %d, %.3fs)", target, status, retries + 1, now - attempt_started
                 )
                 delay = policy.next_delay(
-                    retries_done=retries, elapsed=now - started, safety=safety, response=response
+                    retries_done=retries, elapsed=now - started, repeatable=may_repeat, response=response
                 )
                 if delay is None:
                     return response

@@ -10,6 +10,7 @@ import pytest
 from benchmarks.seed import DSP_SOURCE, SeededOrg, seed_org, true_pairs
 from lib.binding import (
     PlannedPair,
+    audit_payload,
     bind_and_audit,
     bind_pairs,
     bound_stores,
@@ -151,6 +152,10 @@ def test_an_unknown_store_is_isolated_and_the_rest_of_its_batch_is_bound(
     )
     assert [o.pos_location_id for o in run.failed] == [b]
     assert "no-such-store" in (run.failed[0].message or "")
+    assert (run.failed[0].request_id or "").startswith("req_")  # the API's id of the refusing request
+    payload = audit_payload(org.dsp_onboarding_id, DSP_SOURCE, _planned([(b, "no-such-store")]), run, "me")
+    assert payload.request_id == run.failed[0].request_id
+    assert payload.detail["failed"][0]["request_id"] == run.failed[0].request_id
     assert sorted(o.pos_location_id for o in run.succeeded) == sorted([a, c])
     assert _bound(client, org.org_id) == {a: store_a, c: store_c}
 

@@ -86,6 +86,24 @@ def test_a_database_at_an_older_revision_gains_the_new_tables(any_url: str) -> N
     assert _tables(any_url) >= WATCH_TABLES
 
 
+def test_an_audit_log_at_0003_gains_the_request_id_and_keeps_its_entries(any_url: str) -> None:
+    engine = make_engine(any_url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0003")
+        conn.execute(
+            sa.text(
+                "INSERT INTO audit_log (at, actor, action, org_id, request, outcome, error) VALUES "
+                "('2026-01-02 03:04:05', 'am@corp.test', 'org_created', NULL, '{}', 'error', 'refused')"
+            )
+        )
+    engine.dispose()
+    with Records(any_url) as records:
+        [old] = records.list_audit()
+        assert (old.error, old.request_id) == ("refused", None)
+        records.audit("am@corp.test", "org_created", None, {}, "error", error="again", request_id="req_1")
+        assert [e.request_id for e in records.list_audit()] == ["req_1", None]
+
+
 def test_processes_opening_a_fresh_database_at_once_take_turns(any_url: str) -> None:
     barrier = threading.Barrier(4)
 

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from lib.stream import AuthenticationError, RateLimitError
+from lib.stream import AuthenticationError, RateLimitError, TokenAuth
 from tests.stream.fakes import CLIENT_ID, CLIENT_SECRET, ORG_LOCATIONS_BODY, FakeApi, FakeClock
 
 ORG_PATH = "/onboarding/org/org-1/locations"
@@ -209,6 +209,11 @@ def test_threads_hit_by_the_same_401_renew_the_token_only_once() -> None:
 def test_the_token_auth_refuses_an_async_client(api: FakeApi) -> None:
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
+
+    # Blocking I/O under a lock: TokenAuth implements the sync flow itself, not httpx's shared auth_flow.
+    assert {"sync_auth_flow", "async_auth_flow"} <= set(vars(TokenAuth)) and "auth_flow" not in vars(
+        TokenAuth
+    )
 
     with api.client() as client:
 

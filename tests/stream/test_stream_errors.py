@@ -6,10 +6,13 @@ import httpx
 import pytest
 
 from lib.stream import (
+    APIConnectionError,
+    APIStatusError,
     AuthenticationError,
     ConflictError,
     FieldError,
     NotFoundError,
+    PermissionDeniedError,
     RateLimitError,
     ServerError,
     StreamError,
@@ -38,14 +41,14 @@ def _error(status: int, body: object = None, **kwargs: object) -> StreamError:
     [
         (400, ValidationError),
         (401, AuthenticationError),
-        (403, AuthenticationError),
+        (403, PermissionDeniedError),
         (404, NotFoundError),
         (409, ConflictError),
         (422, ValidationError),
         (429, RateLimitError),
         (500, ServerError),
         (503, ServerError),
-        (418, StreamError),
+        (418, APIStatusError),
     ],
 )
 def test_each_status_becomes_its_error_type_with_status_message_and_endpoint(
@@ -53,6 +56,7 @@ def test_each_status_becomes_its_error_type_with_status_message_and_endpoint(
 ) -> None:
     error = _error(status, {"message": "the server says no"})
     assert type(error) is kind
+    assert isinstance(error, APIStatusError) and not isinstance(error, APIConnectionError)
     assert error.status_code == status
     assert error.message == "the server says no"
     assert error.endpoint == "POST /onboarding/org"
@@ -148,3 +152,36 @@ def test_a_success_with_the_wrong_shape_is_an_unexpected_response_error_that_ech
     assert "org_id" in caught.value.message
     assert "secret-looking-value-123" not in str(caught.value)
     assert caught.value.maybe_applied  # a 2xx to a create: the org probably exists
+
+
+def test_a_403_is_caught_as_an_authentication_error_and_says_what_scope_is_missing() -> None:
+    error = _error(403, {"message": "insufficient scope"})
+    assert isinstance(error, AuthenticationError)
+    assert "'onboarding' scope" in error.user_message
+
+
+@pytest.mark.parametrize("header", ["x-request-id", "Request-Id"])
+def test_the_apis_request_id_is_kept_on_the_error_and_in_its_text(header: str) -> None:
+    error = _error(409, {"message": "already bound"}, headers={header: "req_8f3a"})
+    assert error.request_id == "req_8f3a"
+    assert "request id req_8f3a" in str(error)
+    assert error.user_message.count(". ") <= 2 and "req_8f3a" not in error.user_message
+    assert _error(409, {"message": "already bound"}).request_id is None
+
+
+def test_a_request_id_is_printable_text_of_bounded_length() -> None:
+    error = _error(500, {"message": "boom"}, headers={"x-request-id": "a\x1bb" + "c" * 500})
+    assert (
+        error.request_id is not None and error.request_id.startswith("abc") and len(error.request_id) == 128
+    )
+
+
+@pytest.mark.parametrize(("answer", "expected"), [("not json", "req_text"), ('{"org": []}', "req_shape")])
+def test_an_unreadable_2xx_keeps_its_request_id(answer: str, expected: str) -> None:
+    api = FakeApi()
+    api.bodies[("POST", "/onboarding/org")] = lambda request: httpx.Response(
+        201, text=answer, headers={"x-request-id": expected}
+    )
+    with api.client() as client, pytest.raises(UnexpectedResponseError) as caught:
+        client.create_org(NEW_ORG)
+    assert caught.value.request_id == expected

@@ -8,9 +8,16 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from lib.stream import RateLimitError, RetryPolicy, ServerError, TransportError, ValidationError
+from lib.stream import (
+    APIConnectionError,
+    APITimeoutError,
+    RateLimitError,
+    RetryPolicy,
+    ServerError,
+    ValidationError,
+)
 from lib.stream.models import BindPair, CreateIntegrationRequest, CreateOrgRequest, OrgUser
-from lib.stream.retry import RetrySafety, retry_after_seconds
+from lib.stream.retry import repeatable, retry_after_seconds
 from tests.stream.fakes import ORG_LOCATIONS_BODY, FakeApi
 
 ORG_PATH = "/onboarding/org/org-1/locations"
@@ -110,11 +117,12 @@ def test_timeouts_connection_errors_and_408_on_reads_are_retried(api: FakeApi) -
     assert api.count("GET", ORG_PATH) == 5
 
 
-def test_unreachable_api_ends_in_a_transport_error_without_status(api: FakeApi) -> None:
+def test_unreachable_api_ends_in_a_connection_error_without_status(api: FakeApi) -> None:
     api.script("GET", ORG_PATH, *[httpx.ConnectError("connection refused")] * 3)
-    with api.client() as client, pytest.raises(TransportError) as caught:
+    with api.client() as client, pytest.raises(APIConnectionError) as caught:
         client.org_locations("org-1")
-    assert caught.value.status_code is None
+    assert not isinstance(caught.value, APITimeoutError)
+    assert caught.value.status_code is None and caught.value.request_id is None
     assert "STREAM_API_URL" in caught.value.user_message
     assert api.count("GET", ORG_PATH) == 3
 
@@ -137,10 +145,10 @@ def test_org_creation_is_not_repeated_after_a_5xx_and_the_error_says_to_check_fi
 
 def test_org_creation_is_not_repeated_after_a_read_timeout(api: FakeApi) -> None:
     api.script("POST", "/onboarding/org", httpx.ReadTimeout("no answer"))
-    with api.client() as client, pytest.raises(TransportError) as caught:
+    with api.client() as client, pytest.raises(APITimeoutError) as caught:
         client.create_org(NEW_ORG)
     assert api.count("POST", "/onboarding/org") == 1
-    assert caught.value.timed_out and caught.value.maybe_applied
+    assert caught.value.maybe_applied
 
 
 def test_org_creation_is_retried_when_it_never_left_or_was_refused_with_429(api: FakeApi) -> None:
@@ -185,8 +193,6 @@ def test_the_token_call_goes_through_the_same_retry_policy(api: FakeApi) -> None
 
 
 def test_unlabelled_requests_are_only_repeatable_when_they_are_reads() -> None:
-    from lib.stream.retry import default_safety
-
-    assert default_safety("GET") is RetrySafety.REPEATABLE
-    assert default_safety("POST") is RetrySafety.UNSENT_ONLY
-    assert default_safety("PUT") is RetrySafety.UNSENT_ONLY
+    assert repeatable(httpx.Request("GET", "http://api.test/x"))
+    assert not repeatable(httpx.Request("POST", "http://api.test/x"))
+    assert not repeatable(httpx.Request("PUT", "http://api.test/x"))

@@ -14,12 +14,12 @@ import pytest
 
 from lib.sandbox.embed import EmbeddedSandbox, start_background
 from lib.stream import (
+    APIConnectionError,
     ConflictError,
     RateLimitError,
     RetryPolicy,
     ServerError,
     StreamClient,
-    TransportError,
     UnexpectedResponseError,
 )
 from lib.stream.models import BindPair, CreateIntegrationRequest
@@ -124,7 +124,7 @@ def test_an_unreachable_api_is_a_transport_error() -> None:
         StreamClient(
             f"http://127.0.0.1:{port}", "id", "secret-xyz-123", retry_policy=RetryPolicy(sleep=waits.append)
         ) as client,
-        pytest.raises(TransportError) as caught,
+        pytest.raises(APIConnectionError) as caught,
     ):
         client.check_connection()
     assert caught.value.status_code is None
