@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -33,12 +35,41 @@ def block_keys(frame: pd.DataFrame, family: str) -> pd.Series:
     raise ValueError(family)
 
 
-def _groups(keys: pd.Series) -> dict[str, np.ndarray]:
-    groups: dict[str, list[int]] = {}
-    for row, key in enumerate(keys.tolist()):
-        if key:
-            groups.setdefault(key, []).append(row)
-    return {k: np.array(v, dtype=np.int64) for k, v in groups.items()}
+@dataclass(frozen=True)
+class _Blocks:
+    """The rows of both sides grouped by block key: block b holds pos_rows[p_start[b]:p_start[b] + p_count[b]]
+    (and the same for dsp); keys are coded together, so a block code means the same key on both sides."""
+
+    pos_rows: np.ndarray
+    p_start: np.ndarray
+    p_count: np.ndarray
+    dsp_rows: np.ndarray
+    d_start: np.ndarray
+    d_count: np.ndarray
+
+    def pos(self, b: int) -> np.ndarray:
+        return self.pos_rows[self.p_start[b] : self.p_start[b] + self.p_count[b]]
+
+    def dsp(self, b: int) -> np.ndarray:
+        return self.dsp_rows[self.d_start[b] : self.d_start[b] + self.d_count[b]]
+
+
+def _blocks(p_keys: pd.Series, d_keys: pd.Series) -> _Blocks:
+    """Group both sides' rows by key in a few vectorised passes ('' = in no block)."""
+    codes, uniques = pd.factorize(pd.concat([p_keys, d_keys], ignore_index=True), sort=False)
+    n_blocks = len(uniques)
+    blank = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+    if blank.size:
+        codes = np.where(codes == blank[0], -1, codes)
+    pc, dc = codes[: len(p_keys)], codes[len(p_keys) :]
+
+    def side(c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows = np.flatnonzero(c >= 0)
+        rows = rows[np.argsort(c[rows], kind="stable")]
+        count = np.bincount(c[rows], minlength=n_blocks)
+        return rows, np.cumsum(count) - count, count
+
+    return _Blocks(*side(pc), *side(dc))
 
 
 def _workers(cells: int) -> int:
@@ -89,8 +120,13 @@ def _prune_chunk(
         # An address match ranks first; a name-only match (a moved store) after it.
         names_full = np.zeros_like(addr)
         names_full[np.ix_(p_has, d_has)] = names
+        # A name alone finds a store by its own label; a label that many rows of the block share (the
+        # neighbourhood of a busy ZIP) names no one store, and its pairs would grow with the block's square.
+        name_only = (names_full > 0) & ~keep
+        name_only[name_only.sum(axis=1) > cfg.name_only_max, :] = False
+        name_only[:, name_only.sum(axis=0) > cfg.name_only_max] = False
         addr = np.where(keep, addr.astype(np.uint16) + 100, names_full).astype(np.uint16)
-        keep |= names_full > 0
+        keep |= name_only
     r, c = np.nonzero(keep)
     if r.size > cfg.max_candidates * len(pi):
         # Many stores at one address (a mall, an airport): the same unit ranks first among equals.
@@ -178,26 +214,68 @@ def _dense_pairs(
     return np.concatenate(out_i), np.concatenate(out_j)
 
 
+def _similar(
+    i: np.ndarray, j: np.ndarray, pos: pd.DataFrame, dsp: pd.DataFrame, cfg: MatchConfig
+) -> np.ndarray:
+    """Which pairs pass the prefilter (similar "number street", or similar distinctive name words), pair
+    by pair in one rapidfuzz call: for many small blocks, where one cdist per block costs more."""
+    p_addr, d_addr = pos["addr_key"].to_numpy()[i], dsp["addr_key"].to_numpy()[j]
+    addr = process.cpdist(p_addr, d_addr, scorer=fuzz.ratio, score_cutoff=cfg.prefilter, workers=-1)
+    p_label, d_label = pos["label"].to_numpy()[i], dsp["label"].to_numpy()[j]
+    has = (p_label != "") & (d_label != "")
+    names = np.zeros(len(i), dtype=bool)
+    if has.any():
+        names[has] = (
+            process.cpdist(
+                p_label[has],
+                d_label[has],
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=cfg.name_prefilter,
+                workers=-1,
+            )
+            > 0
+        )
+    return (addr > 0) | names
+
+
+def _all_pairs(blocks: _Blocks, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (pos, dsp) pair of the chosen blocks, built at once (no loop over thousands of small blocks)."""
+    b_of = np.repeat(chosen, blocks.p_count[chosen])
+    p_at = np.repeat(blocks.p_start[chosen], blocks.p_count[chosen])
+    p_at += np.arange(p_at.size) - np.repeat(
+        np.cumsum(blocks.p_count[chosen]) - blocks.p_count[chosen], blocks.p_count[chosen]
+    )
+    reps = blocks.d_count[b_of]
+    i = np.repeat(blocks.pos_rows[p_at], reps)
+    offset = np.arange(i.size) - np.repeat(np.cumsum(reps) - reps, reps)
+    j = blocks.dsp_rows[np.repeat(blocks.d_start[b_of], reps) + offset]
+    return i, j
+
+
 def _block_pairs(
-    p_groups: dict[str, np.ndarray],
-    d_groups: dict[str, np.ndarray],
+    blocks: _Blocks,
     pos: pd.DataFrame,
     dsp: pd.DataFrame,
     cfg: MatchConfig,
     prune: bool,
+    prune_small: bool = False,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     out: list[tuple[np.ndarray, np.ndarray]] = []
-    for key, pi in p_groups.items():
-        dj = d_groups.get(key)
-        if dj is None:
-            continue
-        cells = len(pi) * len(dj)
-        if cells > cfg.dense_block:
+    cells = blocks.p_count * blocks.d_count
+    big = cells > (cfg.small_block if prune else cfg.dense_block)
+    for b in np.flatnonzero(big).tolist():
+        pi, dj = blocks.pos(b), blocks.dsp(b)
+        if cells[b] > cfg.dense_block:
             out.append(_dense_pairs(pi, dj, pos, dsp, cfg))
-        elif prune and cells > cfg.small_block:
-            out.append(_prune(pi, dj, pos, dsp, cfg))
         else:
-            out.append((np.repeat(pi, len(dj)), np.tile(dj, len(pi))))
+            out.append(_prune(pi, dj, pos, dsp, cfg))
+    small = np.flatnonzero(~big & (cells > 0))
+    if small.size:
+        i, j = _all_pairs(blocks, small)
+        if prune_small:
+            keep = _similar(i, j, pos, dsp, cfg)
+            i, j = i[keep], j[keep]
+        out.append((i, j))
     return out
 
 
@@ -211,10 +289,13 @@ def candidate_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, cfg: MatchConfig) -> t
             # Fallback for a missing ZIP: that row meets every row of its city on the other side.
             p_nozip = p_keys.where(pos["zip5"] == "", "")
             d_nozip = d_keys.where(dsp["zip5"] == "", "")
-            chunks += _block_pairs(_groups(p_nozip), _groups(d_keys), pos, dsp, cfg, prune)
-            chunks += _block_pairs(_groups(p_keys), _groups(d_nozip), pos, dsp, cfg, prune)
+            chunks += _block_pairs(_blocks(p_nozip, d_keys), pos, dsp, cfg, prune)
+            chunks += _block_pairs(_blocks(p_keys, d_nozip), pos, dsp, cfg, prune)
         else:
-            chunks += _block_pairs(_groups(p_keys), _groups(d_keys), pos, dsp, cfg, prune)
+            # Rows sharing a state and a house number are mostly other streets: as many as the square of
+            # the rows per state, so even its small blocks keep only similar addresses or names.
+            small = family == "number"
+            chunks += _block_pairs(_blocks(p_keys, d_keys), pos, dsp, cfg, prune, small)
     if not chunks:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty

@@ -56,7 +56,7 @@ def read_locations(path: str, side: str) -> pd.DataFrame:
 
 def proposals_csv(pos: pd.DataFrame, dsp: pd.DataFrame) -> pd.DataFrame:
     """The CLI's output table: one row per POS location, blank dsp_provider_id when there is no proposal."""
-    pairs = propose_pairs(pos, dsp).pairs
+    pairs = propose_pairs(pos, dsp, alternatives=False).pairs
     out = pairs[list(OUTPUT_COLUMNS)].reset_index(drop=True).copy()
     out["dsp_provider_id"] = out["dsp_provider_id"].where(out["dsp_provider_id"].notna(), "")
     out["score"] = out["score"].map(lambda v: f"{v:.1f}")

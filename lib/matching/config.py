@@ -35,6 +35,7 @@ class MatchConfig:
     far_km: float = 1.0  # both pins given and further apart than this: review, not auto
     prefilter: float = 75.0  # cdist cut-off on "number street" inside a block
     name_prefilter: float = 90.0  # cdist cut-off on distinctive name words inside a block
+    name_only_max: int = 3  # a label matching more rows than this at other addresses is no store's own
     small_block: int = 64  # blocks with at most this many pairs skip the cdist prefilter
     brand_share: float = 0.5  # a name word in at least this share of all names is the merchant's brand
     max_alternatives: int = 3

@@ -661,8 +661,13 @@ def _fill_region(cols: dict[str, list[str]]) -> None:
             cols["state"][k] = _POSTAL_PROVINCE.get(postal[0], "")
 
 
-def normalize_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per input row with normalised columns used by blocking and scoring (index 0..n-1)."""
+def normalize_frame(
+    df: pd.DataFrame, parsed: dict[tuple[object, object], AddressParts] | None = None
+) -> pd.DataFrame:
+    """One row per input row with normalised columns used by blocking and scoring (index 0..n-1).
+
+    parsed: address lines already parsed (pass the same dict for both sides to parse each spelling once).
+    """
 
     def col(name: str) -> list[object]:
         return df[name].tolist() if name in df.columns else [None] * len(df)
@@ -670,8 +675,13 @@ def normalize_frame(df: pd.DataFrame) -> pd.DataFrame:
     # Chains repeat names ("Café Olé", "Café Olé - Downtown"): each distinct name is parsed once.
     seen: dict[object, NameParts] = {}
     names = [seen[v] if v in seen else seen.setdefault(v, normalize_name(v)) for v in col("name")]
-    line2 = col("address_line_2")
-    addrs = [parse_street(l1, l2) for l1, l2 in zip(col("address_line_1"), line2, strict=True)]
+    # Both sides often spell an address alike (and a mall or airport repeats its street line): each
+    # distinct pair of lines is parsed once.
+    parsed = {} if parsed is None else parsed
+    addrs = [
+        parsed[k] if k in parsed else parsed.setdefault(k, parse_street(*k))
+        for k in zip(col("address_line_1"), col("address_line_2"), strict=True)
+    ]
     strings = {
         "provider_id": [str(v) for v in col("provider_id")],
         "name": [n.text for n in names],

@@ -19,6 +19,7 @@ from lib.matching.normalize import (
     GENERIC_NAME_WORDS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    AddressParts,
     brand_canon,
     brand_tokens,
     normalize_frame,
@@ -161,30 +162,45 @@ class Proposals:
         return explain_pair(pos_row, dsp_row, self.config, self.brand_words)
 
 
+class _Columns(dict[str, list[object]]):
+    """Column name -> that column's values as a list, converted on first use: reasons read a handful of
+    columns, and converting every column of every row would hold millions of Python objects."""
+
+    def __init__(self, frame: pd.DataFrame, rows: np.ndarray | None) -> None:
+        super().__init__()
+        self._frame, self._rows = frame, rows
+        self.names: tuple[str, ...] = tuple(str(c) for c in frame.columns)
+
+    def __missing__(self, column: str) -> list[object]:
+        values = self._frame[column].to_numpy()
+        converted: list[object] = (values if self._rows is None else values[self._rows]).tolist()
+        self[column] = converted
+        return converted
+
+
 class _Row(Mapping[str, object]):
     """One row of column lists, read lazily: reasons touch a handful of fields of a few rows."""
 
     __slots__ = ("_cols", "_k")
 
-    def __init__(self, cols: dict[str, list[object]], k: int) -> None:
+    def __init__(self, cols: _Columns, k: int) -> None:
         self._cols, self._k = cols, k
 
     def __getitem__(self, column: str) -> Any:
         return self._cols[column][self._k]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._cols)
+        return iter(self._cols.names)
 
     def __len__(self) -> int:
-        return len(self._cols)
+        return len(self._cols.names)
 
 
 class _RowView:
     """rows[k]: row k of a frame as a read-only mapping, without building a dict per row."""
 
     def __init__(self, frame: pd.DataFrame, rows: np.ndarray | None = None) -> None:
-        take = (lambda v: v.to_numpy()[rows]) if rows is not None else (lambda v: v.to_numpy())
-        self._cols = {c: take(frame[c]).tolist() for c in frame.columns}
+        self._cols = _Columns(frame, rows)
         self._pos = None if rows is None else {int(e): k for k, e in enumerate(rows.tolist())}
 
     def __getitem__(self, k: int) -> _Row:
@@ -375,7 +391,9 @@ def _alternatives_frame(run: _Run) -> pd.DataFrame:
     return alternatives
 
 
-def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | None = None) -> Proposals:
+def propose_pairs(
+    pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | None = None, alternatives: bool = True
+) -> Proposals:
     """Propose one DSP store per POS location (or none), one-to-one, with scores, bands and reasons.
 
     pos, dsp: location tables with columns provider_id, name, address_line_1, locality,
@@ -386,13 +404,15 @@ def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | No
     (linear_sum_assignment per connected component) over the candidate scores; no pair scoring below
     config.review_threshold is ever proposed. `auto` needs score >= auto_threshold, no red flag (house
     number, street, ZIP, unit, brand, distance...) and no runner-up within ambiguity_margin.
-    Returns Proposals (see its docstring for the columns). Raises MatchInputError for an unusable table.
+    Returns Proposals (see its docstring for the columns); alternatives=False leaves its alternatives
+    table empty (the CLI writes only the pairs). Raises MatchInputError for an unusable table.
     """
     cfg = config or MatchConfig()
     validate_locations(pos, "POS")
     validate_locations(dsp, "DSP")
     pos_raw, dsp_raw = pos.reset_index(drop=True), dsp.reset_index(drop=True)
-    pos_n0, dsp_n0 = normalize_frame(pos_raw), normalize_frame(dsp_raw)
+    parsed: dict[tuple[object, object], AddressParts] = {}
+    pos_n0, dsp_n0 = normalize_frame(pos_raw, parsed), normalize_frame(dsp_raw, parsed)
     brand = merchant_brand_words(pos_n0, dsp_n0, cfg)
     places = location_words(pos_n0, dsp_n0)
     pos_n, dsp_n = add_keys(pos_n0, brand, places), add_keys(dsp_n0, brand, places)
@@ -434,9 +454,8 @@ def propose_pairs(pos: pd.DataFrame, dsp: pd.DataFrame, config: MatchConfig | No
         by_pos=by_pos,
         records=_RowView(scored, edges),
     )
-    return Proposals(
-        pairs=_pairs_frame(run), alternatives=_alternatives_frame(run), brand_words=brand, config=cfg
-    )
+    others = _alternatives_frame(run) if alternatives else pd.DataFrame(columns=list(ALTERNATIVE_COLUMNS))
+    return Proposals(pairs=_pairs_frame(run), alternatives=others, brand_words=brand, config=cfg)
 
 
 def explain_pair(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import string
+
 import pandas as pd
 import pytest
 
@@ -64,6 +67,34 @@ def test_a_location_without_zip_meets_its_city_and_its_house_number_in_the_state
     )
     assert _candidates(pos, dsp) == {("p1", "d1"), ("p1", "d2")}
     assert _candidates(dsp.iloc[:1], pos) == {("d1", "p1")}  # the fallback works from either side
+
+
+def test_a_label_many_stores_of_a_zip_share_does_not_pair_them_all() -> None:
+    # A busy ZIP: 150 stores all labelled by their neighbourhood, each on a street of its own, and one
+    # store with a label of its own listed at another address (moved): the shared label names no one
+    # store, the distinctive one still meets its listing.
+    rng = random.Random(3)
+    streets = [
+        f"{rng.randint(100, 9999)} {''.join(rng.choices(string.ascii_lowercase, k=9))} St" for _ in range(150)
+    ]
+    rows = [
+        {
+            "provider_id": f"s{k}",
+            "name": "Taco Tres (Downtown)",
+            "address_line_1": streets[k],
+            "locality": "Chicago",
+            "administrative_district_level_1": "IL",
+            "postal_code": "60601",
+            "country": "US",
+        }
+        for k in range(150)
+    ]
+    moved = {**rows[0], "provider_id": "pier", "name": "Taco Tres (Navy Pier)"}
+    pos = pd.DataFrame([*rows, moved])
+    dsp = pd.DataFrame([*rows, {**moved, "address_line_1": "600 E Grand Ave"}])
+    cands = _candidates(pos, dsp)
+    assert {(f"s{k}", f"s{k}") for k in range(150)} | {("pier", "pier")} <= cands
+    assert len(cands) < 3 * len(pos)  # the shared label alone would pair all 151 x 151
 
 
 def _one_zip(frame: pd.DataFrame, postal: str) -> pd.DataFrame:
