@@ -4,26 +4,40 @@ requests-oauthlib's BackendApplicationClient get tokens, refresh them, and get e
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 from urllib.parse import quote_plus
 
+import authlib.oauth2.rfc6749.wrappers
 import httpx
+import oauthlib.oauth2.rfc6749.clients.base
+import oauthlib.oauth2.rfc6749.parameters
 import pytest
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.httpx_client import OAuth2Client
 from oauthlib.oauth2 import BackendApplicationClient, InvalidClientError, InvalidGrantError
 from requests_oauthlib import OAuth2Session
+from sandbox_driver import SandboxClock
 
 from lib.sandbox.embed import EmbeddedSandbox
 
 PROTECTED = "/onboarding/org/unknown-org/locations"  # 404 with a good token, 401 without
+TOKEN_TTL, REFRESH_TTL = 600, 3600
+# Where the OAuth libraries read the time (time.time()) to decide that a token has expired.
+LIBRARY_CLOCKS = (
+    authlib.oauth2.rfc6749.wrappers,
+    oauthlib.oauth2.rfc6749.clients.base,
+    oauthlib.oauth2.rfc6749.parameters,
+)
 
 
 @pytest.fixture
-def short_lived(start_sandbox) -> EmbeddedSandbox:
-    """Access tokens live 1 s, refresh tokens 3 s."""
-    return start_sandbox(token_ttl=1, refresh_ttl=3, clock=time.time)  # the OAuth clients read wall time
+def short_lived(start_sandbox, clock: SandboxClock, monkeypatch: pytest.MonkeyPatch) -> EmbeddedSandbox:
+    """Access tokens live 10 minutes, refresh tokens an hour, on one clock the test moves: the sandbox's, and
+    the OAuth libraries' (their `time` module is swapped for one whose time() is that clock)."""
+    for module in LIBRARY_CLOCKS:
+        monkeypatch.setattr(module, "time", SimpleNamespace(time=clock))
+    return start_sandbox(token_ttl=TOKEN_TTL, refresh_ttl=REFRESH_TTL)
 
 
 @pytest.fixture
@@ -33,12 +47,9 @@ def insecure_transport(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def _wait_past(seconds: float) -> None:
-    """Let a token lifetime pass (the sandbox's clock is the wall clock)."""
-    time.sleep(seconds)
-
-
-def test_authlib_defaults_grant_refresh_and_refresh_expiry(short_lived: EmbeddedSandbox) -> None:
+def test_authlib_defaults_grant_refresh_and_refresh_expiry(
+    short_lived: EmbeddedSandbox, clock: SandboxClock
+) -> None:
     token_url = f"{short_lived.base_url}/oauth/token"
     with OAuth2Client(
         short_lived.client_id,
@@ -49,14 +60,16 @@ def test_authlib_defaults_grant_refresh_and_refresh_expiry(short_lived: Embedded
         token = client.fetch_token(token_url, grant_type="client_credentials")  # client_secret_basic
         assert token["token_type"] == "bearer"
         assert token["scope"] == "onboarding"
-        assert token["expires_at"] > time.time()
+        assert token["expires_at"] == int(clock()) + TOKEN_TTL
         first = token["access_token"]
+        assert client.get(PROTECTED).status_code == 404
+        assert client.token["access_token"] == first  # still fresh: no refresh
 
-        _wait_past(2.0)  # the access token has expired: Authlib refreshes it by itself
+        clock.advance(TOKEN_TTL + 1)  # the access token has expired: Authlib refreshes it by itself
         assert client.get(PROTECTED).status_code == 404
         assert client.token["access_token"] != first
 
-        _wait_past(3.5)  # now the refresh token has expired too
+        clock.advance(REFRESH_TTL + 1)  # now the refresh token has expired too
         with pytest.raises(OAuthError) as refused:
             client.get(PROTECTED)
         assert refused.value.error == "invalid_grant"
@@ -80,7 +93,7 @@ def test_authlib_client_secret_post_and_a_wrong_secret(short_lived: EmbeddedSand
 
 
 def test_requests_oauthlib_defaults_grant_refresh_and_refresh_expiry(
-    short_lived: EmbeddedSandbox, insecure_transport: None
+    short_lived: EmbeddedSandbox, clock: SandboxClock, insecure_transport: None
 ) -> None:
     token_url = f"{short_lived.base_url}/oauth/token"
     updates: list[dict] = []
@@ -94,12 +107,13 @@ def test_requests_oauthlib_defaults_grant_refresh_and_refresh_expiry(
     )
     assert token["access_token"] and token["refresh_token"]
     assert session.get(f"{short_lived.base_url}{PROTECTED}").status_code == 404
+    assert updates == []  # still fresh: no refresh
 
-    _wait_past(2.0)  # past expires_in, which oauthlib rounds to whole seconds
+    clock.advance(TOKEN_TTL + 1)  # past expires_in
     assert session.get(f"{short_lived.base_url}{PROTECTED}").status_code == 404  # refreshed by itself
     assert len(updates) == 1 and updates[0]["access_token"] != token["access_token"]
 
-    _wait_past(3.5)
+    clock.advance(REFRESH_TTL + 1)
     with pytest.raises(InvalidGrantError) as refused:
         session.get(f"{short_lived.base_url}{PROTECTED}")
     assert "expired" in refused.value.description

@@ -6,7 +6,7 @@ import json
 import logging
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -24,6 +24,7 @@ from lib.stream import (
 )
 from lib.stream.models import BindPair, CreateIntegrationRequest
 from tests.helpers import follow_consent
+from tests.stream.fakes import FakeClock
 from tests.stream.support import RETURN_URL, SleepLog, new_org, org_request
 
 # --- rate limits and server errors ---
@@ -162,42 +163,51 @@ def test_a_malformed_token_answer_is_an_unexpected_response_error(
 
 
 @pytest.fixture(scope="module")
-def short_lived(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedSandbox]:
+def clock() -> FakeClock:
+    """The time of the short-lived sandbox and of its clients: moved by the tests, never slept."""
+    return FakeClock(time.time())
+
+
+@pytest.fixture(scope="module")
+def short_lived(tmp_path_factory: pytest.TempPathFactory, clock: FakeClock) -> Iterator[EmbeddedSandbox]:
     """A sandbox whose access tokens live 1 s and refresh tokens 2 s."""
-    running = start_background(tmp_path_factory.mktemp("short-lived"), token_ttl=1, refresh_ttl=2)
+    running = start_background(
+        tmp_path_factory.mktemp("short-lived"), token_ttl=1, refresh_ttl=2, clock=clock
+    )
     yield running
     running.stop()
 
 
-def test_an_expired_access_token_is_refreshed(short_lived: EmbeddedSandbox) -> None:
-    with StreamClient(short_lived.base_url, short_lived.client_id, short_lived.client_secret) as client:
+def _client(sandbox: EmbeddedSandbox, clock: Callable[[], float]) -> StreamClient:
+    return StreamClient(sandbox.base_url, sandbox.client_id, sandbox.client_secret, clock=clock)
+
+
+def test_an_expired_access_token_is_refreshed(short_lived: EmbeddedSandbox, clock: FakeClock) -> None:
+    with _client(short_lived, clock) as client:
         org_id = new_org(client)
-        time.sleep(1.2)
+        clock.advance(1.2)
         assert client.org_locations(org_id) == []
         assert client.auth.grants == {"client_credentials": 1, "refresh_token": 1}
 
 
-def test_an_expired_refresh_token_falls_back_to_a_new_grant(short_lived: EmbeddedSandbox) -> None:
-    with StreamClient(short_lived.base_url, short_lived.client_id, short_lived.client_secret) as client:
+def test_an_expired_refresh_token_falls_back_to_a_new_grant(
+    short_lived: EmbeddedSandbox, clock: FakeClock
+) -> None:
+    with _client(short_lived, clock) as client:
         org_id = new_org(client)
-        time.sleep(2.2)
+        clock.advance(2.2)
         assert client.org_locations(org_id) == []
         assert client.auth.grants == {"client_credentials": 2, "refresh_token": 0}
 
 
 def test_a_401_and_a_refused_refresh_end_in_a_new_grant_and_a_replay(
-    short_lived: EmbeddedSandbox, caplog: pytest.LogCaptureFixture
+    short_lived: EmbeddedSandbox, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     # A client clock running 20x slow believes its tokens are fresh when the server has expired both.
-    started = time.time()
-    with StreamClient(
-        short_lived.base_url,
-        short_lived.client_id,
-        short_lived.client_secret,
-        clock=lambda: started + (time.time() - started) / 20,
-    ) as client:
+    started = clock()
+    with _client(short_lived, lambda: started + (clock() - started) / 20) as client:
         org_id = new_org(client)
-        time.sleep(2.2)
+        clock.advance(2.2)
         caplog.set_level(logging.INFO, logger="lib.stream")
         assert client.org_locations(org_id) == []
         assert client.auth.grants == {"client_credentials": 2, "refresh_token": 0}
