@@ -20,8 +20,8 @@ from lib.sandbox.embed import EmbeddedSandbox, start_background
 from lib.sandbox.settings import SandboxSettings
 from lib.settings import REPO_ROOT, SettingsError, load_settings, setting_names
 from lib.store import Records
-from lib.stream.errors import APITimeoutError, ServerError
-from lib.stream.models import CreateOrgRequest, OrgUser
+from lib.stream.errors import APITimeoutError, ServerError, UnexpectedResponseError
+from lib.stream.models import CreateIntegrationRequest, CreateOrgRequest, OrgUser
 
 OWNER = OrgUser(email="owner@example.com", first_name="Olive", last_name="Owner")
 
@@ -176,6 +176,38 @@ def test_stream_max_retries_decides_whether_a_failed_read_is_repeated(
             client.org_locations(org)
 
 
+def test_stream_call_deadline_bounds_a_whole_call(
+    slow_sandbox: EmbeddedSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _use_api(monkeypatch, slow_sandbox)
+    with open_client(resolve_target()) as client:
+        assert client.check_connection()  # 800 ms: within the default deadline and read timeout
+    monkeypatch.setenv("STREAM_CALL_DEADLINE", "0.3")  # the read timeout stays 30 s
+    with open_client(resolve_target()) as client, pytest.raises(APITimeoutError) as caught:
+        client.check_connection()
+    assert "within 0.3 s" in caught.value.message
+
+
+def test_stream_max_body_bytes_refuses_a_larger_answer(
+    sandbox: EmbeddedSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _use_api(monkeypatch, sandbox)
+    with open_client(resolve_target()) as client:
+        org = client.create_org(CreateOrgRequest(name="Body cap", provider_id="settings-body", user=OWNER))
+        pos = client.create_integration(
+            CreateIntegrationRequest(
+                org_id=org.org_id, source="clover", type="pos", return_url="http://127.0.0.1:8501"
+            )
+        )
+        assert pos.id is not None
+        client.exchange_code(pos.id, "SANDBOX-bread-and-butter")
+        assert len(client.list_locations(pos.id)) == 12  # several kB of locations
+    monkeypatch.setenv("STREAM_MAX_BODY_BYTES", "1024")
+    with open_client(resolve_target()) as client, pytest.raises(UnexpectedResponseError) as caught:
+        client.list_locations(pos.id)
+    assert "larger than" in caught.value.message
+
+
 # ----- DATABASE_URL, CONSOLE_* -----
 
 
@@ -245,6 +277,7 @@ def test_sandbox_fault_settings_reach_a_running_sandbox(
         "SANDBOX_LATENCY_MS": "7",
         "SANDBOX_SEED": "42",
         "SANDBOX_TOKEN_TTL": "123",
+        "SANDBOX_REJECT_RATE": "0.75",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -252,7 +285,7 @@ def test_sandbox_fault_settings_reach_a_running_sandbox(
     try:
         knobs = httpx.get(f"{running.base_url}/sandbox/faults", timeout=10).json()
         assert (knobs["error_rate"], knobs["rate_limit_rate"], knobs["retry_after"]) == (0.25, 0.5, 3)
-        assert (knobs["latency_ms"], knobs["seed"]) == (7, 42)
+        assert (knobs["latency_ms"], knobs["seed"], knobs["reject_rate"]) == (7, 42, 0.75)
         running.set_faults(error_rate=0, rate_limit_rate=0)
         token = httpx.post(
             f"{running.base_url}/oauth/token",

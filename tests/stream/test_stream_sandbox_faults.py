@@ -182,22 +182,21 @@ def _client(sandbox: EmbeddedSandbox, clock: Callable[[], float]) -> StreamClien
     return StreamClient(sandbox.base_url, sandbox.client_id, sandbox.client_secret, clock=clock)
 
 
-def test_an_expired_access_token_is_refreshed(short_lived: EmbeddedSandbox, clock: FakeClock) -> None:
-    with _client(short_lived, clock) as client:
-        org_id = new_org(client)
-        clock.advance(1.2)
-        assert client.org_locations(org_id) == []
-        assert client.auth.grants == {"client_credentials": 1, "refresh_token": 1}
-
-
-def test_an_expired_refresh_token_falls_back_to_a_new_grant(
-    short_lived: EmbeddedSandbox, clock: FakeClock
+@pytest.mark.parametrize(
+    ("later", "grants"),
+    [
+        (1.2, {"client_credentials": 1, "refresh_token": 1}),  # the access token expired: refreshed
+        (2.2, {"client_credentials": 2, "refresh_token": 0}),  # the refresh token too: a new grant
+    ],
+)
+def test_an_expired_token_is_refreshed_or_granted_anew(
+    short_lived: EmbeddedSandbox, clock: FakeClock, later: float, grants: dict[str, int]
 ) -> None:
     with _client(short_lived, clock) as client:
         org_id = new_org(client)
-        clock.advance(2.2)
+        clock.advance(later)
         assert client.org_locations(org_id) == []
-        assert client.auth.grants == {"client_credentials": 2, "refresh_token": 0}
+        assert client.auth.grants == grants
 
 
 def test_a_401_and_a_refused_refresh_end_in_a_new_grant_and_a_replay(
