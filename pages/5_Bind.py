@@ -9,7 +9,7 @@ from lib.store import OnboardingRecord
 from lib.ui import bind_state as state
 from lib.ui import bind_view as view
 from lib.ui.access import button_state
-from lib.ui.context import Console, page_setup
+from lib.ui.context import Console, console_settings, page_setup
 from lib.ui.guards import require_active, require_org
 from lib.ui.nav import link
 from lib.ui.text import md
@@ -33,6 +33,16 @@ chosen = st.selectbox(
 onboarding = by_id[chosen]
 oid = onboarding.onboarding_id
 running = state.binding(oid)  # a confirmed bind runs in this run: nothing may start or change another
+# After Stop, this run starts while the stopped one still finishes its batch: wait for it (one batch call and
+# the read-back, each within the call deadline), then show what it did.
+if not state.settle_job(console, onboarding, wait_seconds=2 * console_settings().stream_call_deadline + 5):
+    st.info(
+        "The bind is still finishing the batch on its way (the API answers slowly); nothing more is sent. "
+        "Its outcome shows here once the batch ends.",
+        icon="⏳",
+    )
+    st.button("Check again", key="bind_check_job", icon=":material/refresh:")
+    st.stop()
 lease = console.records.bind_lease(org_id)
 if lease is not None and lease.holder != console.actor:
     st.warning(
@@ -230,9 +240,18 @@ result = state.last_result(oid)
 if result is not None:
     st.subheader("Last retry" if result["retry"] else "Last bind")
     outcomes = result["outcomes"]
-    failed = [o for o in outcomes if not o["ok"]]
-    bound_now = len(outcomes) - len(failed)
-    if failed:
+    unsent = [o for o in outcomes if o["message"] == view.NOT_SENT]  # Stop (or leaving) came first
+    failed = [o for o in outcomes if not o["ok"] and o["message"] != view.NOT_SENT]
+    bound_now = len(outcomes) - len(failed) - len(unsent)
+    if unsent:
+        st.warning(
+            f"Stopped: {part(bound_now, len(outcomes), 'pair')} bound"
+            + (f", {number(len(failed))} failed" if failed else "")
+            + f", {number(len(unsent))} not sent. Nothing more is sent: the pairs not sent are kept, send "
+            "them when you are ready (what was bound is not sent again).",
+            icon="⏹️",
+        )
+    elif failed:
         st.error(
             f"{part(bound_now, len(outcomes), 'pair')} bound, {number(len(failed))} failed: "
             f"{md(failed[0]['message'])} "
@@ -262,7 +281,9 @@ if result is not None:
     st.dataframe(view.outcomes_frame(result), hide_index=True, width="stretch", key=f"bind_outcomes:{oid}")
     retry = state.failed_pairs(oid)
     if retry and st.button(
-        f"Retry the {count(len(retry), 'failed pair')}",
+        f"Send the {count(len(retry), 'pair')} not bound yet"
+        if unsent
+        else f"Retry the {count(len(retry), 'failed pair')}",
         key="bind_retry_failed",
         icon=":material/replay:",
         **button_state(Action.BIND),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -33,6 +34,7 @@ from lib.matching.propose import Proposals
 from lib.store import OnboardingRecord
 from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
+from lib.stream.models import OrgLocation
 from lib.stream.partial import unreadable_summary
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
@@ -124,13 +126,20 @@ def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) ->
 
 def refresh_bindings(console: Console, onboarding: OnboardingRecord) -> str | None:
     """Re-read the org's locations (bindings and DSP statuses); the error sentence on failure."""
-    current = inputs(onboarding.onboarding_id)
-    assert console.org_id is not None and current is not None
-    _forget_shared(console, onboarding)  # other sessions read the new bindings too
+    assert console.org_id is not None
     try:
         org_locations = console.client.org_locations(console.org_id)
     except StreamError as exc:
         return error_sentence(exc)
+    _use_locations(console, onboarding, org_locations)
+    return None
+
+
+def _use_locations(console: Console, onboarding: OnboardingRecord, org_locations: list[OrgLocation]) -> None:
+    # The org's locations as just read: new bindings and statuses for this session, and for the others.
+    current = inputs(onboarding.onboarding_id)
+    assert current is not None
+    _forget_shared(console, onboarding)
     st.session_state[_key("inputs", onboarding.onboarding_id)] = BindInputs(
         pos=locations_frame(org_locations),
         dsp=current.dsp,
@@ -138,7 +147,6 @@ def refresh_bindings(console: Console, onboarding: OnboardingRecord) -> str | No
         unreadable=tuple(filter(None, [unreadable_summary(org_locations)])),
     )
     st.session_state.pop(_key("model", onboarding.onboarding_id), None)
-    return None
 
 
 def model(onboarding_id: str) -> Model:
@@ -309,6 +317,51 @@ def binding(onboarding_id: str) -> list[PlannedPair] | None:
 def finish_binding(onboarding_id: str) -> None:
     """The bind is over (done, failed or interrupted): binding may be offered again."""
     st.session_state.pop(_key("binding", onboarding_id), None)
+
+
+@dataclass
+class BindJob:
+    """One bind's outcome, handed from the thread that ran it to the page run that shows it.
+
+    Stop (or any click, or leaving the page) makes Streamlit start a new run at once and stop the old one at
+    its next Streamlit call, after which every Streamlit call there, session state included, raises again.
+    So the binding thread fills this plain object (kept in session state before the bind starts) and sets
+    `done`; the next run of the page applies it (settle_job).
+    """
+
+    done: threading.Event = field(default_factory=threading.Event)
+    result: dict[str, Any] | None = None
+    locations: list[OrgLocation] | None = None  # the org's locations read back after the bind
+    succeeded: set[str] = field(default_factory=set)
+
+
+def start_job(onboarding_id: str) -> BindJob:
+    """A new job for the bind about to run (the page applies it once `done` is set)."""
+    job = BindJob()
+    st.session_state[_key("job", onboarding_id)] = job
+    return job
+
+
+def settle_job(console: Console, onboarding: OnboardingRecord, wait_seconds: float) -> bool:
+    """Show a finished bind's outcome (result, re-read bindings, edits of bound rows dropped); False while the
+    batch on its way has still not ended after `wait_seconds`."""
+    oid = onboarding.onboarding_id
+    job: BindJob | None = st.session_state.get(_key("job", oid))
+    if job is None:
+        return True
+    if not job.done.is_set():
+        with st.spinner("Stopping: the batch on its way finishes, then nothing more is sent…"):
+            job.done.wait(wait_seconds)
+        if not job.done.is_set():
+            return False
+    st.session_state.pop(_key("job", oid), None)
+    if job.result is None:  # nothing was sent (another org's onboarding): nothing to show
+        return True
+    if job.locations is not None and inputs(oid) is not None:
+        _use_locations(console, onboarding, job.locations)
+    set_result(oid, job.result)
+    forget_rows(oid, job.succeeded)
+    return True
 
 
 def last_result(onboarding_id: str) -> dict[str, Any] | None:

@@ -26,8 +26,8 @@ from lib.binding import (
     holders,
     top_choices,
 )
-from lib.binding.execute import BY_SOMEONE_ELSE
-from lib.binding.frames import BindInputs
+from lib.binding.execute import BY_SOMEONE_ELSE, NOT_SENT
+from lib.binding.frames import BindInputs, bound_stores
 from lib.binding.safety import compare_with_current, current_bindings
 from lib.numbers import count, number, part, whole
 from lib.onboarding.sources import source_label
@@ -336,14 +336,16 @@ def run_bind(
 ) -> None:
     """Bind with a progress bar and a Stop button, audit it, keep the per-pair outcome, re-read the bindings.
 
-    Stop (or leaving the page) interrupts the run between batches: what was sent is still audited and shown.
+    Stop (or leaving the page) interrupts the run between batches: what was sent is still audited, and the
+    next run of the page shows it (bind_state.BindJob says why nothing here may call Streamlit afterwards).
     """
     oid = onboarding.onboarding_id
     if not allowed(Action.BIND):
         return
     assert console.org_id is not None
-    org_id, records = console.org_id, console.records
+    org_id, records, client = console.org_id, console.records, console.client
     records.take_bind_lease(org_id, console.actor)
+    job = state.start_job(oid)
     total = len(pairs)
     st.button(
         "Stop after this batch",
@@ -353,6 +355,7 @@ def run_bind(
     )
     bar = st.progress(0.0, text=f"{part(0, total, 'pair')} sent")
     run = BindRun()
+    batch_size = state.batch_size(DEFAULT_BATCH_SIZE)
 
     def progress(done: int, of: int) -> None:
         records.take_bind_lease(org_id, console.actor)  # still binding: others keep seeing who
@@ -360,24 +363,25 @@ def run_bind(
 
     problem: list[str | None] = [None]
 
-    def read_back() -> dict[str, str] | None:
-        problem[0] = state.refresh_bindings(console, onboarding)
-        loaded = state.inputs(oid)
-        if problem[0] is not None or loaded is None:
+    def read_back() -> dict[str, str] | None:  # no Streamlit call: this may run after Stop
+        try:
+            job.locations = client.org_locations(org_id)
+        except StreamError as exc:
+            problem[0] = error_sentence(exc)
             return None
-        return {p: b.dsp_provider_id for p, b in loaded.bound.items()}
+        return {p: b.dsp_provider_id for p, b in bound_stores(job.locations, onboarding.source).items()}
 
     wrong_org: WrongOrgError | None = None
     try:
         bind_and_audit(
-            console.client,
+            client,
             records,
             console.actor,
             org_id,
             oid,
             onboarding.source,
             pairs,
-            batch_size=state.batch_size(DEFAULT_BATCH_SIZE),
+            batch_size=batch_size,
             on_progress=progress,
             retry=retry,
             run=run,
@@ -387,19 +391,18 @@ def run_bind(
         )
     except WrongOrgError as exc:  # nothing was sent (and the refusal is audited): keep the edits on screen
         wrong_org = exc
-    finally:  # also when Stop (a rerun) interrupts between batches: show what happened
+    finally:  # also when Stop interrupts between batches: no Streamlit call in here (see BindJob)
         if wrong_org is None:
-            state.set_result(
-                oid,
-                {
-                    "outcomes": [o.to_dict() for o in run.outcomes],
-                    "pairs": [p.to_dict() for p in (planned or pairs)],
-                    "retry": retry,
-                    "refresh_problem": problem[0],
-                },
-            )
-            state.forget_rows(oid, {o.pos_location_id for o in run.succeeded})
+            job.result = {
+                "outcomes": [o.to_dict() for o in run.outcomes],
+                "pairs": [p.to_dict() for p in (planned or pairs)],
+                "retry": retry,
+                "refresh_problem": problem[0],
+            }
+            job.succeeded = {o.pos_location_id for o in run.succeeded}
         records.release_bind_lease(org_id, console.actor)
+        job.done.set()
+    state.settle_job(console, onboarding, wait_seconds=0)
     if wrong_org is not None:
         bar.empty()
         st.error(md(wrong_org.user_message), icon="⛔")
@@ -414,7 +417,7 @@ def outcomes_frame(result: Mapping[str, Any]) -> pd.DataFrame:
         pair = names.get(o["pos_location_id"], {})
         rows.append(
             {
-                "outcome": "bound" if o["ok"] else "unknown" if o.get("unknown") else "failed",
+                "outcome": _outcome_word(o),
                 "POS location": f"{pair.get('pos_name', '')} ({o['pos_location_id']})",
                 "DSP store": f"{pair.get('dsp_store_name', '')} ({o['dsp_provider_id']})",
                 "DSP status": o["status"] or "",
@@ -422,6 +425,14 @@ def outcomes_frame(result: Mapping[str, Any]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["outcome", "POS location", "DSP store", "DSP status", "message"])
+
+
+def _outcome_word(outcome: Mapping[str, Any]) -> str:
+    if outcome["ok"]:
+        return "bound"
+    if outcome.get("unknown"):
+        return "unknown"
+    return "not sent" if outcome["message"] == NOT_SENT else "failed"
 
 
 def band_filter_options() -> list[str]:
