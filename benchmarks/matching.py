@@ -128,9 +128,12 @@ def measure_case(n: int, seed: int, profile: str = "existing") -> dict[str, obje
     rss_before = _maxrss_mb()
     repeats = 3 if n <= 2_000 else 1
     times: list[float] = []
+    cpu: list[float] = []
     result = None
     for _ in range(repeats):
+        c0 = time.process_time()
         t, result = _timed(lambda: propose_pairs(pos, dsp))
+        cpu.append(time.process_time() - c0)
         times.append(t)
     peak_rss = _maxrss_mb()
     traced_peak: float | None = None
@@ -149,6 +152,8 @@ def measure_case(n: int, seed: int, profile: str = "existing") -> dict[str, obje
         "seed": seed,
         "wall_s": round(statistics.median(times), 3),
         "wall_s_runs": [round(t, 3) for t in times],
+        "cpu_s": round(statistics.median(cpu), 3),  # this process's user+sys (rapidfuzz threads included)
+        "loadavg_1m": round(os.getloadavg()[0], 2),
         "peak_rss_mb": peak_rss,
         "rss_before_run_mb": rss_before,
         "traced_peak_mb": None if traced_peak is None else round(traced_peak / 2**20, 1),
@@ -310,7 +315,8 @@ def cli_case(kind: str, n: int, seed: int, timeout_s: float = 120.0) -> dict[str
     """The whole CLI (`python -m lib.matching propose`, reading and writing CSV) in a child process.
 
     kind: a profile name, or 'dense_zip' / 'dense_blank_zip' (every row in one city, one or no ZIP).
-    Reports wall time, the child's peak RSS, its exit code and the first line it wrote to stderr.
+    Reports wall time, the child's CPU time (user+sys) and peak RSS, the 1-minute load average when it
+    started, its exit code and the first line it wrote to stderr.
     Run inside a fresh process so RUSAGE_CHILDREN is this child's alone.
     """
     import subprocess
@@ -335,6 +341,7 @@ def cli_case(kind: str, n: int, seed: int, timeout_s: float = 120.0) -> dict[str
             "--dsp",
             str(paths[1]),
         ]
+        load = os.getloadavg()[0]
         t0 = time.perf_counter()
         try:
             proc = subprocess.run(
@@ -349,13 +356,15 @@ def cli_case(kind: str, n: int, seed: int, timeout_s: float = 120.0) -> dict[str
             code, err = None, f"killed after {timeout_s:.0f} s"
         wall = time.perf_counter() - t0
         rows = sum(1 for _ in paths[2].open()) - 1 if paths[2].exists() else 0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "kind": kind,
         "n_pos": len(pos),
         "n_dsp": len(dsp),
         "wall_s": round(wall, 2),
-        "peak_rss_mb": round(peak, 1),
+        "cpu_s": round(child.ru_utime + child.ru_stime, 2),
+        "peak_rss_mb": round(child.ru_maxrss / 1024, 1),
+        "loadavg_1m_at_start": round(load, 2),
         "exit_code": code,
         "stderr": err,
         "rows_written": rows,
@@ -414,11 +423,15 @@ def cli_runs(sizes: tuple[int, ...], seed: int) -> dict[str, object]:
     cli: dict[str, object] = {}
     for profile in ("existing", "hard"):
         runs = [_in_fresh_process(cli_case, profile, n, seed) for n in sizes]
+        # The interpreter's start and imports (about half a second) weigh on the small sizes: the exponent
+        # from 10k up says how the work itself grows. CPU time is steadier than wall time on a shared box.
+        wall = [(n, float(r["wall_s"])) for n, r in zip(sizes, runs, strict=True)]  # type: ignore[arg-type]
+        cpu = [(n, float(r["cpu_s"])) for n, r in zip(sizes, runs, strict=True)]  # type: ignore[arg-type]
         cli[profile] = {
             "runs": runs,
-            "growth_exponent": growth_exponent(
-                [(n, float(r["wall_s"])) for n, r in zip(sizes, runs, strict=True)]  # type: ignore[arg-type]
-            ),
+            "growth_exponent": growth_exponent(wall),
+            "growth_exponent_cpu": growth_exponent(cpu),
+            "growth_exponent_cpu_from_10k": growth_exponent([(n, c) for n, c in cpu if n >= 10_000]),
         }
     dense_n = min(10_000, max(sizes))  # the issue's collision case: 10k x 10k rows in one ZIP
     cli[f"dense_one_zip_{dense_n}"] = _in_fresh_process(cli_case, "dense_zip", dense_n, seed)

@@ -38,8 +38,11 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("address_line_2", "phone", "latitude", "lon
 NAME_STOPWORDS: frozenset[str] = frozenset({"the", "and", "a", "an", "of", "at", "by", "on"})
 # Store numbers: "#123", "Store 123", "No. 12", "Location #7", "Brand - 0042".
 # Bare numbers stay part of the name ("21 Club", "Bistro 45").
+# Words POS systems put before a store number ("Store #123"). Not "shop": it ends too many brand names
+# ("Bun Shop #7" is the Bun Shop's store 7).
+STORE_NUMBER_WORDS = frozenset({"store", "location", "loc", "unit", "no", "nr", "num", "number"})
 _STORE_NO = re.compile(
-    r"(?:#\s*(\d+)\b)|(?:\b(?:store|location|loc|unit|shop|no|nr|num|number)\.?\s*#?\s*(\d+)\b)"
+    rf"(?:#\s*(\d+)\b)|(?:\b(?:{'|'.join(sorted(STORE_NUMBER_WORDS))})\.?\s*#?\s*(\d+)\b)"
     r"|(?:\s[-\u2013\u2014]\s*(\d+)\s*$)"
 )
 _PARENS = re.compile(r"\(([^)]*)\)")
@@ -182,6 +185,9 @@ _ROUTE_SYSTEMS = {
     "county": "CR",
 }
 _NEEDS_WORD = frozenset({"state", "county"})  # "State 9" is not a route; "State Route 9" is
+# "NJ-35", "TX 71": a state's code before a number is that state's route. Not "co" (county road) nor the
+# codes that are also directionals ("NE 5").
+_STATE_ROUTE_CODES = frozenset(c.lower() for c in STATE_CODES) - frozenset(DIRECTIONALS) - {"co"}
 _DOT_END = re.compile(r"\.(?=\s|$)")
 _ZIP = re.compile(r"^(\d{5})(?:[-\s]?\d{4})?$")
 # City abbreviations people type ("St. Paul", "Ft Worth", "W Hollywood").
@@ -440,6 +446,8 @@ def _route(tokens: list[str]) -> tuple[str, str, str] | None:
         k, system = 2, "US"
     elif tokens and tokens[0] in _ROUTE_SYSTEMS:
         k, system = 1, _ROUTE_SYSTEMS[tokens[0]]
+    elif len(tokens) > 1 and tokens[0] in _STATE_ROUTE_CODES and tokens[1][:1].isdigit():
+        k, system = 1, "SR"
     word = k < len(tokens) and tokens[k] in _ROUTE_WORDS
     if word:
         k += 1

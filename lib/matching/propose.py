@@ -19,6 +19,7 @@ from lib.matching.normalize import (
     GENERIC_NAME_WORDS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    STORE_NUMBER_WORDS,
     AddressParts,
     brand_canon,
     brand_tokens,
@@ -110,10 +111,11 @@ def add_keys(norm: pd.DataFrame, brand: frozenset[str], places: frozenset[str] =
         " ".join(sorted({canon[t] for t in n.split() if canon.get(t) in distinctive})) for n in names
     )
     typos = _brand_typos(out["core"].tolist(), brand)
+    # A store-number word is no other business's ("Country Store #12" names the POS side "country"): it
+    # never makes "Country Store" a virtual brand.
+    neutral = places | typos | STORE_NUMBER_WORDS
     out["extra"] = _objects(
-        " ".join(
-            t for t in c.split() if t not in words and t not in places and t not in typos and not t.isdigit()
-        )
+        " ".join(t for t in c.split() if t not in words and t not in neutral and not t.isdigit())
         if brand
         else ""
         for c in out["core"].tolist()

@@ -91,6 +91,23 @@ CASES: tuple[Case, ...] = (
         ("review",),
         "another listing of the brand at this address",
     ),
+    # A brand whose own name ends in a word POS systems also put before store numbers.
+    Case(
+        "brand-word-shop-before-store-number",
+        "Bun Shop",
+        loc("P", "Bun Shop #7", "350 Fifth Avenue", "New York", "NY", "10118"),
+        (loc("d1", "Bun Shop", "350 5th Ave", "New York", "NY", "10118"),),
+        "d1",
+        ("auto",),
+    ),
+    Case(
+        "brand-word-store-before-store-number",
+        "Country Store",
+        loc("P", "Country Store #12", "350 Fifth Avenue", "New York", "NY", "10118"),
+        (loc("d1", "Country Store", "350 5th Ave", "New York", "NY", "10118"),),
+        "d1",
+        ("auto",),
+    ),
     # 2. Generic words are no brand evidence.
     Case(
         "generic-pizza-same-kitchen",  # nothing tells it from a virtual brand: a look, never a tick
@@ -303,6 +320,17 @@ CASES: tuple[Case, ...] = (
         (loc("d1", "Sal's Brick Oven Pizza", "450 Hwy 9", "Albany", "NY", "12203"),),
         "d1",
         ("auto",),
+    ),
+    Case(
+        "state-code-route-is-its-state-route",  # "NY-9" is New York State Route 9, not a street "ny"
+        SAL,
+        loc("P", "Sal's Brick Oven Pizza #3", "450 NY-9", "Albany", "NY", "12203"),
+        (
+            loc("d1", "Sal's Brick Oven Pizza", "450 US Route 9", "Albany", "NY", "12203"),
+            loc("d2", "Sal's Brick Oven Pizza", "450 Route 9", "Albany", "NY", "12203"),
+        ),
+        "d2",
+        ("auto", "review"),
     ),
     Case(
         "us-route-spellings",
