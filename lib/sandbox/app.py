@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Security
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +21,7 @@ from .faults import FaultState, install_fault_middleware
 from .oauth import token_request
 from .openapi import (
     BEARER,
+    CLIENT_CREDENTIALS,
     FAULTS,
     TOKEN_BODY,
     BindOut,
@@ -78,8 +79,10 @@ def create_app(settings: SandboxSettings) -> FastAPI:
     def require_onboarding(request: Request) -> None:
         tokens.check(request.headers.get("authorization"), ONBOARDING_SCOPE)
 
-    # BEARER only declares the scheme (Swagger UI's Authorize button); require_onboarding does the checking.
-    auth = [Depends(BEARER), Depends(require_onboarding)]
+    # BEARER and CLIENT_CREDENTIALS (either one) only declare the schemes (Swagger UI's Authorize button);
+    # require_onboarding does the checking.
+    oauth2 = Security(CLIENT_CREDENTIALS, scopes=[ONBOARDING_SCOPE])
+    auth = [Depends(BEARER), oauth2, Depends(require_onboarding)]
 
     # --- the guide's endpoints --------------------------------------------------------------------
 

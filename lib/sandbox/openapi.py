@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi.security import HTTPBearer
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
+from fastapi.security import HTTPBearer, OAuth2
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .merchants import ADDRESS_FIELDS
@@ -19,6 +20,18 @@ from .schemas import TokenIn
 BEARER = HTTPBearer(
     scheme_name="bearer",
     description="An access token from POST /oauth/token (scope onboarding).",
+    auto_error=False,
+)
+# The same token, obtained the standard way: Swagger UI's Authorize can fetch it with the client credentials,
+# and tools (schemathesis) learn from tokenUrl that the token call checks credentials, not just shapes.
+CLIENT_CREDENTIALS = OAuth2(
+    flows=OAuthFlows(
+        clientCredentials=OAuthFlowClientCredentials(
+            tokenUrl="/oauth/token", scopes={"onboarding": "the headless onboarding endpoints"}
+        )
+    ),
+    scheme_name="oauth2",
+    description="OAuth2 client credentials (RFC 6749 §4.4) at POST /oauth/token.",
     auto_error=False,
 )
 
