@@ -12,6 +12,7 @@ from lib.onboarding.forms import (
     validate_org_form,
     validate_org_id,
 )
+from lib.onboarding.lost import Settled, settle_create_org
 from lib.onboarding.org_table import org_frame, org_label
 from lib.stream.errors import StreamError
 from lib.ui.access import action_submit
@@ -78,20 +79,27 @@ if submitted:
     problems = validate_org_form(form)
     st.session_state.pop(FORM_ERROR_KEY, None)
     if not problems:
+        settled: Settled | None = None
         try:
             with st.spinner("Creating the organization…"):
                 org = actions.create_org(console.client, console.records, console.actor, form)
         except StreamError as exc:
-            st.session_state[FORM_ERROR_KEY] = create_org_error(exc)
+            if exc.maybe_applied:  # the answer was lost: find out what happened before offering anything
+                with st.spinner("The API's answer was lost: finding out whether the organization exists…"):
+                    settled = settle_create_org(console.client, console.records, console.actor, form, exc)
+            st.session_state[FORM_ERROR_KEY] = settled.message if settled else create_org_error(exc)
             problems.update(api_field_problems(exc))
         else:
-            set_current_org(org.org_id)
+            settled = Settled(f"Created {org.name} ({org.org_id}).", org=org)
+        if settled is not None and settled.org is not None:
+            set_current_org(settled.org.org_id)
             st.session_state[RESET_KEY] = True
             st.session_state[PROBLEMS_KEY] = {}
+            st.session_state.pop(FORM_ERROR_KEY, None)
             flash(
                 "organizations",
                 "success",
-                f"Created {org.name} ({org.org_id}); it is now the current organization.",
+                f"{settled.message} It is now the current organization.",
             )
             st.rerun()
     st.session_state[PROBLEMS_KEY] = problems

@@ -21,10 +21,11 @@ from lib.ui.guards import require_org
 from lib.ui.home import org_checklist
 from lib.ui.integrations import (
     FLASH_SLOT,
-    START_ERROR_KEY,
     earlier_attempts,
+    forget_callback,
     integration_card,
     start,
+    start_error,
     started_message,
 )
 from lib.ui.text import md
@@ -44,7 +45,7 @@ st.title("Integrations")
 callback = parse_callback(st.query_params.to_dict())
 if callback is not None:
     if not allowed(Action.EXCHANGE_CODE):
-        st.query_params.clear()
+        forget_callback()
         st.stop()
     confirmed = st.session_state.pop(CONFIRM_OTHER_KEY, False)
     with st.status("Finishing the connection with the provider…", expanded=True) as status:
@@ -63,13 +64,13 @@ if callback is not None:
             on_click=lambda: st.session_state.update({CONFIRM_OTHER_KEY: True}),
         )
         if dismiss.button("Dismiss", key="callback_dismiss_other"):
-            st.query_params.clear()
+            forget_callback()
             st.rerun()
         st.stop()
     st.session_state[OUTCOME_KEY] = finished
     if finished.org_id:
         set_current_org(finished.org_id)
-    st.query_params.clear()  # a reload must not replay a one-time code
+    forget_callback()  # a reload must not replay a one-time code (the org stays in the address)
     st.rerun()
 
 # ----- what came of the last consent: shown once, for its own org; a retry is asked for by a callback -----
@@ -155,8 +156,8 @@ if action_button(
     if record is not None:
         flash(FLASH_SLOT, "success", started_message(record), org_id)
         st.rerun()
-if st.session_state.get(START_ERROR_KEY):  # the last start failed: the sentence stays until the next try
-    st.error(md(st.session_state[START_ERROR_KEY]), icon="⚠️")
+if problem := start_error(org_id):  # the last start failed: the sentence stays until the next try
+    st.error(md(problem), icon="⚠️")
 
 # ----- this org's integrations: the newest per source, POS first -----
 st.subheader(f"Integrations of {md(org_name)}")

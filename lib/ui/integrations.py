@@ -11,7 +11,8 @@ from lib.numbers import number
 from lib.onboarding import actions
 from lib.onboarding.checklist import STATUS_PAGE, Step
 from lib.onboarding.codes import code_rejected_message
-from lib.onboarding.returns import INTEGRATIONS_PATH
+from lib.onboarding.lost import settle_start
+from lib.onboarding.returns import CALLBACK_KEYS, INTEGRATIONS_PATH
 from lib.onboarding.sources import ABANDONED, source_label
 from lib.onboarding.statuses import integration_note
 from lib.store import OnboardingRecord, WrongOrgError
@@ -36,14 +37,22 @@ NO_DELETE = (
 )
 
 
+def forget_callback() -> None:
+    """Take the OAuth return's parameters out of the address, keeping ?org=: a reload must not replay them."""
+    for key in CALLBACK_KEYS:
+        st.query_params.pop(key, None)
+
+
 def start(
     console: Console, org_id: str, kind: str, source: str, restarting: OnboardingRecord | None = None
 ) -> OnboardingRecord | None:
     """Start an integration for org_id (the org the page shows) under a spinner, or start `restarting`
-    again; on failure keep the sentence under START_ERROR_KEY."""
-    st.session_state.pop(START_ERROR_KEY, None)
+    again; on failure keep the sentence for start_error(org_id)."""
+    key = f"{START_ERROR_KEY}:{org_id}"  # the sentence belongs to this org's page
+    st.session_state.pop(key, None)
+    name = source_label(source)
     try:
-        with st.spinner(f"Starting the {md(source_label(source))} integration…"):
+        with st.spinner(f"Starting the {md(name)} integration…"):
             return actions.start_integration(
                 console.client,
                 console.records,
@@ -55,8 +64,20 @@ def start(
                 restarting=restarting,
             )
     except (StreamError, WrongOrgError) as exc:
-        st.session_state[START_ERROR_KEY] = error_sentence(exc)
+        if isinstance(exc, StreamError) and exc.maybe_applied:  # the answer was lost: read, don't repeat
+            with st.spinner(
+                f"The API's answer was lost: reading this organization's {md(name)} integrations…"
+            ):
+                settled = settle_start(console.client, console.records, org_id, kind, source, exc)
+            st.session_state[key] = settled.message
+        else:
+            st.session_state[key] = error_sentence(exc)
         return None
+
+
+def start_error(org_id: str) -> str | None:
+    """Why the last start on this org's page failed, or what a lost answer turned out to be (None: fine)."""
+    return st.session_state.get(f"{START_ERROR_KEY}:{org_id}")
 
 
 def started_message(record: OnboardingRecord) -> str:

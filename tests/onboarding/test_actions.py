@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 from lib.onboarding import actions
 from lib.onboarding.callback import CallbackKind, handle_callback
-from lib.onboarding.forms import OrgForm
 from lib.onboarding.returns import parse_callback
 from lib.store import CODE_EXCHANGED, INTEGRATION_STARTED, LOCATIONS_INGESTED, ORG_CREATED, Records
 from lib.stream.client import StreamClient
-from tests.helpers import follow_consent
+from tests.onboarding.conftest import ToastStarted
 
 ACTOR = "am@example.com"
 
 
 def test_org_toast_consent_callback_and_ingest(
-    client: StreamClient, records: Records, tmp_path: Path
+    client: StreamClient, records: Records, toast_started: Callable[[str], ToastStarted]
 ) -> None:
-    form = OrgForm.of(
-        name="Flow Test Tacos",
-        provider_id=f"flow-{tmp_path.name}",
-        email="t@example.com",
-        first_name="T",
-        last_name="T",
-    )
-    org = actions.create_org(client, records, ACTOR, form)
-    started = actions.start_integration(
-        client, records, ACTOR, org.org_id, "pos", "toast", "http://127.0.0.1:8501"
-    )
+    flow = toast_started(ACTOR)
+    org, started = flow.org, flow.started
     assert started.status == "waiting_for_oauth" and started.entry_url
 
-    back = follow_consent(started.entry_url, merchant="rosas-cantina")
-    callback = parse_callback(back)
-    assert callback is not None
+    callback = flow.approve()
     outcome = handle_callback(client, records, ACTOR, callback)
     assert outcome.kind is CallbackKind.CONNECTED and outcome.org_id == org.org_id
     assert records.get_onboarding(started.onboarding_id).status == "active"  # type: ignore[union-attr]

@@ -2,54 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import pytest
-
-from lib.onboarding import actions
 from lib.onboarding.callback import CallbackKind, handle_callback
-from lib.onboarding.forms import OrgForm
-from lib.onboarding.returns import parse_callback
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import CODE_EXCHANGED, Records
 from lib.stream.client import StreamClient
-from tests.helpers import follow_consent
+from tests.onboarding.conftest import ToastStarted
 
 ANN, BOB = "ann@example.com", "bob@example.com"
-
-
-@pytest.fixture
-def faults(sandbox: EmbeddedSandbox) -> Iterator[EmbeddedSandbox]:
-    yield sandbox
-    sandbox.set_faults(fail_next=0, fail_path=None, fail_after_processing=False)
-
-
-def consent(client: StreamClient, records: Records, tmp_path: Path, who: str):  # type: ignore[no-untyped-def]
-    form = OrgForm.of(
-        name="Lost Answer Tacos",
-        provider_id=f"lost-{tmp_path.name}",
-        email="t@example.com",
-        first_name="T",
-        last_name="T",
-    )
-    org = actions.create_org(client, records, who, form)
-    started = actions.start_integration(
-        client, records, who, org.org_id, "pos", "toast", "http://127.0.0.1:8501"
-    )
-    assert started.entry_url
-    callback = parse_callback(follow_consent(started.entry_url, merchant="rosas-cantina"))
-    assert callback is not None
-    return started, callback
 
 
 def test_a_lost_exchange_answer_is_read_back_and_not_restarted(
     client: StreamClient,
     records: Records,
-    tmp_path: Path,
+    toast_started: Callable[[str], ToastStarted],
     faults: EmbeddedSandbox,
 ) -> None:
-    started, callback = consent(client, records, tmp_path, ANN)
+    flow = toast_started(ANN)
+    started, callback = flow.started, flow.approve()
     # The API takes the code, then its answer is lost (503 after processing).
     faults.set_faults(fail_next=1, fail_path="/onboarding/integrations/", fail_after_processing=True)
     outcome = handle_callback(client, records, ANN, callback)
@@ -63,10 +34,10 @@ def test_a_lost_exchange_answer_is_read_back_and_not_restarted(
 def test_an_unreadable_status_after_a_lost_answer_says_so_and_offers_no_restart(
     client: StreamClient,
     records: Records,
-    tmp_path: Path,
+    toast_started: Callable[[str], ToastStarted],
     faults: EmbeddedSandbox,
 ) -> None:
-    _, callback = consent(client, records, tmp_path, ANN)
+    callback = toast_started(ANN).approve()
     # The exchange's answer is lost, and so are the next reads of the integration (the client retries twice).
     faults.set_faults(fail_next=4, fail_path="/onboarding/integrations/", fail_after_processing=True)
     outcome = handle_callback(client, records, ANN, callback)
@@ -77,9 +48,10 @@ def test_an_unreadable_status_after_a_lost_answer_says_so_and_offers_no_restart(
 def test_a_consent_started_by_someone_else_waits_for_confirmation(
     client: StreamClient,
     records: Records,
-    tmp_path: Path,
+    toast_started: Callable[[str], ToastStarted],
 ) -> None:
-    started, callback = consent(client, records, tmp_path, ANN)
+    flow = toast_started(ANN)
+    started, callback = flow.started, flow.approve()
     asked = handle_callback(client, records, BOB, callback)
     assert asked.kind is CallbackKind.OTHER_PERSON and not asked.can_restart
     assert ANN in asked.message and BOB in asked.message
@@ -92,9 +64,9 @@ def test_a_consent_started_by_someone_else_waits_for_confirmation(
 def test_someone_else_may_finish_it_once_they_confirm_and_it_is_audited_as_theirs(
     client: StreamClient,
     records: Records,
-    tmp_path: Path,
+    toast_started: Callable[[str], ToastStarted],
 ) -> None:
-    _, callback = consent(client, records, tmp_path, ANN)
+    callback = toast_started(ANN).approve()
     done = handle_callback(client, records, BOB, callback, confirmed=True)
     assert done.kind is CallbackKind.CONNECTED
     [entry] = records.list_audit(action=CODE_EXCHANGED)

@@ -90,6 +90,14 @@ def test_the_oauth_return_is_handled_in_a_fresh_session_from_its_query_parameter
     assert (entry.outcome, entry.request["via"]) == ("ok", "oauth")
     assert back["code"] not in str(entry.request) + str(entry.detail)
 
+    # Reloading the page as it is now (?org= only) shows the org's integrations: nothing is handled again.
+    reload = fresh_session(console_env, **dict(at.query_params))
+    assert not reload.exception and not reload.error, [e.value for e in reload.error]
+    assert "already been used" not in texts(reload.warning) + texts(reload.info)
+    assert "Finishing the connection" not in " ".join(str(s.label) for s in reload.status)
+    assert len(console_env.records.list_audit(action=CODE_EXCHANGED)) == 1
+    assert dict(reload.query_params) == {"org": org_id}
+
     # The same return link again (a reload, or the link pasted elsewhere) is refused with a way forward.
     again = fresh_session(console_env, **back)
     assert not again.exception
