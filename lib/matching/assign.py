@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -20,6 +19,23 @@ def _greedy(ei: np.ndarray, ej: np.ndarray, weight: np.ndarray) -> np.ndarray:
             used_j.add(b)
             kept.append(e)
     return np.array(kept, dtype=np.int64)
+
+
+def _best_of_two(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The better diagonal of a 2 x 2 matrix (rows, columns), as linear_sum_assignment would choose."""
+    if matrix[0, 0] + matrix[1, 1] >= matrix[0, 1] + matrix[1, 0]:
+        return np.array([0, 1]), np.array([0, 1])
+    return np.array([0, 1]), np.array([1, 0])
+
+
+def _solve(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of the maximum-weight assignment of a dense component matrix."""
+    if matrix.shape == (2, 2):  # most components: no need to load scipy.optimize (a third of a second)
+        return _best_of_two(matrix)
+    from scipy.optimize import linear_sum_assignment
+
+    rr, cc = linear_sum_assignment(matrix, maximize=True)
+    return rr, cc
 
 
 def assign_one_to_one(
@@ -70,7 +86,7 @@ def assign_one_to_one(
         np.maximum.at(matrix, (r_idx, c_idx), weight[edges])
         edge_at = np.full((rows.size, cols.size), -1, dtype=np.int64)
         edge_at[r_idx, c_idx] = edges
-        rr, cc = linear_sum_assignment(matrix, maximize=True)
+        rr, cc = _solve(matrix)
         chosen = edge_at[rr, cc]
         kept.append(eligible[chosen[(chosen >= 0) & (matrix[rr, cc] > 0)]])
     return np.concatenate(kept) if kept else np.empty(0, dtype=np.int64)
