@@ -263,7 +263,7 @@ def _block_pairs(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     out: list[tuple[np.ndarray, np.ndarray]] = []
     cells = blocks.p_count * blocks.d_count
-    big = cells > (cfg.small_block if prune else cfg.dense_block)
+    big = cells > (min(cfg.small_block, cfg.dense_block) if prune else cfg.dense_block)
     for b in np.flatnonzero(big).tolist():
         pi, dj = blocks.pos(b), blocks.dsp(b)
         if cells[b] > cfg.dense_block:

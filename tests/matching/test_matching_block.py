@@ -129,6 +129,9 @@ def test_an_input_over_the_budget_stops_with_one_sentence() -> None:
     assert "\n" not in message and "split the files" in message
     with pytest.raises(MatchBudgetError, match="candidate pairs"):
         propose_pairs(pos, dsp, MatchConfig(max_pairs=100))
+    # A dense-block budget below the small-block size still applies to the small blocks.
+    with pytest.raises(MatchBudgetError, match="different streets"):
+        propose_pairs(pos.head(8), dsp.head(8), MatchConfig(dense_block=10, max_street_cells=4))
 
 
 @pytest.mark.parametrize("dense", [False, True])
