@@ -5,7 +5,7 @@ import streamlit as st
 from lib.ui.checklist import render_checklist
 from lib.ui.context import page_setup
 from lib.ui.guards import require_org
-from lib.ui.home import org_checklist
+from lib.ui.home import forget_org_state, org_checklist
 from lib.ui.nav import link
 from lib.ui.text import md
 from lib.ui.watch import render_needs_attention
@@ -30,7 +30,8 @@ if not console.records.list_orgs():
 org_id = require_org(console, "the checklist is one organization's.")
 caption, refresh = st.columns([5, 1], vertical_alignment="bottom")
 caption.caption(f"org_id {md(org_id)} · change the current organization in the sidebar.")
-refresh.button("Refresh", key="home_refresh", icon=":material/refresh:", width="stretch")
+if refresh.button("Refresh", key="home_refresh", icon=":material/refresh:", width="stretch"):
+    forget_org_state()
 
 checklist, problems = org_checklist(console, org_id)
 for problem in problems:

@@ -33,7 +33,7 @@ from lib.onboarding.statuses import NOT_OK, integration_note
 from lib.store import OnboardingRecord
 from lib.stream.client import StreamClient
 from lib.ui.access import button_state
-from lib.ui.badges import attention_column, note_badge, with_attention_pills
+from lib.ui.badges import attention_column, note_badge
 from lib.ui.context import page_setup
 from lib.ui.feedback import attempt
 from lib.ui.guards import require_org
@@ -159,8 +159,11 @@ filtered = filter_table(
 
 st.caption(f"Showing {len(filtered):,} of {len(table):,} locations · {as_of}")
 st.dataframe(
-    with_attention_pills(filtered),
+    filtered,
     hide_index=True,
+    # The browser fetches the rows it shows and the server sorts all of them: sending 5,000 rows with the
+    # page was most of its time in a browser. Search and exports are the page's own, over every row.
+    lazy=True,
     column_config={
         "attention": attention_column(),
         "next_step": st.column_config.TextColumn("next step"),

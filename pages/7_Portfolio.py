@@ -31,7 +31,7 @@ from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import NOT_OK
 from lib.stream.client import StreamClient
 from lib.ui.access import button_state
-from lib.ui.badges import attention_column, with_attention_pills
+from lib.ui.badges import attention_column
 from lib.ui.context import page_setup
 from lib.ui.metrics import metric_grid
 from lib.ui.watch import render_needs_attention
@@ -174,9 +174,10 @@ if overview is not None:
 st.markdown("**Locations**")
 st.caption(f"Showing {len(view):,} of {len(table):,} locations · {as_of}")
 st.dataframe(
-    with_attention_pills(view),
+    view,
     hide_index=True,
     key="portfolio_table",
+    lazy=True,  # as on Org status: the rows in view, sorted by the server, not every org's rows at once
     column_config={
         "attention": attention_column(),
         "next_step": st.column_config.TextColumn("next step"),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from lib.onboarding.statuses import URGENCY, Attention, StatusNote, attention_of
@@ -42,7 +41,11 @@ def note_badge(note: StatusNote, label: str | None = None, show_step: bool = Tru
 
 
 def attention_column(label: str = "attention") -> Any:
-    """A table column showing an attention word as a coloured pill (the table badge)."""
+    """A table column showing an attention word as a coloured pill (the table badge).
+
+    The column holds plain words, not one-item lists: the grid draws a word as a pill all the same, and a
+    lazily loaded table (sorted by the server) can sort words but not lists.
+    """
     return st.column_config.MultiselectColumn(
         label,
         options=[a.value for a in URGENCY],
@@ -50,12 +53,3 @@ def attention_column(label: str = "attention") -> Any:
         disabled=True,
         help="ok, waiting, paused, action needed or unknown: the most urgent of the location and its DSPs",
     )
-
-
-def with_attention_pills(frame: pd.DataFrame, column: str = "attention") -> pd.DataFrame:
-    """The frame with its attention words as one-item lists, the shape attention_column draws."""
-    if column not in frame.columns:
-        return frame
-    shown = frame.copy()
-    shown[column] = [[v] if isinstance(v, str) else [] for v in shown[column]]
-    return shown

@@ -38,6 +38,7 @@ from lib.stream.models import OrgLocation
 from lib.stream.partial import unreadable_summary
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
+from lib.ui.home import forget_org_state
 
 EDITOR_KEY = "bind_editor_key"  # the current editor's widget key (tests set their edits under it)
 BATCH_SIZE_KEY = "bind_batch_size"  # pairs per bind request; tests lower it to see a batch fail alone
@@ -140,6 +141,7 @@ def _use_locations(console: Console, onboarding: OnboardingRecord, org_locations
     current = inputs(onboarding.onboarding_id)
     assert current is not None
     _forget_shared(console, onboarding)
+    forget_org_state()  # and Home's checklist counts them
     st.session_state[_key("inputs", onboarding.onboarding_id)] = BindInputs(
         pos=locations_frame(org_locations),
         dsp=current.dsp,

@@ -17,6 +17,7 @@ from lib.stream.errors import StreamError
 from lib.stream.partial import unreadable_summary
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
+from lib.ui.home import forget_org_state
 from lib.ui.text import md
 
 # Pixels, fixed so the tick boxes sit at a known place in the canvas grid (the browser test clicks them).
@@ -94,6 +95,7 @@ def unreadable_note(onboarding_id: str) -> None:
 def refresh_ingested(console: Console, onboarding: OnboardingRecord) -> str | None:
     """Re-read which locations the org has ingested; the error sentence when the API failed."""
     _forget_fetched(console, onboarding)  # other sessions read again too
+    forget_org_state()  # and Home's checklist counts the new ones
     try:
         ingested = console.client.org_locations(onboarding.org_id)
     except StreamError as exc:
