@@ -12,6 +12,7 @@ from lib.ui.access import button_state
 from lib.ui.context import Console, console_settings, page_setup
 from lib.ui.guards import require_active, require_org
 from lib.ui.nav import link
+from lib.ui.tables import sorted_page
 from lib.ui.text import md
 
 console = page_setup("Bind", "🔗")
@@ -114,10 +115,17 @@ search = f_search.text_input(
 )
 keep = state.kept_rows(oid, list(bands or []), search or "")  # an edited row stays until the filter changes
 shown = filter_view(table, list(bands or []), search or "", keep)
-key = state.editor_key(oid, list(bands or []), search or "")
-state.remember_view(oid, key, [str(i) for i in shown.index])
+page = sorted_page(shown, f"bind_rows:{oid}", view.SORT_COLUMNS)  # the editor gets one page of rows
+page_ids = [str(i) for i in page.index]
+key = state.editor_key(oid, list(bands or []), search or "", page_ids)
+state.remember_view(oid, key, page_ids)
 state.remember_shown(oid, list(bands or []), search or "", [str(i) for i in shown.index])
-view.render_editor(state.stable_editor_data(oid, key, shown), key, m.labels, locked=running is not None)
+view.render_editor(
+    state.stable_editor_data(oid, key, page),
+    key,
+    view.grid_stores(page, table, m),
+    locked=running is not None,
+)
 st.caption(
     f"{part(len(shown), len(table), 'POS location')} shown · {number(int(table['bind'].sum()))} ticked. "
     "Pick another store in the DSP store column or in the detail panel below; tick re-pair to propose a "
@@ -128,7 +136,7 @@ if WITHOUT_STORE in (bands or []):
 
 # ----- detail -----
 with st.expander("Side by side", expanded=True):
-    view.render_detail(onboarding, table, shown, m)
+    view.render_detail(onboarding, table, page, m)
 
 # ----- check, then confirm -----
 check = check_table(table, m.base, m.labels)

@@ -183,10 +183,12 @@ def edits(onboarding_id: str) -> Edits:
     return st.session_state.setdefault(_key("edits", onboarding_id), {})
 
 
-def editor_key(onboarding_id: str, bands: list[str], search: str) -> str:
-    """The editor's widget key: new when the filter changes or edits were made elsewhere (detail panel)."""
+def editor_key(onboarding_id: str, bands: list[str], search: str, rows: list[str]) -> str:
+    """The editor's widget key: new when the filter or the rows it shows (another page, another sort order)
+    change, or edits were made elsewhere (detail panel). Its edits are by position: a new order is a new
+    editor, the last one's edits folded first."""
     rev = st.session_state.get(_key("rev", onboarding_id), 0)
-    signature = hashlib.sha1(repr((sorted(bands), search.strip().casefold())).encode()).hexdigest()[:8]
+    signature = hashlib.sha1(repr((sorted(bands), search.strip().casefold(), rows)).encode()).hexdigest()[:8]
     return f"bind_editor:{onboarding_id}:{rev}:{signature}"
 
 

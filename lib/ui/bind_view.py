@@ -60,6 +60,20 @@ COLUMN_WIDTHS: dict[str, int] = {  # in EDITOR_COLUMNS order
 }
 ROW_HEIGHT = 35
 MAX_VISIBLE_ROWS = 14
+# Up to this many DSP stores, the grid's store column lists every one; beyond, the candidates of the rows on
+# the page (each row's pick, proposal, bound store and next-best): 5,000 store names in the column were a
+# third of what the page sent. The detail panel below always lists every store.
+GRID_ALL_STORES = 1000
+FOUND_STORES = 50  # stores "Find any store" adds to the detail panel's list
+SORT_COLUMNS = {  # what "Sort all rows by" offers on a table of several pages
+    "pos_name": "POS name",
+    "pos_address": "POS address",
+    "status": "status",
+    "score": "score",
+    "band": "band",
+    "bind": "bind",
+    "flag": "check",
+}
 
 
 def render_summary(counts: Mapping[str, int]) -> None:
@@ -144,6 +158,17 @@ def _column_config(labels: Mapping[str, str]) -> dict[str, Any]:
             "re-pair", width=w["re_pair"], help="For a bound location: propose a store again"
         ),
     }
+
+
+def grid_stores(page: pd.DataFrame, table: pd.DataFrame, m: state.Model) -> dict[str, str]:
+    """The stores the grid's store column offers for these rows (id -> label): every store, or for a merchant
+    of more than GRID_ALL_STORES, the rows' own candidates."""
+    if len(m.labels) <= GRID_ALL_STORES:
+        return m.labels
+    wanted: set[str] = set()
+    for pos_id in page.index:
+        wanted |= row_candidates(str(pos_id), table, m)
+    return {store: label for store, label in m.labels.items() if store in wanted}
 
 
 def render_editor(view: pd.DataFrame, key: str, labels: Mapping[str, str], locked: bool = False) -> None:
@@ -234,6 +259,16 @@ def render_detail(
         else:
             st.caption("No other store came close.")
         choices = top_choices(pos_id, table, m.base, m.scorer, m.labels)
+        every_store = len(m.labels) <= GRID_ALL_STORES
+        if not every_store:
+            found = st.text_input(
+                "Find any store",
+                key=f"bind_detail_find:{oid}",
+                placeholder="store name, address or id…",
+                help=f"The list below holds this location's candidates; the {number(len(m.labels))} stores"
+                " are searched here.",
+            )
+            choices = narrowed_choices(choices, row_candidates(pos_id, table, m), m.labels, found)
         held = holders(table)
         pos_names = table["pos_name"].to_dict()
 
@@ -258,8 +293,39 @@ def render_detail(
             on_change=state.set_store,
             args=(oid, pos_id, widget),
             help="This location's free candidates first, then every free store, then the stores other"
-            " locations have (each says which), then no store.",
+            " locations have (each says which), then no store."
+            if every_store
+            else "This location's candidates and the stores found above, free ones first (a store another"
+            " location has says which), then no store.",
         )
+
+
+def row_candidates(pos_id: str, table: pd.DataFrame, m: state.Model) -> set[str]:
+    """The stores worth offering one location: its pick, its proposal, its bound store and the next-best."""
+    return {
+        str(table.at[pos_id, "dsp_store"]),
+        str(m.base.at[pos_id, "proposed_dsp"]),
+        str(m.base.at[pos_id, "bound_dsp"]),
+        *(dsp for dsp, _, _ in m.scorer.alternatives(pos_id)),
+    }
+
+
+def narrowed_choices(
+    choices: list[str], candidates: set[str], labels: Mapping[str, str], found: str, most: int = FOUND_STORES
+) -> list[str]:
+    """`choices` (in their order) cut to the candidates and up to `most` stores whose label or id holds
+    every word of `found`, then no store."""
+    words = found.casefold().split()
+    hits = 0
+    kept: list[str] = []
+    for store in choices[:-1]:  # the last is NO_STORE
+        text = f"{labels.get(store, '')} {store}".casefold()
+        if store in candidates:
+            kept.append(store)
+        elif words and hits < most and all(w in text for w in words):
+            kept.append(store)
+            hits += 1
+    return [*kept, NO_STORE]
 
 
 def pairs_frame(

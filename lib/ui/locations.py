@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -18,12 +19,22 @@ from lib.stream.partial import unreadable_summary
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
 from lib.ui.home import forget_org_state
+from lib.ui.tables import sorted_page
 from lib.ui.text import md
 
 # Pixels, fixed so the tick boxes sit at a known place in the canvas grid (the browser test clicks them).
 SELECT_WIDTH = 70
 ROW_HEIGHT = 35  # Streamlit's default data grid row height, header row included
 CACHE_TTL_SECONDS = 120  # a POS's list read by one session serves the others for this long
+SORT_COLUMNS = {  # what "Sort all rows by" offers when the locations fill several pages
+    "name": "name",
+    "address": "address",
+    "city": "city",
+    "state": "state",
+    "postal_code": "ZIP",
+    "provider_id": "id",
+    "ingested": "ingested",
+}
 
 
 def _key(kind: str, onboarding_id: str) -> str:
@@ -152,9 +163,13 @@ def _apply_edits(onboarding_id: str, editor_key: str, ids: list[str]) -> None:
 def selection_table(onboarding_id: str, shown: pd.DataFrame) -> None:
     """The shown locations with a tick box per row; ticking changes the selection set."""
     chosen = selected(onboarding_id)
-    view = shown.reset_index(drop=True)
+    view = sorted_page(shown, _key("rows", onboarding_id), SORT_COLUMNS).reset_index(drop=True)
     view.insert(0, "select", view["provider_id"].isin(chosen))
-    editor_key = f"locations_editor:{onboarding_id}:{st.session_state.get(_key('rev', onboarding_id), 0)}"
+    # Its ticks are by position: another page or order is another editor.
+    rows = hashlib.sha1("\n".join(view["provider_id"]).encode()).hexdigest()[:8]
+    editor_key = (
+        f"locations_editor:{onboarding_id}:{st.session_state.get(_key('rev', onboarding_id), 0)}:{rows}"
+    )
     st.data_editor(
         view,
         key=editor_key,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 
 from lib.export.writers import csv_bytes
-from lib.numbers import count, part
+from lib.numbers import count, number, part
 
 
 def filter_frame(frame: pd.DataFrame, query: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -23,6 +23,49 @@ def filter_frame(frame: pd.DataFrame, query: str, columns: Sequence[str] | None 
     for word in words:
         mask &= text.str.contains(word, regex=False)
     return frame[mask]
+
+
+# Rows an editable table is given at once. A data editor has no lazy loading: every row it is given is sent
+# and decoded by the browser, and 5,000 of them took seconds. Sorting and paging all rows is the server's.
+PAGE_ROWS = 200
+
+
+def sorted_page(
+    frame: pd.DataFrame, key: str, columns: Mapping[str, str], rows: int | None = None
+) -> pd.DataFrame:
+    """One page of `frame` (`rows` long, default PAGE_ROWS), after sorting every row by the column the person
+    picks (`columns`: name -> label). The controls appear only when there is more than one page; a grid's own
+    header sort then sorts its page.
+    """
+    rows = rows or PAGE_ROWS
+    if len(frame) <= rows:
+        return frame
+    by_col, order_col, page_col = st.columns([3, 2, 3], vertical_alignment="bottom")
+    by = by_col.selectbox(
+        "Sort all rows by",
+        [None, *columns],
+        format_func=lambda c: "as listed" if c is None else columns[c],
+        key=f"{key}_sort",
+    )
+    descending = order_col.toggle("Descending", key=f"{key}_descending", disabled=by is None)
+    if by is not None:
+        frame = frame.sort_values(by, ascending=not descending, kind="stable", na_position="last")
+    pages = -(-len(frame) // rows)
+    if st.session_state.get(f"{key}_page", 0) >= pages:  # fewer rows than when that page was picked
+        st.session_state[f"{key}_page"] = 0
+    page = page_col.selectbox(
+        "Page",
+        range(pages),
+        format_func=lambda p: (
+            f"{p + 1} of {pages} · rows {number(p * rows + 1)}–{number(min((p + 1) * rows, len(frame)))}"
+        ),
+        key=f"{key}_page",
+    )
+    st.caption(
+        f"{number(rows)} rows per page. A column header sorts this page; Sort all rows by sorts all "
+        f"{number(len(frame))}."
+    )
+    return frame.iloc[page * rows : (page + 1) * rows]
 
 
 def search_box(key: str, placeholder: str = "Search…") -> str:
