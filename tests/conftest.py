@@ -8,6 +8,7 @@ lib.sandbox.embed.EmbeddedSandbox: use .base_url, .client_id and .client_secret 
 the session, so give orgs unique provider_ids (they must be unique) and leave the fault knobs as you found
 them (tests/stream resets them around each of its tests). A test that needs other settings (short token
 lifetimes, say) starts its own with lib.sandbox.embed.start_background(tmp_path, token_ttl=...).
+`faults` is the sandbox for a test that turns its fault knobs (all put back afterwards).
 `pg_server` starts a private PostgreSQL on 127.0.0.1 once per session (the records tests and the two-console
 browser test); `pg_url` is a fresh empty database on it.
 An area's own conftest.py may define a fixture of the same name; the closer definition wins there.
@@ -53,6 +54,14 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedSandbo
     running = start_background(tmp_path_factory.mktemp("sandbox"))
     yield running
     running.stop()
+
+
+@pytest.fixture
+def faults(sandbox: EmbeddedSandbox) -> Iterator[EmbeddedSandbox]:
+    """The shared sandbox, for a test that turns fault knobs: every knob is put back as it was before."""
+    before = sandbox.set_faults()
+    yield sandbox
+    sandbox.set_faults(**before)
 
 
 def _pg_bin(name: str) -> str:

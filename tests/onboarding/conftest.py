@@ -78,13 +78,6 @@ def toast_started(client: StreamClient, records: Records, org_form: OrgForm) -> 
 
 
 @pytest.fixture
-def faults(sandbox: EmbeddedSandbox) -> Iterator[EmbeddedSandbox]:
-    """The session's sandbox, its failure knobs put back to off after the test."""
-    yield sandbox
-    sandbox.set_faults(fail_next=0, fail_path=None, fail_after_processing=False)
-
-
-@pytest.fixture
 def api_holds(sandbox: EmbeddedSandbox) -> Callable[[str, str], list[tuple[str, ...]]]:
     """holds(sql, arg): rows of the sandbox's own database (read-only): what the API really has."""
 

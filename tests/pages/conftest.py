@@ -104,21 +104,3 @@ def console_env(
         client.close()
     records.close()
     _clear_caches()
-
-
-@pytest.fixture
-def faults(sandbox: EmbeddedSandbox) -> Iterator[EmbeddedSandbox]:
-    """The shared sandbox, with every fault knob put back to off after the test."""
-    yield sandbox
-    sandbox.set_faults(
-        error_rate=0,
-        rate_limit_rate=0,
-        retry_after=1,
-        latency_ms=0,
-        fail_next=0,
-        fail_path=None,
-        fail_org_ids=[],
-        malformed_next=0,
-        reject_rate=0,
-        unreadable_items=0,
-    )
