@@ -7,7 +7,8 @@ onboards the orgs through the API client, records them as the console would, and
 simulated clock 6 h apart (so the "unbound for a day" rule has history to fire on) and a local webhook.
 Reports per pass: wall time, changes, rows added to the records; against it one sequential pass
 (max_in_flight=1); the database size after the passes; and the AppTest time of the home page (Needs
-attention) and the History screen (funnel) with that history. Prints JSON.
+attention, and the big org's checklist), the History screen (funnel) and Portfolio with that history. Prints
+JSON.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ SCREENS: dict[str, Path | str] = {
     "needs_attention (section alone)": NEEDS_ATTENTION_ALONE,
     "home page (needs attention + checklist)": REPO / "app.py",
     "funnel (History page)": REPO / "pages" / "9_History.py",
+    "portfolio (needs attention + every org's locations)": REPO / "pages" / "7_Portfolio.py",
 }
 HISTORY_TABLES = ("integration_history", "location_history", "watch_events", "alerts", "alert_deliveries")
 STEP = timedelta(hours=6)  # simulated time between passes
@@ -167,8 +169,9 @@ def db_size(path: Path) -> int:
     return path.stat().st_size
 
 
-def render(page: Path | str | None) -> float:
-    """Seconds of one AppTest run of a page file or script (None: an empty page, AppTest's own floor)."""
+def render(page: Path | str | None, org_id: str | None = None) -> float:
+    """Seconds of one AppTest run of a page file or script (None: an empty page, AppTest's own floor), on the
+    org `org_id` when given (?org= in the address, as the console's links carry it)."""
     from streamlit.testing.v1 import AppTest
 
     folder = None
@@ -182,6 +185,8 @@ def render(page: Path | str | None) -> float:
     else:
         at = AppTest.from_file(str(page), default_timeout=120)
     at.secrets = {"access": {"require_login": False}}
+    if org_id:
+        at.query_params["org"] = org_id
     seconds, _ = timed(at.run)
     if folder is not None:
         shutil.rmtree(folder)
@@ -194,11 +199,14 @@ def _median(runs: list[float]) -> float:
     return sorted(runs)[len(runs) // 2]
 
 
-def bench_screens(sandbox: SandboxProcess, url: str, folder: Path) -> dict[str, Any]:
-    """AppTest time of the Needs attention and funnel screens with the recorded history (cold caches).
+def bench_screens(sandbox: SandboxProcess, url: str, folder: Path, org_id: str) -> dict[str, Any]:
+    """AppTest time of the Needs attention, funnel and Portfolio screens with the recorded history, the home
+    page on the big org (its checklist reads its 5,000 locations).
 
     Each AppTest run also scans the installed packages for components (about 1 s here, also for an empty
-    page): reported as the floor, for context; the 2 s bound is checked on the whole run.
+    page): reported as the floor, for context; the 2 s bound is checked on the whole run. st.cache_data is
+    cleared before every run; the reads shared between sessions for a while (st.cache_resource, e.g. the
+    checklist's) are not, so the first run is the cold one and the median is what the next sessions see.
     """
     import streamlit as st
 
@@ -210,9 +218,13 @@ def bench_screens(sandbox: SandboxProcess, url: str, folder: Path) -> dict[str, 
             runs = []
             for _ in range(3):
                 st.cache_data.clear()
-                runs.append(render(page))
+                runs.append(render(page, org_id))
             # Judged on the whole AppTest run, its own overhead included (the stricter reading).
-            results[name] = {"apptest_s": round(_median(runs), 3), "within_2_s": _median(runs) <= 2.0}
+            results[name] = {
+                "apptest_s": round(_median(runs), 3),
+                "first_s": round(runs[0], 3),
+                "within_2_s": _median(runs) <= 2.0,
+            }
     return results
 
 
@@ -275,7 +287,7 @@ def main(argv: list[str] | None = None) -> None:
             )
             counts = watch.row_counts()
             sandbox.set_faults(latency_ms=0)
-            screens = bench_screens(sandbox, url, folder)
+            screens = bench_screens(sandbox, url, folder, orgs[-1].org_id)
         size = db_size(db)
     receiver.shutdown()
     concurrent = [p["seconds"] for p in passes[1:]]  # pass 1 opens every interval: reported, not averaged

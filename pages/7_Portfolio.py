@@ -24,7 +24,7 @@ from lib.export import (
     summarize,
     to_bytes,
 )
-from lib.export.charts import dsp_status_chart, unbound_by_org_chart
+from lib.export.charts import dsp_status_bars_html, unbound_bars_html
 from lib.export.writers import MIME_TYPES
 from lib.numbers import count, number
 from lib.onboarding.sources import source_label
@@ -157,7 +157,7 @@ with left:
     if counts.empty:
         st.caption("No DSP is bound in this selection.")
     else:
-        st.altair_chart(dsp_status_chart(counts))
+        st.html(dsp_status_bars_html(counts))  # plain HTML, as on Org status: no charting library to load
 overview = org_overview(view) if not view.empty else None
 with right:
     st.markdown("**Organizations with unbound locations**")
@@ -165,7 +165,7 @@ with right:
     if unbound is None or unbound.empty:
         st.caption("Every location in this selection is bound to a DSP.")
     else:
-        st.altair_chart(unbound_by_org_chart(unbound, top=25))
+        st.html(unbound_bars_html(unbound, top=25))
 
 if overview is not None:
     with st.expander("Per organization", expanded=False):

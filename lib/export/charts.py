@@ -40,6 +40,18 @@ def status_scale(statuses: list[str]) -> alt.Scale:
     return alt.Scale(domain=list(colours), range=list(colours.values()))
 
 
+def _bar_row(label: str, segments: str, total: int, label_width: str = "8rem") -> str:
+    """One labelled horizontal bar of coloured segments (each a div with its width), its total after it."""
+    return (
+        '<div style="display:flex;align-items:center;gap:.75rem;margin:.25rem 0">'
+        f'<div style="width:{label_width};text-align:right;overflow:hidden;text-overflow:ellipsis;'
+        f'white-space:nowrap">{html.escape(label)}</div>'
+        '<div style="flex:1;display:flex;height:1.5rem;border-radius:.25rem;overflow:hidden">'
+        f"{segments}</div>"
+        f'<div style="width:6rem">{total:,}</div></div>'
+    )
+
+
 def dsp_status_bars_html(counts: pd.DataFrame) -> str:
     """The same stacked bars as ``dsp_status_chart`` (from ``dsp_status_counts``) as plain HTML.
 
@@ -58,13 +70,7 @@ def dsp_status_bars_html(counts: pd.DataFrame) -> str:
             for status, colour in colours.items()
             if by_status.get(status)
         )
-        rows.append(
-            '<div style="display:flex;align-items:center;gap:.75rem;margin:.25rem 0">'
-            f'<div style="width:8rem;text-align:right">{html.escape(str(dsp))}</div>'
-            '<div style="flex:1;display:flex;height:1.5rem;border-radius:.25rem;overflow:hidden">'
-            f"{segments}</div>"
-            f'<div style="width:6rem">{total:,}</div></div>'
-        )
+        rows.append(_bar_row(str(dsp), segments, total))
     totals = counts.groupby("status")["locations"].sum() if not counts.empty else pd.Series(dtype=int)
     legend = "".join(
         f'<span style="margin-right:1rem;white-space:nowrap"><span style="display:inline-block;width:.8rem;'
@@ -92,16 +98,21 @@ def dsp_status_chart(counts: pd.DataFrame, title: str | None = None) -> alt.Char
     return chart.properties(title=title) if title else chart
 
 
-def unbound_by_org_chart(overview: pd.DataFrame, top: int = 25) -> alt.Chart:
-    """Horizontal bars: the orgs with the most locations bound to no DSP, from ``org_overview``."""
-    data = overview[overview["unbound"] > 0].sort_values("unbound", ascending=False).head(top)
-    data = data.assign(organization=data["org_name"].fillna(data["org_id"]))
-    return (
-        alt.Chart(data)
-        .mark_bar(color=STATUS_COLOURS[NOT_BOUND])
-        .encode(
-            y=alt.Y("organization:N", title=None, sort="-x"),
-            x=alt.X("unbound:Q", title="Locations bound to no DSP", axis=COUNT_AXIS),
-            tooltip=["organization:N", "org_id:N", "unbound:Q", "locations:Q"],
+def unbound_bars_html(overview: pd.DataFrame, top: int = 25) -> str:
+    """The `top` orgs with the most locations bound to no DSP (from ``org_overview``), as plain HTML bars.
+
+    Like ``dsp_status_bars_html``, drawn without a charting library. Hover a bar for its count.
+    """
+    data = overview[overview["unbound"] > 0].sort_values("unbound", ascending=False, kind="stable").head(top)
+    most = int(data["unbound"].max()) if not data.empty else 1
+    rows = []
+    for org in data.itertuples():
+        name = str(org.org_name) if isinstance(org.org_name, str) and org.org_name else str(org.org_id)
+        unbound = int(org.unbound)
+        tip = html.escape(
+            f"{name} ({org.org_id}): {unbound:,} of {int(org.locations):,} locations bound to no DSP"
         )
-    )
+        width = f"width:{100 * unbound / most:.3f}%;background:{STATUS_COLOURS[NOT_BOUND]}"
+        bar = f'<div title="{tip}" style="{width}"></div>'
+        rows.append(_bar_row(name, bar, unbound, label_width="14rem"))
+    return f"<div>{''.join(rows)}</div>"

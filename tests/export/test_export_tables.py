@@ -22,7 +22,7 @@ from lib.export import (
     portfolio_table,
     summarize,
 )
-from lib.export.charts import STATUS_COLOURS, dsp_status_bars_html, dsp_status_chart
+from lib.export.charts import STATUS_COLOURS, dsp_status_bars_html, dsp_status_chart, unbound_bars_html
 from lib.stream.errors import NotFoundError
 from lib.stream.models import OrgLocation
 
@@ -289,3 +289,19 @@ def test_status_bars_show_each_dsps_counts_in_the_badge_colours() -> None:
     assert f"width:{width:.3f}%;background:{STATUS_COLOURS['APPROVED']}" in bars
     assert f"{NOT_BOUND} {int(counts.loc[counts['status'] == NOT_BOUND, 'locations'].sum()):,}" in bars
     assert "<script" not in dsp_status_bars_html(counts.assign(dsp="<script>x</script>"))  # names escaped
+
+
+def test_unbound_bars_list_the_orgs_with_most_unbound_first_scaled_to_the_largest() -> None:
+    overview = pd.DataFrame(
+        {
+            "org_id": ["o1", "o2", "o3", "o4"],
+            "org_name": ["Few", None, "None unbound", "<b>Many</b>"],
+            "locations": [10, 8, 5, 40],
+            "unbound": [2, 4, 0, 8],
+        }
+    )
+    bars = unbound_bars_html(overview, top=2)
+    assert "&lt;b&gt;Many&lt;/b&gt; (o4): 8 of 40 locations bound to no DSP" in bars  # escaped, first
+    assert bars.index("(o4)") < bars.index("o2 (o2): 4 of 8")  # a nameless org goes by its id
+    assert "width:100.000%" in bars and "width:50.000%" in bars  # 8 is the full bar, 4 half of it
+    assert "Few" not in bars and "None unbound" not in bars  # beyond the top 2; nothing unbound: not listed
