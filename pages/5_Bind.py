@@ -106,7 +106,7 @@ view.render_binding_states(loaded, onboarding.source)
 
 # ----- the table -----
 st.subheader("Proposed pairs")
-f_band, f_search = st.columns([2, 3])
+f_band, f_search = st.columns([3, 2])  # the five band pills on one line at 1440 px
 bands = f_band.pills(
     "Band", view.band_filter_options(), selection_mode="multi", key=f"bind_bands:{oid}", default=None
 )

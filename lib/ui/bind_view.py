@@ -44,10 +44,10 @@ from lib.ui.text import md
 
 # Fixed pixel widths: the grid is a canvas, so a browser test finds a cell by adding widths (rows are 35 px).
 INDEX_WIDTH = 120
-# The deciding columns (up to band) add up to 965 px: they fit the 980-px grid of a 1440-px wide screen with
+# The deciding columns (up to band) add up to 972 px: they fit the 980-px grid of a 1440-px wide screen with
 # the sidebar open (tests/browser/test_bind_layout_browser.py measures it); reason and check come after.
 COLUMN_WIDTHS: dict[str, int] = {  # in EDITOR_COLUMNS order
-    "bind": 55,  # the header "bind" beside its edit icon
+    "bind": 62,  # the header "bind" whole beside its edit icon
     "status": 95,
     "pos_name": 145,
     "pos_address": 175,
@@ -78,7 +78,7 @@ SORT_COLUMNS = {  # what "Sort all rows by" offers on a table of several pages
 
 def render_summary(counts: Mapping[str, int]) -> None:
     """The counts on top of the screen."""
-    cols = st.columns(7)
+    cols = st.columns([1, 1, 1.1, 1.15, 1.05, 1.05, 1.45])  # each label whole at 1440 px
     cols[0].metric("POS locations", number(counts["pos_locations"]))
     cols[1].metric("DSP stores", number(counts["dsp_stores"]))
     cols[2].metric("Proposed · auto", number(counts["auto"]), help="Confident pairs, ticked in advance")

@@ -63,6 +63,15 @@ def test_the_deciding_columns_fit_at_1440_and_the_screen_and_dialog_are_captured
         f"deciding columns need {right_edge} px, the grid has {box['width']:.0f}"
     )
     assert box["x"] + box["width"] <= 1440
+    # Every count's label reads whole (no ellipsis), and the band filter's choices sit on one line.
+    cut = main.get_by_test_id("stMetricLabel").evaluate_all(
+        "els => els.filter(e => [e, ...e.querySelectorAll('*')].some(n => n.scrollWidth > n.clientWidth + 1))"
+        ".map(e => e.innerText)"
+    )
+    assert cut == [], f"metric labels cut off at 1440 px: {cut}"
+    pills = main.get_by_role("toolbar", name="Band").get_by_role("button")
+    tops = {round(b["y"]) for b in (pills.nth(i).bounding_box() or {"y": -1} for i in range(pills.count()))}
+    assert pills.count() == 5 and len(tops) == 1, f"band choices wrap onto {len(tops)} lines"
     shot(page, FOLDER, "1-bind-screen-1440x900")
 
     review.click()
