@@ -134,16 +134,19 @@ _UNIT_WORDS = "|".join(
 )
 # Airport units: which terminal, concourse or gate (two listings at one airport differ only there).
 _AIRPORT_UNITS = {"terminal": "t", "term": "t", "concourse": "c", "conc": "c", "gate": "g"}
+# Not in Pub 28, but how malls and food halls number their units.
+_MALL_UNIT_WORDS = "kiosk|ksk|level|lvl|stall"
 _UNIT = re.compile(
-    rf"(?:^|[\s,])(?:(?P<des>{_UNIT_WORDS}|terminal|term|concourse|conc|gate)\.?\s*(?:#|no\.?)?\s*"
+    rf"(?:^|[\s,])(?:(?P<des>{_UNIT_WORDS}|terminal|term|concourse|conc|gate|{_MALL_UNIT_WORDS})\.?\s*"
+    rf"(?:#|no\.?)?\s*"
     rf"(?P<id>[a-z]{{0,3}}-?\d+[a-z0-9-]*|[a-z](?![a-z]))"
     rf"|#\s*(?P<hid>[a-z0-9-]+)|no\.?\s*(?P<nid>\d[a-z0-9-]*))(?=$|[\s,])"
 )
 _UNIT_NO_ID = re.compile(r"(?:^|[\s,])(?P<des>" + "|".join(sorted(UNIT_WITHOUT_ID)) + r")\.?(?=$|[\s,])")
 # Where free text starts: "854 7th Ave  between 54th and 55th", "95 Ave A at 6th St", "(Lenox mall)".
 _LANDMARK = re.compile(r",|\s{2,}|\(|\s(?:between|btwn|near|off|at|across|inside|corner of|opposite)\s")
-# "293", "293-B", "293B", "123 1/2"; never the "7" of "7th St".
-_HOUSE_NUMBER = re.compile(r"^(\d+)(?:-?[a-z](?=\s|$))?(?:\s+\d/\d)?(?=\s|$)")
+# "293", "293-B", "293B", "123 1/2"; never the "7" of "7th St". The letter is the unit ("10A" is not "10B").
+_HOUSE_NUMBER = re.compile(r"^(\d+)(?:-?([a-z])(?=\s|$))?(?:\s+\d/\d)?(?=\s|$)")
 # "4814-4820 College Way" (a range) or "26-9380 Front St" (unit 26, Canadian style): told apart by digits.
 _DASHED_NUMBER = re.compile(r"^([a-z]?\d+[a-z]?)\s*-\s*(\d+)(?=\s)")
 # "Penn Avenue, 5104" / "7th Street, 139": the house number after the street.
@@ -526,6 +529,8 @@ def parse_street(line1: object, line2: object = None) -> AddressParts:
         m = _HOUSE_NUMBER.match(s)
         if m:
             number = m.group(1).lstrip("0") or "0"
+            if m.group(2) and not unit:
+                unit, unit_text = m.group(2), f"{number}{m.group(2).upper()}"
             s = s[m.end() :]
     s = s.strip(" ,")
     if not number:

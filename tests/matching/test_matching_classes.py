@@ -259,6 +259,42 @@ CASES: tuple[Case, ...] = (
         "d2",
         ("auto",),
     ),
+    # Unit words outside Pub 28 that malls use, and a letter after the house number.
+    Case(
+        "mall-other-kiosk",
+        SAL,
+        loc("P", "Sal's Brick Oven Pizza #3", "1 Mall Dr Kiosk 5", "Paramus", "NJ", "07652"),
+        (loc("d1", "Sal's Brick Oven Pizza", "1 Mall Dr Kiosk 7", "Paramus", "NJ", "07652"),),
+        "d1",
+        ("review",),
+        "unit differs: Kiosk 5 vs Kiosk 7",
+    ),
+    Case(
+        "mall-other-level",
+        SAL,
+        loc("P", "Sal's Brick Oven Pizza #3", "1 Mall Dr", "Paramus", "NJ", "07652", line2="Level 2"),
+        (loc("d1", "Sal's Brick Oven Pizza", "1 Mall Dr, Level 3", "Paramus", "NJ", "07652"),),
+        "d1",
+        ("review",),
+        "unit differs",
+    ),
+    Case(
+        "house-number-letters-differ",
+        SAL,
+        loc("P", "Sal's Brick Oven Pizza #3", "10A Main St", "Paramus", "NJ", "07652"),
+        (loc("d1", "Sal's Brick Oven Pizza", "10B Main St", "Paramus", "NJ", "07652"),),
+        "d1",
+        ("review",),
+        "unit differs",
+    ),
+    Case(
+        "house-number-letter-is-its-unit",
+        SAL,
+        loc("P", "Sal's Brick Oven Pizza #3", "10A Main St", "Paramus", "NJ", "07652"),
+        (loc("d1", "Sal's Brick Oven Pizza", "10 Main St", "Paramus", "NJ", "07652", line2="Unit A"),),
+        "d1",
+        ("auto",),
+    ),
     # 4. Near-miss numbered streets and number-last addresses.
     Case(
         "numbered-street-near-miss",
