@@ -84,7 +84,8 @@ def _created_by_the_lost_one(
     refused: ConflictError,
     lost: StreamError,
 ) -> Settled:
-    named = _NAMED_ORG.search(refused.message)
+    # The last mention: the message names the provider_id first, and a provider_id may look like one.
+    named = next(reversed(list(_NAMED_ORG.finditer(refused.message))), None)
     if named is None:
         return Settled(
             f"The API's answer was lost ({_lost(lost)}); asked again, the API says provider_id "

@@ -3,6 +3,7 @@ happened: never a second org, never a second integration that can connect."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
@@ -137,3 +138,14 @@ def test_a_lost_start_next_to_a_known_toast_points_to_it_instead_of_starting_ano
     assert not settled.can_restart and settled.existing is not None
     assert settled.existing.onboarding_id == flow.started.onboarding_id
     assert said in settled.message
+
+
+def test_a_provider_id_that_looks_like_an_org_id_does_not_mislead_the_settling(
+    client: StreamClient, records: Records, faults: EmbeddedSandbox, api_holds: Holds, org_form: OrgForm
+) -> None:
+    form = dataclasses.replace(org_form, provider_id=f"org_id-x-{org_form.provider_id}")
+    faults.set_faults(fail_next=1, fail_path="/onboarding/org", fail_after_processing=True)
+    lost = _lost_create(client, records, form)
+    [(made,)] = api_holds(ORGS_WITH, form.provider_id)
+    settled = settle_create_org(client, records, ANN, form, lost)
+    assert settled.org is not None and settled.org.org_id == made, settled.message
