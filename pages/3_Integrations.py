@@ -156,7 +156,7 @@ if action_button(
     if record is not None:
         flash(FLASH_SLOT, "success", started_message(record), org_id)
         st.rerun()
-if problem := start_error(org_id):  # the last start failed: the sentence stays until the next try
+if problem := start_error(org_id):  # the start just made failed: said once, next to the button
     st.error(md(problem), icon="⚠️")
 
 # ----- this org's integrations: the newest per source, POS first -----

@@ -76,8 +76,9 @@ def start(
 
 
 def start_error(org_id: str) -> str | None:
-    """Why the last start on this org's page failed, or what a lost answer turned out to be (None: fine)."""
-    return st.session_state.get(f"{START_ERROR_KEY}:{org_id}")
+    """Why the start just made on this org's page failed, or what its lost answer turned out to be; shown
+    once, so it goes away with the next action or page (None: nothing to say)."""
+    return st.session_state.pop(f"{START_ERROR_KEY}:{org_id}", None)
 
 
 def started_message(record: OnboardingRecord) -> str:
