@@ -55,6 +55,7 @@ def test_stop_between_batches_binds_the_batch_on_its_way_and_nothing_more(
         stop = main.get_by_role("button", name="Stop after this batch")
         expect(stop).to_be_visible(timeout=WAIT_MS)
         expect(main.get_by_test_id("stProgress")).to_contain_text(f"0 of {total} pairs sent")
+        stop.scroll_into_view_if_needed()  # the picture of the bind going on: its progress and Stop
         page.screenshot(path=str(ARTIFACTS / FOLDER / "1-binding-with-stop-1440x900.png"))
         stop.click()  # the first batch is on its way
         stopped = main.get_by_text(re.compile(r"^Stopped: "))
