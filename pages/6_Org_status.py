@@ -157,7 +157,7 @@ filtered = filter_table(
     table, statuses=statuses, dsps=chosen_dsps, dsp_statuses=dsp_statuses, search=search, attention=attention
 )
 
-st.caption(f"Showing {len(filtered):,} of {len(table):,} locations · {as_of}")
+st.caption(f"Showing {part(len(filtered), len(table), 'location')} · {as_of}")
 st.dataframe(
     filtered,
     hide_index=True,

@@ -26,7 +26,7 @@ from lib.export import (
 )
 from lib.export.charts import dsp_status_bars_html, unbound_bars_html
 from lib.export.writers import MIME_TYPES
-from lib.numbers import count, number
+from lib.numbers import count, number, part
 from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import NOT_OK
 from lib.stream.client import StreamClient
@@ -172,7 +172,7 @@ if overview is not None:
         st.dataframe(overview, hide_index=True, key="org_overview")
 
 st.markdown("**Locations**")
-st.caption(f"Showing {len(view):,} of {len(table):,} locations · {as_of}")
+st.caption(f"Showing {part(len(view), len(table), 'location')} · {as_of}")
 st.dataframe(
     view,
     hide_index=True,

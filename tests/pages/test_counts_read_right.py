@@ -109,3 +109,13 @@ def test_bind_and_audit_write_thousands_with_separators_and_plurals_right(consol
     assert re.search(r"1,00\d of 1,00\d entries you can see match the filters", texts), texts
     assert "pairs (asked)** · 1 row" in texts and "1 rows" not in texts  # the newest entry's one pair
     assert _raw_thousands(at) == []
+
+
+def test_one_location_is_one_location_on_org_status_and_portfolio(console_env: ConsoleEnv) -> None:
+    seeded = seed_org(console_env.client(), "rosas-cantina", ingest=1, dsp=None, records=console_env.records)
+    console_env.choose(seeded.org_id)
+    for page in ("6_Org_status.py", "7_Portfolio.py"):
+        at = console_env.page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        captions = " ".join(c.value for c in at.caption)
+        assert "Showing 1 of 1 location ·" in captions, (page, captions)
