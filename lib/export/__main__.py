@@ -220,7 +220,7 @@ def _export_history(name: str, path: Path, fmt: str, records: Any, orgs: list[An
 
     table = history_table(name, WatchRecords(records), orgs)
     written = write_table(table, path, fmt)
-    print(f"Wrote {len(table):,} rows of {name} to {written}.", file=out)
+    print(f"Wrote {count(len(table), 'row')} of {name} to {written}.", file=out)
     return EXIT_OK
 
 

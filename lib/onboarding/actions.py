@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from lib.numbers import count
 from lib.onboarding.forms import OrgForm
 from lib.onboarding.locations import IngestRun, ingest_in_batches
 from lib.onboarding.returns import build_return_url
@@ -256,7 +257,7 @@ def ingest(
     outcome = "ok" if not run.errors and run.failed == 0 else "error"
     error = " ".join(dict.fromkeys(run.errors)) if run.errors else None
     if outcome == "error" and error is None:
-        error = f"{run.failed} location(s) were not ingested."
+        error = f"{count(run.failed, 'location')} {'was' if run.failed == 1 else 'were'} not ingested."
     first_id = run.request_ids[0] if run.request_ids else None
     records.audit(
         actor, LOCATIONS_INGESTED, onboarding.org_id, request, outcome, detail, error, request_id=first_id
