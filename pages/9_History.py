@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib.access import Action
 from lib.export import export_filename, to_bytes
-from lib.export.writers import FORMATS, MIME_TYPES
+from lib.export.writers import FORMAT_NAMES, FORMATS, MIME_TYPES
 from lib.store.watch import WatchRecords
 from lib.ui.access import button_state
 from lib.ui.context import page_setup
@@ -36,7 +36,7 @@ def downloads(table: pd.DataFrame, label: str, key: str) -> None:
     """CSV, Excel and Parquet buttons for one table (built on click only)."""
     for column, fmt in zip(st.columns([1, 1, 1, 3])[:3], FORMATS, strict=True):
         column.download_button(
-            f"Download {fmt.upper() if fmt != 'xlsx' else 'Excel'}",
+            f"Download {FORMAT_NAMES[fmt]}",
             data=partial(to_bytes, table, fmt),
             file_name=export_filename(label, now, fmt),
             mime=MIME_TYPES[fmt],

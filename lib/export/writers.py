@@ -11,6 +11,7 @@ import pandas as pd
 from lib.export.tables import slug
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet")
+FORMAT_NAMES: dict[str, str] = {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet"}  # as people say them
 MIME_TYPES: dict[str, str] = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -110,3 +110,23 @@ def test_history_shows_the_funnel_time_to_live_and_a_timeline(console_env: Conso
         and "grubhub: PENDING → APPROVED" in events["summary"].iloc[0]
     )
     assert len(at.get("vega_lite_chart")) == 3  # funnel, time to live, timeline
+
+
+def test_account_managers_check_and_acknowledge_and_analysts_only_read(console_env: ConsoleEnv) -> None:
+    _unbound_for_two_days(console_env)
+    (alert,) = WatchRecords(console_env.records).list_alerts()
+    analyst = _open(console_env, "app.py", role="analyst")
+    assert "Ingested locations not bound" in _texts(analyst)  # analysts see the queue
+    for key in ("home_attention_check", f"home_attention_ack_{alert.id}"):
+        assert analyst.button(key=key).disabled, key
+
+    manager = _open(console_env, "app.py", role="account_manager")
+    for key in ("home_attention_check", f"home_attention_ack_{alert.id}"):
+        assert not manager.button(key=key).disabled, key
+    manager.button(key="home_attention_check").click().run()
+    assert not manager.exception, manager.exception
+    assert any(rendered(s.value).startswith("Checked: 1 org,") for s in manager.success)
+    manager.button(key=f"home_attention_ack_{alert.id}").click().run()
+    assert any("Acknowledged: Ingested locations not bound" in rendered(s.value) for s in manager.success)
+    assert WatchRecords(console_env.records).list_alerts()[0].acknowledged_by
+    assert len(console_env.records.list_audit(action=ALERT_ACKNOWLEDGED)) == 1
