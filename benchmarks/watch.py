@@ -176,14 +176,17 @@ def render(page: Path | str | None, org_id: str | None = None) -> float:
 
     folder = None
     if page is None or isinstance(page, str):
-        # Beside a link to the real pages/ so the script's page links resolve as they do in the console.
+        # A script runs as the entry point app.py beside a link to the real pages/, so the console's menu
+        # (which links app.py and pages/) resolves as it does in the console.
         folder = Path(tempfile.mkdtemp(prefix="watch-bench-page-"))
         (folder / "pages").symlink_to(REPO / "pages")
-        script = folder / "page.py"
+        script = folder / "app.py"
         script.write_text(page or "import streamlit as st\nst.write('floor')")
         at = AppTest.from_file(str(script), default_timeout=120)
     else:
-        at = AppTest.from_file(str(page), default_timeout=120)
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+        if page != REPO / "app.py":  # a screen is opened through the console's entry point, as tests do
+            at.switch_page(str(page.relative_to(REPO)))
     at.secrets = {"access": {"require_login": False}}
     if org_id:
         at.query_params["org"] = org_id

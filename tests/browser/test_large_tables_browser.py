@@ -2,7 +2,8 @@
 
 The Org status table is loaded lazily (the browser fetches the rows in view, the server sorts): sorting a
 column by its header still sorts every row. The bind editor is given 200 rows a page: another page shows
-other locations, and a tick there counts. A cell's text is read by copying it (the grid is a canvas).
+other locations, and a tick there counts; so does the Locations table. A cell's text is read by copying it
+(the grid is a canvas).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import Records
 from lib.stream.client import StreamClient
 from lib.ui.bind_view import INDEX_WIDTH
+from lib.ui.locations import SELECT_WIDTH
 from tests.browser.conftest import WAIT_MS, ConsoleServer, running_console
 
 pytestmark = pytest.mark.browser
@@ -46,7 +48,12 @@ def big(
 
 def copied_cell(page: Page, grid: Locator, x: float, row: int = 0) -> str:
     """The text of a body cell of a canvas grid, copied as a person copies it (click, Ctrl+C)."""
-    box = grid.bounding_box()
+    box = None
+    for _ in range(50):  # a new page is a new editor: the old grid goes before the new one is drawn
+        expect(grid.get_by_test_id("data-grid-canvas")).to_be_visible()
+        box = grid.bounding_box()
+        if box is not None:
+            break
     assert box is not None
     page.mouse.click(box["x"] + x, box["y"] + ROW * (row + 1) + ROW / 2)
     page.keyboard.press("Control+c")
@@ -127,4 +134,35 @@ def test_the_bind_editor_pages_through_every_location_and_a_tick_on_a_later_page
     expect(review).not_to_have_text(re.compile(rf"Review and bind {before:,} pairs"), timeout=WAIT_MS)
     after = int(re.findall(r"[\d,]+", review.inner_text())[0].replace(",", ""))
     assert abs(after - before) == 1
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_a_tick_on_a_later_page_of_locations_selects_that_location(
+    big: tuple[ConsoleServer, SeededOrg, list[str]], new_page: Callable[[], Page]
+) -> None:
+    server, org, _ = big
+    page = new_page()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    main = page.get_by_test_id("stMain")
+    page.goto(f"{server.base_url}/Locations?org={org.org_id}")
+    pages = main.get_by_role("combobox", name="Page")
+    expect(pages).to_have_value("1 of 10 · rows 1–200", timeout=WAIT_MS)
+    page.wait_for_function(f"() => {APP_IDLE_JS}")
+    grid = main.get_by_test_id("stDataFrame").first
+    id_column = SELECT_WIDTH + 60  # px into the grid: the provider_id column, after the tick boxes
+    on_page_one = copied_cell(page, grid, id_column)
+
+    pages.click()
+    page.get_by_role("option", name="7 of 10 · rows 1,201–1,400").click()
+    picked = wait_for_copied(page, grid, id_column, lambda text: text not in (on_page_one, "#LOADING"))
+    page.wait_for_function(f"() => {APP_IDLE_JS}")
+    copied_cell(page, grid, SELECT_WIDTH / 2)  # a click on the tick box selects the cell ...
+    page.keyboard.press("Space")  # ... and space ticks it, as a person does from the keyboard
+    expect(main.get_by_role("button", name="Ingest 1 selected location")).to_be_visible(timeout=WAIT_MS)
+    # The tick is on that location: the table drawn afresh from the selection shows it ticked.
+    page.wait_for_function(f"() => {APP_IDLE_JS}")
+    wait_for_copied(page, grid, id_column, lambda text: text == picked)
+    page.keyboard.press("ArrowLeft")  # from its id to its tick box, without clicking (a click would tick)
+    page.keyboard.press("Control+c")
+    assert page.evaluate("navigator.clipboard.readText()") == "TRUE"  # the grid copies a tick so
     expect(page.get_by_test_id("stException")).to_have_count(0)

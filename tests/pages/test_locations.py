@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.store import LOCATIONS_INGESTED
@@ -112,3 +113,25 @@ def test_without_an_active_pos_the_page_says_what_to_do(console_env: ConsoleEnv)
     at = console_env.page(PAGE, org="org-nopos").run()
     assert not at.exception
     assert "no active POS integration" in texts(at.info)
+
+
+def test_past_one_page_the_table_pages_and_sorts_over_every_location(
+    console_env: ConsoleEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("lib.ui.tables.PAGE_ROWS", 3)  # 8 locations: 3 pages (5,000 meet the real 200)
+    pos = connected_pos(console_env)
+    listed = [loc.provider_id for loc in console_env.client().list_locations(pos.onboarding_id)]
+    at = console_env.page(PAGE).run()
+    oid = pos.onboarding_id
+    assert list(editor_frame(at)["provider_id"]) == listed[:3]
+    assert at.button(key="locations_select_shown").label == "Select all shown (8)"  # every page
+
+    # Sorted by id, descending, over all 8: page 2 holds the 4th to 6th highest ids.
+    at.selectbox(key=f"locations_rows:{oid}_sort").set_value("provider_id").run()
+    at.toggle(key=f"locations_rows:{oid}_descending").set_value(True).run()
+    at.selectbox(key=f"locations_rows:{oid}_page").set_value(1).run()
+    on_page = list(editor_frame(at)["provider_id"])
+    assert on_page == sorted(listed, reverse=True)[3:6]
+
+    at.button(key="locations_select_shown").click().run()  # still every location, not the page
+    assert at.button(key="locations_ingest").label == "Ingest 8 selected locations"
