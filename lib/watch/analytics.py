@@ -7,7 +7,7 @@ Times are when the watcher first saw a state: an org watched only since yesterda
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -181,15 +181,27 @@ def org_timeline(watch: WatchRecords, org_id: str, now: datetime) -> pd.DataFram
     if not parts:
         return pd.DataFrame(columns=columns)
     frame = pd.concat(parts, ignore_index=True)
-    frame["start"] = pd.to_datetime(frame["start"], utc=True)
-    frame["end"] = pd.to_datetime(frame["end"], utc=True).fillna(pd.Timestamp(now))
+    # In microseconds: a column read at whole seconds could not hold `now` (pandas refuses the fill).
+    frame["start"] = pd.to_datetime(frame["start"], utc=True).dt.as_unit("us")
+    frame["end"] = pd.to_datetime(frame["end"], utc=True).dt.as_unit("us").fillna(pd.Timestamp(now))
     return frame[columns].sort_values(["lane", "start"], kind="stable").reset_index(drop=True)
+
+
+def portfolio_timeline(watch: WatchRecords, orgs: Iterable[OrgRecord], now: datetime) -> pd.DataFrame:
+    """Every org's timeline (as History draws one org's) in one table, org_id and org_name first."""
+    frames = [
+        org_timeline(watch, org.org_id, now).assign(org_id=org.org_id, org_name=org.name) for org in orgs
+    ]
+    columns = ["org_id", "org_name", "lane", "status", "start", "end", "locations"]
+    kept = [frame[columns] for frame in frames if len(frame)]  # concat warns about empty frames
+    return pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=columns)
 
 
 HISTORY_TABLES: dict[str, str] = {
     "funnel": "orgs per onboarding stage, with conversion",
     "time_to_live": "days from org creation to first APPROVED store, per live merchant",
     "org_stages": "when each org reached each stage",
+    "timeline": "each org's statuses as spans, as on the History page (locations counted per span)",
     "needs_attention": "every open alert",
     "events": "every change the watcher saw",
     "integration_history": "status intervals per integration",
@@ -205,6 +217,7 @@ def history_table(name: str, watch: WatchRecords, orgs: Iterable[OrgRecord]) -> 
         "funnel": lambda: funnel(org_stages(watch, orgs)),
         "time_to_live": lambda: time_to_live(org_stages(watch, orgs)),
         "org_stages": lambda: org_stages(watch, orgs),
+        "timeline": lambda: portfolio_timeline(watch, orgs, datetime.now(UTC)),
         "needs_attention": lambda: needs_attention(watch, orgs, include_acknowledged=True),
         "events": watch.events_frame,
         "integration_history": watch.integration_history_frame,

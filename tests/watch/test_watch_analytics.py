@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pandas as pd
+
 from benchmarks.seed import seed_org
 from lib.store import Records
 from lib.store.watch import WatchRecords
@@ -66,3 +68,9 @@ def test_funnel_time_to_live_needs_attention_and_timeline(
         ("PENDING", 2),  # still open
     ]
     assert (timeline["end"] <= clock()).all() and timeline["lane"].str.startswith("POS clover").any()
+
+
+def test_time_to_live_median_and_p90_over_many_merchants() -> None:
+    # Ten live merchants (1..10 days) and two not live yet: those count in neither figure.
+    stages = pd.DataFrame({"days_to_live": [*range(1, 11), None, None]}, dtype="float")
+    assert time_to_live_summary(stages) == {"live": 10, "median_days": 5.5, "p90_days": 9.1}

@@ -130,7 +130,7 @@ def test_export_cli_writes_the_history_tables(env: str, api, tmp_path: Path) -> 
     from lib.export.__main__ import run as export
 
     with Records(env) as records:
-        seed_org(api, "rosas-cantina", records=records)
+        org = seed_org(api, "rosas-cantina", records=records)
     assert run(["run"], io.StringIO(), io.StringIO()) == 0
     out = io.StringIO()
     assert export(["--table", "funnel", "--out", str(tmp_path / "funnel.xlsx")], out, io.StringIO()) == 0
@@ -149,3 +149,15 @@ def test_export_cli_writes_the_history_tables(env: str, api, tmp_path: Path) -> 
         assert export(["--table", name, "--out", str(path)], io.StringIO(), io.StringIO()) == 0
     assert len(pd.read_parquet(tmp_path / "location_history.parquet")) == 9  # 3 locations x 3 channels
     assert len(pd.read_excel(tmp_path / "integration_history.xlsx")) == 2
+    path = tmp_path / "timeline.parquet"
+    assert export(["--table", "timeline", "--out", str(path)], io.StringIO(), io.StringIO()) == 0
+    timeline = pd.read_parquet(path)  # History's timeline of every org: 2 integration lanes, 3 location lanes
+    assert set(timeline["org_id"]) == {org.org_id} and len(timeline) == 5
+    assert sorted(timeline["lane"].str.split(" ").str[0]) == [
+        "DSP",
+        "POS",
+        "locations",
+        "locations",
+        "locations",
+    ]
+    assert timeline["locations"].dropna().tolist() == [3, 3, 3]
