@@ -3,7 +3,10 @@ retries, what a body holds (never a secret), closing, and acknowledging (audited
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+
+import pytest
 
 from benchmarks.seed import RETURN_URL, seed_org, true_pairs
 from lib.store import ALERT_ACKNOWLEDGED, Records
@@ -12,6 +15,7 @@ from lib.stream.client import StreamClient
 from lib.stream.models import BindPair, CreateIntegrationRequest
 from lib.watch import WatchSettings, Webhook, run_pass
 from lib.watch.rules import DSP_PENDING, UNBOUND_LOCATIONS, WAITING_FOR_OAUTH
+from lib.watch.run import PassResult
 
 
 def _settings(receivers, **kw) -> WatchSettings:
@@ -160,3 +164,34 @@ def test_an_alert_closes_when_fixed_and_acknowledging_is_audited(
     fixed = run_pass(records, api, settings, clock=clock)
     assert fixed.alerts_closed == 1 and fixed.alerts_sent == 0 and watch.list_alerts() == []
     assert len(receivers[1].accepted()) == 1  # the episode was sent once; closing it sends nothing
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_two_passes_at_once_send_each_alert_once(
+    database: str, api: StreamClient, records: Records, clock, receivers, request: pytest.FixtureRequest
+) -> None:
+    # A timer's pass and a person's Check now at the same moment, each with its own connection (process).
+    url = records.url if database == "sqlite" else request.getfixturevalue("pg_url")
+    with Records(url, clock=clock) as shared:
+        orgs = [seed_org(api, "rosas-cantina", bind=0, records=shared) for _ in range(3)]
+        settings = _settings(receivers)
+        run_pass(shared, api, settings, clock=clock)
+    clock.advance(days=2)
+    start = threading.Barrier(2)
+    results: list[PassResult] = []
+
+    def one_pass() -> None:
+        with Records(url, clock=clock) as own:
+            start.wait(timeout=30)
+            results.append(run_pass(own, api, settings, clock=clock))
+
+    workers = [threading.Thread(target=one_pass) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert len(results) == 2 and sum(r.alerts_opened for r in results) == 3
+    assert Counter(body["org_id"] for body in receivers[1].accepted()) == Counter(o.org_id for o in orgs)
+    assert len(receivers[0].accepted()) == 3 and len(receivers[1].requests) == 3  # nothing sent twice
+    with Records(url, clock=clock) as shared:
+        assert len(WatchRecords(shared).list_alerts()) == 3
