@@ -26,6 +26,7 @@ from lib.export.tables import (
 from lib.export.writers import FORMATS, check_format, write_table
 from lib.numbers import count
 from lib.onboarding.forms import validate_org_id
+from lib.redaction import mask_url
 from lib.stream.errors import error_sentence
 from lib.watch.analytics import HISTORY_TABLES
 
@@ -102,7 +103,7 @@ def run(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO
         parser.error(f"--out {args.out} is a folder: give a file name")
 
     from lib.settings import SettingsError, load_settings
-    from lib.store import Records
+    from lib.store import Records, records_unavailable
 
     try:
         settings = load_settings()  # the console's own rules: DATABASE_URL, else data/console.db; STREAM_*
@@ -113,18 +114,14 @@ def run(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO
         records = Records(url)
         orgs = records.list_orgs()
     except Exception as exc:  # a broken DATABASE_URL must read as a sentence, not a traceback
-        return _fail(
-            f"the console's records at {_safe_url(url)} could not be opened ({type(exc).__name__}). "
-            "Check DATABASE_URL.",
-            err,
-        )
+        return _fail(records_unavailable(url, exc), err)
     try:
         if args.table:
             return _export_history(args.table, args.out, fmt, records, orgs, out)
         if args.all and not orgs:
             return _fail(
-                f"the console's records ({_safe_url(url)}) hold no organizations yet. Create or add one in "
-                "the console (Organizations page), or export a single org with --org ORG_ID.",
+                f"the console's records ({mask_url(str(url))}) hold no organizations yet. Create or add one "
+                "in the console (Organizations page), or export a single org with --org ORG_ID.",
                 err,
             )
         return _with_client(args, fmt, settings, records, orgs, out, err)
@@ -236,16 +233,6 @@ def _write(table: Any, path: Path, fmt: str, failures: Any, err: TextIO) -> Path
             err,
         )
         return None
-
-
-def _safe_url(url: Any) -> str:
-    # A database URL may carry a password: show it masked.
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(str(url)).render_as_string(hide_password=True)
-    except Exception:
-        return "the configured database"
 
 
 def main() -> None:

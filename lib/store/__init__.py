@@ -15,7 +15,7 @@ from lib.store.audit import (
     audit_frame,
     summarize,
 )
-from lib.store.db import default_database_url
+from lib.store.db import default_database_url, records_unavailable
 from lib.store.records import Records
 from lib.store.redact import MASK, is_secret_key, redact, redact_text
 from lib.store.types import (
@@ -52,6 +52,7 @@ __all__ = [
     "audit_frame",
     "default_database_url",
     "is_secret_key",
+    "records_unavailable",
     "redact",
     "redact_text",
     "summarize",

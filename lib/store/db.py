@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Dialect, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
+from lib.redaction import mask_url
 from lib.settings import load_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -20,6 +21,13 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 def default_database_url() -> str:
     """DATABASE_URL if set (lib.settings), else the SQLite file console.db in the console's data folder."""
     return load_settings().records_url
+
+
+def records_unavailable(url: str | URL, exc: BaseException) -> str:
+    """The sentence for records that cannot be opened: where (no password), the error's kind, what to do."""
+    # Only the kind: a driver's message runs over several lines (hints, a link) and may repeat the URL.
+    where = mask_url(str(url))
+    return f"the console's records at {where} could not be opened ({type(exc).__name__}). Check DATABASE_URL."
 
 
 def normalize_url(url: str | URL) -> URL:

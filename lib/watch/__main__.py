@@ -51,7 +51,8 @@ def run(
 
     from lib.connect import open_client, resolve_target
     from lib.settings import SettingsError, load_settings, read_secrets_file
-    from lib.store import Records
+    from lib.store import Records, records_unavailable
+    from lib.stream.errors import error_sentence
 
     try:
         console = load_settings()
@@ -63,9 +64,15 @@ def run(
         settings = replace(settings, max_in_flight=args.max_in_flight)
     try:
         records = Records(console.records_url)
+    except Exception as exc:  # a broken DATABASE_URL reads as a sentence, not a traceback
+        print(f"error: {records_unavailable(console.records_url, exc)}", file=err)
+        return EXIT_FAILED
+    try:
         target = resolve_target(console)
-    except Exception as exc:  # a broken DATABASE_URL or API setting reads as a sentence, not a traceback
-        print(f"error: the watcher could not start ({type(exc).__name__}: {exc}).", file=err)
+    except Exception as exc:  # so does an API setting that cannot be used (or a sandbox that cannot start)
+        records.close()
+        reason = str(exc) if isinstance(exc, ValueError) else error_sentence(exc)  # ValueError: the setting
+        print(f"error: the watcher could not start: {reason}", file=err)
         return EXIT_FAILED
     stop = stop or threading.Event()
     code = EXIT_OK

@@ -93,6 +93,24 @@ def test_bad_arguments_and_settings_read_as_one_sentence(env: str, tmp_path: Pat
     assert "Traceback" not in bad.stderr
 
 
+def test_records_or_api_that_cannot_be_used_read_as_one_line(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bob:hunter2@127.0.0.1:1/records")  # nothing listens
+    err = io.StringIO()
+    assert run(["run"], io.StringIO(), err) == 1
+    assert err.getvalue() == (
+        "error: the console's records at postgresql://***@127.0.0.1:1/records could not be opened "
+        "(OperationalError). Check DATABASE_URL.\n"
+    )
+    monkeypatch.setenv("DATABASE_URL", env)
+    monkeypatch.setenv("STREAM_CLIENT_ID", "")
+    err = io.StringIO()
+    assert run(["run"], io.StringIO(), err) == 1
+    assert err.getvalue().startswith("error: the watcher could not start: STREAM_API_URL is set but")
+    assert len(err.getvalue().splitlines()) == 1
+
+
 def test_settings_from_secrets_toml_sections() -> None:
     settings = watch_settings(
         {
