@@ -18,19 +18,25 @@ Sleep = Callable[[float], None]
 Clock = Callable[[], datetime]
 
 
-def alert_text(alert: Alert, link: str) -> str:
-    """The one-paragraph message people read (Slack and the JSON body's `text`)."""
+def slack_escape(text: str) -> str:
+    """Text Slack shows as written: its control characters escaped (a name '<!channel>' pings no one)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def alert_text(alert: Alert, link: str, *, slack: bool = False) -> str:
+    """The one-paragraph message people read (Slack's text, escaped for it, and the JSON body's `text`)."""
     since = alert.since.strftime("%Y-%m-%d %H:%M UTC")
     text = f"{RULE_LABELS.get(alert.rule, alert.rule)}: {alert.summary} (since {since})"
+    text = slack_escape(text) if slack else text  # names come from merchants; the link is ours
     return redact_text(f"{text} {link}" if link else text)
 
 
 def alert_body(alert: Alert, hook: Webhook, settings: WatchSettings, org_name: str | None) -> dict[str, Any]:
     """The JSON a webhook receives: Slack's {"text"} or the generic body with every field of the alert."""
     link = page_url(settings.public_url, alert.page, alert.org_id)
-    text = alert_text(alert, link)
     if hook.format == "slack":
-        return {"text": text}
+        return {"text": alert_text(alert, link, slack=True)}
+    text = alert_text(alert, link)
     return {
         "alert_id": alert.id,
         "rule": alert.rule,

@@ -134,6 +134,22 @@ def test_bodies_and_records_never_hold_a_secret(
     assert "T0KEN" not in deliveries.to_csv()
 
 
+def test_a_hostile_org_name_pings_no_one_on_slack(
+    api: StreamClient, records: Records, clock, receivers
+) -> None:
+    name = "<!channel> Tacos & <https://evil.test|Co>"  # Slack would ping everyone and show a disguised link
+    seed_org(api, "rosas-cantina", name=name, bind=0, records=records)
+    settings = _settings(receivers)
+    run_pass(records, api, settings, clock=clock)
+    clock.advance(days=2)
+    run_pass(records, api, settings, clock=clock)
+    (slack,) = receivers[0].accepted()
+    assert "&lt;!channel&gt; Tacos &amp; &lt;https://evil.test|Co&gt;" in slack["text"]
+    assert "<" not in slack["text"] and slack["text"].endswith("/Bind?org=" + records.list_orgs()[0].org_id)
+    (generic,) = receivers[1].accepted()
+    assert generic["org_name"] == name and name in generic["text"]  # a JSON body carries the name as it is
+
+
 def test_an_alert_closes_when_fixed_and_acknowledging_is_audited(
     api: StreamClient, records: Records, clock, receivers
 ) -> None:
