@@ -97,6 +97,9 @@ if loaded.dsp.empty:
     st.stop()
 
 m = state.model(oid)
+if m is None:
+    st.button("Try again", key="bind_retry_model", on_click=state.forget_inputs, args=(oid,))
+    st.stop()
 state.fold_editor_edits(oid)
 table = compose(m.base, state.edits(oid), m.scorer, m.labels, state.failed_messages(oid))
 

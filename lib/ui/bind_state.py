@@ -151,14 +151,25 @@ def _use_locations(console: Console, onboarding: OnboardingRecord, org_locations
     st.session_state.pop(_key("model", onboarding.onboarding_id), None)
 
 
-def model(onboarding_id: str) -> Model:
-    """The matching and base table for the loaded inputs (built once per load, not per rerun)."""
+def forget_inputs(onboarding_id: str) -> None:
+    """Drop this session's loaded inputs, so the next run loads them again."""
+    st.session_state.pop(_key("inputs", onboarding_id), None)
+    st.session_state.pop(_key("model", onboarding_id), None)
+
+
+def model(onboarding_id: str) -> Model | None:
+    """The matching and base table for the loaded inputs (built once per load, not per rerun); None, with
+    the sentence shown, when matching cannot run on them (after a status refresh brought in new locations)."""
     loaded = inputs(onboarding_id)
     assert loaded is not None
     kept: Model | None = st.session_state.get(_key("model", onboarding_id))
     if kept is not None and kept.inputs is loaded:
         return kept
-    built = _build(loaded)
+    try:
+        built = _build(loaded)
+    except MatchInputError as exc:
+        st.error(matching_sentence(exc), icon="⚠️")
+        return None
     st.session_state[_key("model", onboarding_id)] = built
     return built
 
