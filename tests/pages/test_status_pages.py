@@ -35,11 +35,16 @@ class Seeded:
 @pytest.fixture(scope="module")
 def seeded(sandbox: EmbeddedSandbox) -> Iterator[Seeded]:
     with StreamClient(sandbox.base_url, sandbox.client_id, sandbox.client_secret) as client:
-        yield Seeded(
+        seeded = Seeded(
             seed_org(client, "taco-tres", name="Taco Tres", bind=20),
             seed_org(client, "rosas-cantina", name="Rosa's Cantina", dsp=None),
             seed_org(client, "cafe-lumiere", name="Café Lumière"),
         )
+        # Grubhub has approved Café Lumière's stores. Said outright: the sandbox approves a binding only
+        # approve_after seconds after it was made, which a fast run does not wait for.
+        for store in seeded.lumiere.bound.values():
+            sandbox.set_store_status(seeded.lumiere.org_id, store, "APPROVED")
+        yield seeded
 
 
 @dataclass
