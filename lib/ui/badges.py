@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from lib.onboarding.statuses import URGENCY, Attention, StatusNote, attention_of
+from lib.onboarding.statuses import URGENCY, Attention, StatusNote
 from lib.ui.text import md
 
 ATTENTION_COLOURS: dict[Attention, str] = {
@@ -19,17 +19,6 @@ ATTENTION_COLOURS: dict[Attention, str] = {
     Attention.ACTION: "red",
     Attention.UNKNOWN: "gray",
 }
-
-
-def status_colour(status: str | None) -> str:
-    """Badge colour for a status string (unknown statuses are grey)."""
-    return ATTENTION_COLOURS[attention_of(status)]
-
-
-def status_badge(status: str | None, label: str | None = None) -> None:
-    """Render a coloured badge for an onboarding, location or DSP status."""
-    text = str(status or "unknown")
-    st.badge(md(f"{label}: {text}" if label else text), color=status_colour(text))  # type: ignore[arg-type]
 
 
 def note_badge(note: StatusNote, label: str | None = None, show_step: bool = True) -> None:
