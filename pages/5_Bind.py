@@ -1,5 +1,7 @@
 """Bind: pair each POS location with its DSP store in an editable table, confirm, then bind."""
 
+from typing import Any
+
 import streamlit as st
 
 from lib.access import Action
@@ -56,33 +58,15 @@ if lease is not None and lease.holder != console.actor:
 if state.inputs(oid) is None and not state.load(console, onboarding):
     st.button("Try again", key="bind_retry_load")
     st.stop()
-reload_col, refresh_col, reset_col = st.columns(3)
-if reload_col.button(
-    "Reload locations and stores",
-    key="bind_reload",
-    icon=":material/refresh:",
-    width="stretch",
-    disabled=running is not None,
-):
+reload_col, refresh_col, reset_col = st.columns(3)  # the three tools rest while a bind runs
+tool: dict[str, Any] = {"width": "stretch", "disabled": running is not None}
+if reload_col.button("Reload locations and stores", key="bind_reload", icon=":material/refresh:", **tool):
     state.load(console, onboarding, fresh=True)
-if refresh_col.button(
-    "Refresh DSP statuses",
-    key="bind_refresh",
-    icon=":material/sync:",
-    width="stretch",
-    disabled=running is not None,
-):
+if refresh_col.button("Refresh DSP statuses", key="bind_refresh", icon=":material/sync:", **tool):
     problem = state.refresh_bindings(console, onboarding)
     if problem:
         st.error(md(problem), icon="⚠️")
-reset_col.button(
-    "Undo my edits",
-    key="bind_reset",
-    on_click=state.reset_edits,
-    args=(oid,),
-    width="stretch",
-    disabled=running is not None,
-)
+reset_col.button("Undo my edits", key="bind_reset", on_click=state.reset_edits, args=(oid,), **tool)
 
 loaded = state.inputs(oid)
 assert loaded is not None
