@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.access import Action
 from lib.binding import WITHOUT_STORE, check_table, compose, filter_view, summarize
+from lib.binding.execute import BY_SOMEONE_ELSE, outcome_word
 from lib.numbers import count, number, part
 from lib.store import OnboardingRecord
 from lib.ui import bind_state as state
@@ -235,14 +236,15 @@ result = state.last_result(oid)
 if result is not None:
     st.subheader("Last retry" if result["retry"] else "Last bind")
     outcomes = result["outcomes"]
-    unsent = [o for o in outcomes if o["message"] == view.NOT_SENT]  # Stop (or leaving) came first
-    failed = [o for o in outcomes if not o["ok"] and o["message"] != view.NOT_SENT]
-    bound_now = len(outcomes) - len(failed) - len(unsent)
+    words = [outcome_word(o) for o in outcomes]  # the outcome column's words
+    unsent = words.count("not sent")  # Stop (or leaving) came first
+    failed = [o for o, w in zip(outcomes, words, strict=True) if w in ("failed", "unknown")]
+    bound_now = words.count("bound")
     if unsent:
         st.warning(
             f"Stopped: {part(bound_now, len(outcomes), 'pair')} bound"
             + (f", {number(len(failed))} failed" if failed else "")
-            + f", {number(len(unsent))} not sent. Nothing more is sent: the pairs not sent are kept, send "
+            + f", {number(unsent)} not sent. Nothing more is sent: the pairs not sent are kept, send "
             "them when you are ready (what was bound is not sent again).",
             icon="⏹️",
         )
@@ -258,7 +260,7 @@ if result is not None:
             f"All {count(len(outcomes), 'pair')} bound." if len(outcomes) != 1 else "The pair is bound.",
             icon="✅",
         )
-    others = [o for o in outcomes if o["status"] == view.BY_SOMEONE_ELSE]
+    others = [o for o in outcomes if o["status"] == BY_SOMEONE_ELSE]
     if others:
         names = {p["pos_location_id"]: p["pos_name"] for p in result["pairs"]}
         listed = ", ".join(f"{names.get(o['pos_location_id'], '')} ({o['pos_location_id']})" for o in others)

@@ -183,6 +183,15 @@ def not_sent(pairs: Sequence[PlannedPair], run: BindRun) -> list[PairOutcome]:
     return [_failure(p, NOT_SENT) for p in pairs if p.pos_location_id not in done]
 
 
+def outcome_word(outcome: Mapping[str, Any]) -> str:
+    """What happened to one pair (a PairOutcome.to_dict()): "bound", "unknown", "not sent" or "failed"."""
+    if outcome["ok"]:
+        return "bound"
+    if outcome.get("unknown"):
+        return "unknown"
+    return "not sent" if outcome["message"] == NOT_SENT else "failed"
+
+
 def _failure(pair: PlannedPair, message: str, request_id: str | None = None) -> PairOutcome:
     return PairOutcome(
         pair.pos_location_id, pair.dsp_provider_id, False, None, message, request_id=request_id

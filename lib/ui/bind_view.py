@@ -26,7 +26,7 @@ from lib.binding import (
     holders,
     top_choices,
 )
-from lib.binding.execute import BY_SOMEONE_ELSE, NOT_SENT
+from lib.binding.execute import BY_SOMEONE_ELSE, outcome_word
 from lib.binding.frames import BindInputs, bound_stores
 from lib.binding.safety import compare_with_current, current_bindings
 from lib.numbers import count, number, part, whole
@@ -483,7 +483,7 @@ def outcomes_frame(result: Mapping[str, Any]) -> pd.DataFrame:
         pair = names.get(o["pos_location_id"], {})
         rows.append(
             {
-                "outcome": _outcome_word(o),
+                "outcome": outcome_word(o),
                 "POS location": f"{pair.get('pos_name', '')} ({o['pos_location_id']})",
                 "DSP store": f"{pair.get('dsp_store_name', '')} ({o['dsp_provider_id']})",
                 "DSP status": o["status"] or "",
@@ -491,14 +491,6 @@ def outcomes_frame(result: Mapping[str, Any]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["outcome", "POS location", "DSP store", "DSP status", "message"])
-
-
-def _outcome_word(outcome: Mapping[str, Any]) -> str:
-    if outcome["ok"]:
-        return "bound"
-    if outcome.get("unknown"):
-        return "unknown"
-    return "not sent" if outcome["message"] == NOT_SENT else "failed"
 
 
 def band_filter_options() -> list[str]:

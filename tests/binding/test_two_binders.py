@@ -14,7 +14,14 @@ import pytest
 
 from benchmarks.seed import DSP_SOURCE, SeededOrg, seed_org, true_pairs
 from lib.binding import PlannedPair, bind_pairs, load_inputs
-from lib.binding.execute import NOT_SENT, UNKNOWN_OUTCOME, UNKNOWN_SETTLED_NOT_BOUND, settle_unknown
+from lib.binding.execute import (
+    NOT_SENT,
+    UNKNOWN_OUTCOME,
+    UNKNOWN_SETTLED_NOT_BOUND,
+    PairOutcome,
+    outcome_word,
+    settle_unknown,
+)
 from lib.binding.safety import compare_with_current, current_bindings
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import Records
@@ -163,3 +170,13 @@ def test_the_lease_shows_who_binds_and_lapses(tmp_path: Path) -> None:
         assert a.bind_lease("org-1") is not None
         b.release_bind_lease("org-1", "bob@example.com")
         assert a.bind_lease("org-1") is None
+
+
+def test_each_outcome_reads_as_one_word_the_page_and_its_table_share() -> None:
+    def pair(ok: bool, message: str | None, unknown: bool = False) -> dict[str, object]:
+        return PairOutcome("p1", "s1", ok, None, message, unknown).to_dict()
+
+    assert outcome_word(pair(True, None)) == "bound"
+    assert outcome_word(pair(False, UNKNOWN_OUTCOME, unknown=True)) == "unknown"
+    assert outcome_word(pair(False, NOT_SENT)) == "not sent"
+    assert outcome_word(pair(False, "The API refused the store.")) == "failed"
