@@ -81,19 +81,13 @@ class _Handler(BaseHTTPRequestHandler):
             stop.wait(120)
             return
         if mode == "drip":
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", "1000000")
-            self.end_headers()
+            self._head(200, {"Content-Length": "1000000"})
             while not stop.wait(1.0):
                 self.wfile.write(b" ")
                 self.wfile.flush()
             return
         if mode == "endless":
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Transfer-Encoding", "chunked")
-            self.end_headers()
+            self._head(200, {"Transfer-Encoding": "chunked"})
             chunk = b"[" * 65536
             try:
                 while not stop.is_set():
@@ -103,11 +97,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if mode == "gzip_bomb":
             data = self.server.bomb()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
+            self._head(200, {"Content-Encoding": "gzip", "Content-Length": str(len(data))})
             self.wfile.write(data)
             return
         if mode == "deep":
@@ -137,11 +127,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._raw(status, json.dumps(data).encode())
 
     def _raw(self, status: int, data: bytes) -> None:
+        self._head(status, {"Content-Length": str(len(data))})
+        self.wfile.write(data)
+
+    def _head(self, status: int, headers: dict[str, str]) -> None:
+        """The status line and a JSON answer's headers, with these added."""
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
 
 
 @contextmanager
