@@ -72,13 +72,12 @@ def handle_callback(
             "The browser came back without the console's state value, so the console cannot tell which "
             "integration this sign-in belongs to. Start the integration again from this page.",
         )
-    state_org = records.oauth_state_org(callback.state)
+    state_org, owner = records.peek_oauth_state(callback.state)
     if org_id and state_org:
         try:
             records.require_org(org_id, state_org, "This sign-in")
         except WrongOrgError as exc:
             return CallbackOutcome(CallbackKind.WRONG_ORG, exc.user_message, None, org_id)
-    owner = records.oauth_state_owner(callback.state)
     if owner is not None and owner.strip().lower() != actor.strip().lower() and not confirmed:
         return CallbackOutcome(
             CallbackKind.OTHER_PERSON,

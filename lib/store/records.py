@@ -349,17 +349,22 @@ class Records:
             )
         return state
 
-    def oauth_state_owner(self, state: str) -> str | None:
-        """Who started the consent carrying this state (None: unknown state); does not consume it."""
-        # Only a state that can still be used: an unknown, used or expired one is reported as such instead.
-        live = (
-            oauth_states.c.state == state,
-            oauth_states.c.used_at.is_(None),
-            oauth_states.c.expires_at > self._now(),
-        )
+    def peek_oauth_state(self, state: str) -> tuple[str | None, str | None]:
+        """The org a state was issued for and who started its consent, without using the state up.
+
+        (None, None) for an unknown state; the owner is None unless the state can still be used (an
+        unknown, used or expired one is reported as such when it is consumed).
+        """
+        columns = (oauth_states.c.org_id, oauth_states.c.created_by, oauth_states.c.used_at)
         with self._reading() as s:
-            row = s.execute(sa.select(oauth_states.c.created_by).where(*live)).first()
-        return row[0] if row else None
+            row = s.execute(
+                sa.select(*columns, oauth_states.c.expires_at).where(oauth_states.c.state == state)
+            ).first()
+        if row is None:
+            return None, None
+        org_id, created_by, used_at, expires_at = row
+        live = used_at is None and expires_at > self._now()
+        return org_id, created_by if live else None
 
     def attach_state(self, state: str, onboarding_id: str) -> None:
         """Link a state to the onboarding created after its return_url was built; KeyError if unknown."""
@@ -370,12 +375,6 @@ class Records:
             )
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 raise KeyError(state)
-
-    def oauth_state_org(self, state: str) -> str | None:
-        """The org a state was issued for (None: unknown state), without using the state up."""
-        with self._reading() as s:
-            row = s.execute(sa.select(oauth_states.c.org_id).where(oauth_states.c.state == state)).first()
-        return row[0] if row else None
 
     def consume_oauth_state(self, state: str) -> OAuthStateResult:
         """Mark a state used and return its onboarding; exactly one caller ever gets ok for a given state."""
