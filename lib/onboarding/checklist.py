@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from lib.numbers import number, part
+from lib.numbers import count, number, part
 from lib.onboarding.sources import ABANDONED, source_label
 from lib.onboarding.statuses import (
     Attention,
@@ -147,7 +147,6 @@ def compute_checklist(
 
     locations = list(org_locations or [])
     ingested = len(locations)
-    of = f" of {number(pos_available)}" if pos_available is not None else ""
     if not pos_step.done:
         ingest = Step(
             "ingest",
@@ -171,7 +170,7 @@ def compute_checklist(
             "ingest",
             "Locations ingested",
             StepState.TODO,
-            f"0{of} {'location' if pos_available == 1 else 'locations'} ingested.",
+            _ingested(0, pos_available),
             LOCATIONS_PAGE,
             "Ingest locations",
         )
@@ -187,8 +186,7 @@ def compute_checklist(
             "ingest",
             "Locations ingested",
             state,
-            f"{number(ingested)}{of} {'location' if (pos_available or ingested) == 1 else 'locations'} "
-            f"ingested.{_attention(notes, 'not active')}",
+            _ingested(ingested, pos_available) + _attention(notes, "not active"),
             LOCATIONS_PAGE,
             "Open Locations",
         )
@@ -267,6 +265,11 @@ def after_ingest(onboardings: Sequence[OnboardingRecord]) -> Step:
     active = sorted({o.source for o in dsp if o.status == "active"})
     names = " and ".join(source_label(s) for s in active)
     return Step(f"bind:{active[0]}", "Locations bound", StepState.TODO, "", BIND_PAGE, f"Bind {names} stores")
+
+
+def _ingested(n: int, available: int | None) -> str:
+    """The ingest step's line, "3 of 5 locations ingested." (no "of 5" when the POS's total is unknown)."""
+    return f"{count(n, 'location') if available is None else part(n, available, 'location')} ingested."
 
 
 def _attention(notes: Sequence[StatusNote], what: str) -> str:
