@@ -95,19 +95,23 @@ view.render_binding_states(loaded, onboarding.source)
 # ----- the table -----
 st.subheader("Proposed pairs")
 f_band, f_search = st.columns([3, 2])  # the five band pills on one line at 1440 px
-bands = f_band.pills(
-    "Band", view.band_filter_options(), selection_mode="multi", key=f"bind_bands:{oid}", default=None
+bands = list(
+    f_band.pills(
+        "Band", view.band_filter_options(), selection_mode="multi", key=f"bind_bands:{oid}", default=None
+    )
+    or []
 )
-search = f_search.text_input(
-    "Search", key=f"bind_search:{oid}", placeholder="POS or store name, address, id…"
+search = (
+    f_search.text_input("Search", key=f"bind_search:{oid}", placeholder="POS or store name, address, id…")
+    or ""
 )
-keep = state.kept_rows(oid, list(bands or []), search or "")  # an edited row stays until the filter changes
-shown = filter_view(table, list(bands or []), search or "", keep)
+keep = state.kept_rows(oid, bands, search)  # an edited row stays until the filter changes
+shown = filter_view(table, bands, search, keep)
 page = sorted_page(shown, f"bind_rows:{oid}", view.SORT_COLUMNS)  # the editor gets one page of rows
 page_ids = [str(i) for i in page.index]
-key = state.editor_key(oid, list(bands or []), search or "", page_ids)
+key = state.editor_key(oid, bands, search, page_ids)
 state.remember_view(oid, key, page_ids)
-state.remember_shown(oid, list(bands or []), search or "", [str(i) for i in shown.index])
+state.remember_shown(oid, bands, search, [str(i) for i in shown.index])
 view.render_editor(
     state.stable_editor_data(oid, key, page),
     key,
@@ -119,8 +123,8 @@ st.caption(
     "Pick another store in the DSP store column or in the detail panel below; tick re-pair to propose a "
     "store again for a bound location."
 )
-if WITHOUT_STORE in (bands or []):
-    view.render_free_stores(table, loaded.dsp, search or "", key=f"bind_free_stores:{oid}")
+if WITHOUT_STORE in bands:
+    view.render_free_stores(table, loaded.dsp, search, key=f"bind_free_stores:{oid}")
 
 # ----- detail -----
 with st.expander("Side by side", expanded=True):

@@ -199,21 +199,24 @@ def editor_key(onboarding_id: str, bands: list[str], search: str, rows: list[str
     change, or edits were made elsewhere (detail panel). Its edits are by position: a new order is a new
     editor, the last one's edits folded first."""
     rev = st.session_state.get(_key("rev", onboarding_id), 0)
-    signature = hashlib.sha1(repr((sorted(bands), search.strip().casefold(), rows)).encode()).hexdigest()[:8]
+    signature = hashlib.sha1(repr((*_filter(bands, search), rows)).encode()).hexdigest()[:8]
     return f"bind_editor:{onboarding_id}:{rev}:{signature}"
+
+
+def _filter(bands: list[str], search: str) -> tuple[tuple[str, ...], str]:
+    """The filter as compared between runs: band order and the search's case and edge spaces do not count."""
+    return tuple(sorted(bands)), search.strip().casefold()
 
 
 def kept_rows(onboarding_id: str, bands: list[str], search: str) -> list[str]:
     """The rows the editor showed last run under this same filter (none once the filter changes)."""
     last = st.session_state.get(_key("shown_for", onboarding_id))
-    signature = (tuple(sorted(bands)), search.strip().casefold())
-    return list(last[1]) if last and last[0] == signature else []
+    return list(last[1]) if last and last[0] == _filter(bands, search) else []
 
 
 def remember_shown(onboarding_id: str, bands: list[str], search: str, ids: list[str]) -> None:
     """Record the rows shown under this filter, so an edit that moves one out of it keeps it on screen."""
-    signature = (tuple(sorted(bands)), search.strip().casefold())
-    st.session_state[_key("shown_for", onboarding_id)] = (signature, ids)
+    st.session_state[_key("shown_for", onboarding_id)] = (_filter(bands, search), ids)
 
 
 def fold_editor_edits(onboarding_id: str) -> None:
