@@ -11,11 +11,8 @@ from lib.ui.sidebar import org_selector
 from lib.ui.text import md
 
 _KIND = {"pos": "POS", "dsp": "DSP"}
-
-
 PICK_KEY = "guard_org"
 HEADING_KEY = "org_heading"
-# An org's name is text someone typed: shown as typed, every character Markdown would interpret escaped.
 
 
 def require_org(console: Console, why: str = "") -> str:
@@ -40,6 +37,7 @@ def org_heading(console: Console, org_id: str) -> None:
     """The org the page works on, by name, as a heading (`.st-key-org_heading`): the same as the sidebar's."""
     org = console.records.get_org(org_id)
     with st.container(key=HEADING_KEY):
+        # An org's name is text someone typed: shown as typed, every Markdown character escaped.
         st.subheader(md((org.name if org else None) or org_id), anchor=False)
 
 
