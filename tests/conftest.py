@@ -19,7 +19,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ import pytest
 import sqlalchemy as sa
 
 from lib.sandbox.embed import EmbeddedSandbox, start_background
+from lib.servers import free_port
 
 # A person who clones the project has nothing beside it: reading the team's shared folder beside the
 # repository must fail loudly here, not pass on a developer's machine and break in a bare clone (.ci/run
@@ -74,12 +74,6 @@ def _pg_bin(name: str) -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """Start a private PostgreSQL on 127.0.0.1 for this test session; yields its admin URL."""
@@ -92,7 +86,7 @@ def pg_server() -> Iterator[str]:
         shutil.chown(base, user="postgres")
         base.chmod(0o755)
         prefix = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         [*prefix, initdb, "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"],
         check=True,
