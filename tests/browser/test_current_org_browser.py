@@ -19,12 +19,12 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect
 
+from benchmarks.browser_pages import bind_cell
 from benchmarks.seed import SeededOrg, seed_org
 from lib.binding import bound_stores
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import CODE_EXCHANGED, INTEGRATION_STARTED, ORG_CREATED, Records
 from lib.stream.client import StreamClient
-from lib.ui.bind_view import COLUMN_WIDTHS, INDEX_WIDTH, ROW_HEIGHT
 from tests.browser.conftest import WAIT_MS, ConsoleServer, menu, running_console, shot
 from tests.helpers import follow_consent
 
@@ -200,14 +200,6 @@ def test_select_all_and_ingest_lands_on_the_org_shown(world: World, new_page: Ca
     assert {o.org_id: len(world.api.org_locations(o.org_id)) for o in world.others(world.burger)} == before
 
 
-def _bind_cell(page: Page, row: int) -> tuple[float, float]:
-    grid = page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first
-    box = grid.bounding_box()
-    assert box is not None
-    x = box["x"] + INDEX_WIDTH + COLUMN_WIDTHS["bind"] / 2
-    return x, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2
-
-
 def test_an_edit_then_bind_lands_on_the_org_shown(world: World, new_page: Callable[[], Page]) -> None:
     page = new_page()
     main = page.get_by_test_id("stMain")
@@ -219,7 +211,7 @@ def test_an_edit_then_bind_lands_on_the_org_shown(world: World, new_page: Callab
     ticked = int(re.findall(r"\d+", review.inner_text())[0])
     assert ticked >= 2, "Burger Barn has confident pairs ticked in advance"
 
-    page.mouse.click(*_bind_cell(page, 0))  # the edit: untick the first pair
+    page.mouse.click(*bind_cell(page, 0, "bind"))  # the edit: untick the first pair
     fewer = ticked - 1
     review = main.get_by_role("button", name=f"Review and bind {fewer} pair{'s' if fewer != 1 else ''}")
     expect(review).to_be_enabled(timeout=WAIT_MS)
