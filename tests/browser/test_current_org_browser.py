@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from benchmarks.browser_pages import bind_cell
 from benchmarks.seed import SeededOrg, seed_org
@@ -85,7 +85,7 @@ def world(sandbox: EmbeddedSandbox, tmp_path_factory: pytest.TempPathFactory) ->
 # ----- what the person sees -----
 
 
-def sidebar_org(page: Page) -> object:
+def sidebar_org(page: Page) -> Locator:
     return page.locator(".st-key-sidebar_org").get_by_role("combobox")
 
 
@@ -103,7 +103,7 @@ def expect_org(page: Page, label: str, org: SeededOrg) -> None:
 
 def choose(page: Page, org: SeededOrg) -> None:
     """Pick `org` as the current organization in the sidebar."""
-    sidebar_org(page).click()  # type: ignore[attr-defined]
+    sidebar_org(page).click()
     page.get_by_role("option", name=re.compile(f"^{re.escape(org.name)} ")).click()
     expect(sidebar_org(page)).to_have_value(re.compile(f"^{re.escape(org.name)} "), timeout=WAIT_MS)
 
@@ -119,6 +119,14 @@ def start_on(world: World, page: Page, org: SeededOrg) -> None:
     )
     choose(page, org)
     expect_org(page, "Organizations", org)
+
+
+def open_on(world: World, page: Page, org: SeededOrg, label: str) -> Locator:
+    """Choose `org`, open `label` from the menu and check it shows `org`; returns the page's main area."""
+    start_on(world, page, org)
+    open_page(page, label)
+    expect_org(page, label, org)
+    return page.get_by_test_id("stMain")
 
 
 def fiddle(page: Page, label: str, visit: int) -> None:
@@ -157,10 +165,7 @@ def test_walking_every_page_twice_and_back_keeps_the_chosen_org(
 
 def test_starting_square_lands_on_the_org_shown(world: World, new_page: Callable[[], Page]) -> None:
     page = new_page()
-    main = page.get_by_test_id("stMain")
-    start_on(world, page, world.burger)
-    open_page(page, "Integrations")
-    expect_org(page, "Integrations", world.burger)
+    main = open_on(world, page, world.burger, "Integrations")
     fiddle(page, "Integrations", 0)  # DSP: the page that once turned into another org's
     expect_org(page, "Integrations", world.burger)
     fiddle(page, "Integrations", 1)  # back to POS
@@ -183,10 +188,7 @@ def test_starting_square_lands_on_the_org_shown(world: World, new_page: Callable
 def test_select_all_and_ingest_lands_on_the_org_shown(world: World, new_page: Callable[[], Page]) -> None:
     before = {o.org_id: len(world.api.org_locations(o.org_id)) for o in world.others(world.burger)}
     page = new_page()
-    main = page.get_by_test_id("stMain")
-    start_on(world, page, world.burger)
-    open_page(page, "Locations")
-    expect_org(page, "Locations", world.burger)
+    main = open_on(world, page, world.burger, "Locations")
     main.get_by_role("button", name="Select all not yet ingested (4)").click()
     ingest = main.get_by_role("button", name="Ingest 4 selected locations")
     expect(ingest).to_be_enabled(timeout=WAIT_MS)
@@ -202,10 +204,7 @@ def test_select_all_and_ingest_lands_on_the_org_shown(world: World, new_page: Ca
 
 def test_an_edit_then_bind_lands_on_the_org_shown(world: World, new_page: Callable[[], Page]) -> None:
     page = new_page()
-    main = page.get_by_test_id("stMain")
-    start_on(world, page, world.burger)
-    open_page(page, "Bind")
-    expect_org(page, "Bind", world.burger)
+    main = open_on(world, page, world.burger, "Bind")
     review = main.get_by_role("button", name=re.compile(r"^Review and bind \d+ pairs?$"))
     expect(review).to_be_enabled(timeout=WAIT_MS)
     ticked = int(re.findall(r"\d+", review.inner_text())[0])
