@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-SPLIT_ADVICE = "split the files by city or ZIP and match each part"
-
 
 class MatchInputError(ValueError):
     """A location table the engine cannot read (missing column, blank or duplicate ids)."""
@@ -16,6 +14,6 @@ class MatchBudgetError(MatchInputError):
     with no files can give its own advice.
     """
 
-    def __init__(self, what: str, advice: str = SPLIT_ADVICE) -> None:
-        super().__init__(f"{what}: {advice}")
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what}: split the files by city or ZIP and match each part")
         self.what = what
