@@ -398,6 +398,17 @@ def free_stores(table: pd.DataFrame, dsp: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
 
+def candidates(pos_id: str, table: pd.DataFrame, base: pd.DataFrame, scorer: PairScorer) -> list[Any]:
+    """The stores worth offering one location, best first: its pick, its proposal, its bound store, the
+    next-best (as the table holds them: blanks and NO_STORE included)."""
+    return [
+        table.at[pos_id, "dsp_store"],
+        base.at[pos_id, "proposed_dsp"],
+        base.at[pos_id, "bound_dsp"],
+        *(dsp for dsp, _, _ in scorer.alternatives(pos_id)),
+    ]
+
+
 def top_choices(
     pos_id: str, table: pd.DataFrame, base: pd.DataFrame, scorer: PairScorer, labels: Mapping[str, str]
 ) -> list[str]:
@@ -405,12 +416,8 @@ def top_choices(
     next-best), then every other free store, then the stores other locations have, then NO_STORE."""
     taken = {store for store, holder in holders(table).items() if holder != pos_id}
     current = table.at[pos_id, "dsp_store"]
-    first: list[str] = [current] if current in labels else []
-    for candidate in (
-        base.at[pos_id, "proposed_dsp"],
-        base.at[pos_id, "bound_dsp"],
-        *(dsp for dsp, _, _ in scorer.alternatives(pos_id)),
-    ):
+    first: list[str] = [current] if current in labels else []  # the pick stays first even when taken
+    for candidate in candidates(pos_id, table, base, scorer):
         if candidate and candidate in labels and candidate not in first and candidate not in taken:
             first.append(candidate)
     free = [s for s in labels if s not in first and s not in taken]

@@ -20,6 +20,7 @@ from lib.binding import (
     PairOutcome,
     PlannedPair,
     bind_and_audit,
+    candidates,
     compare_fields,
     component_scores,
     free_stores,
@@ -302,12 +303,7 @@ def render_detail(
 
 def row_candidates(pos_id: str, table: pd.DataFrame, m: state.Model) -> set[str]:
     """The stores worth offering one location: its pick, its proposal, its bound store and the next-best."""
-    return {
-        str(table.at[pos_id, "dsp_store"]),
-        str(m.base.at[pos_id, "proposed_dsp"]),
-        str(m.base.at[pos_id, "bound_dsp"]),
-        *(dsp for dsp, _, _ in m.scorer.alternatives(pos_id)),
-    }
+    return {str(store) for store in candidates(pos_id, table, m.base, m.scorer)}
 
 
 def narrowed_choices(

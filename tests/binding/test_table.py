@@ -6,6 +6,7 @@ from lib.binding import (
     BOUND,
     NO_STORE,
     BoundStore,
+    candidates,
     check_table,
     compose,
     filter_view,
@@ -211,6 +212,19 @@ def test_store_choices_put_the_candidates_first_then_every_store_then_no_store(t
     assert sorted(choices[:-1]) == sorted(taco.labels) and len(set(choices)) == len(choices)
     positions = [i for i, store in enumerate(choices[:-1]) if store in taken]
     assert positions and positions == list(range(len(choices) - 1 - len(taken), len(choices) - 1))
+
+
+def test_a_locations_candidates_are_its_pick_proposal_bound_store_then_the_next_best(taco: Matched) -> None:
+    base = taco.base()
+    table = compose(base, {}, taco.scorer, taco.labels)
+    first = _auto_ids(taco)[0]
+    found = candidates(first, table, base, taco.scorer)
+    assert found[:3] == [
+        table.at[first, "dsp_store"],
+        base.at[first, "proposed_dsp"],
+        base.at[first, "bound_dsp"],
+    ]
+    assert found[3:] == [dsp for dsp, _, _ in taco.scorer.alternatives(first)]
 
 
 def test_only_the_cells_the_person_edited_may_differ_for_the_grid_to_stay(taco: Matched) -> None:
