@@ -80,6 +80,21 @@ def sort_by_header(page: Page, grid: Locator, socket: WebSocket, x: float, expec
     wait_for_copied(page, grid, x, lambda text: text == expected)
 
 
+def open_paged(
+    page: Page, big: tuple[ConsoleServer, SeededOrg, list[str]], path: str
+) -> tuple[Locator, Locator, Locator]:
+    """Open the big org's paged screen `path` (clipboard allowed) until its first 200 rows are in and the app
+    is idle; returns the main area, its Page box and its first grid."""
+    server, org, _ = big
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    main = page.get_by_test_id("stMain")
+    page.goto(f"{server.base_url}/{path}?org={org.org_id}")
+    pages = main.get_by_role("combobox", name="Page")
+    expect(pages).to_have_value("1 of 10 · rows 1–200", timeout=WAIT_MS)
+    page.wait_for_function(f"() => {APP_IDLE_JS}")
+    return main, pages, main.get_by_test_id("stDataFrame").first
+
+
 def test_sorting_the_org_status_table_sorts_every_location(
     big: tuple[ConsoleServer, SeededOrg, list[str]], new_page: Callable[[], Page]
 ) -> None:
@@ -109,16 +124,9 @@ def test_sorting_the_org_status_table_sorts_every_location(
 def test_the_bind_editor_pages_through_every_location_and_a_tick_on_a_later_page_counts(
     big: tuple[ConsoleServer, SeededOrg, list[str]], new_page: Callable[[], Page]
 ) -> None:
-    server, org, _ = big
     page = new_page()
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    main = page.get_by_test_id("stMain")
-    page.goto(f"{server.base_url}/Bind?org={org.org_id}")
+    main, pages, grid = open_paged(page, big, "Bind")
     expect(main).to_contain_text("2,000 POS locations shown", timeout=WAIT_MS)
-    pages = main.get_by_role("combobox", name="Page")
-    expect(pages).to_have_value("1 of 10 · rows 1–200")
-    page.wait_for_function(f"() => {APP_IDLE_JS}")
-    grid = main.get_by_test_id("stDataFrame").first
     on_page_one = copied_cell(page, grid, INDEX_WIDTH / 2)
 
     # Page 4 (past the 500 bound, which cannot be ticked): other locations, and a tick there counts.
@@ -140,15 +148,8 @@ def test_the_bind_editor_pages_through_every_location_and_a_tick_on_a_later_page
 def test_a_tick_on_a_later_page_of_locations_selects_that_location(
     big: tuple[ConsoleServer, SeededOrg, list[str]], new_page: Callable[[], Page]
 ) -> None:
-    server, org, _ = big
     page = new_page()
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    main = page.get_by_test_id("stMain")
-    page.goto(f"{server.base_url}/Locations?org={org.org_id}")
-    pages = main.get_by_role("combobox", name="Page")
-    expect(pages).to_have_value("1 of 10 · rows 1–200", timeout=WAIT_MS)
-    page.wait_for_function(f"() => {APP_IDLE_JS}")
-    grid = main.get_by_test_id("stDataFrame").first
+    main, pages, grid = open_paged(page, big, "Locations")
     id_column = SELECT_WIDTH + 60  # px into the grid: the provider_id column, after the tick boxes
     on_page_one = copied_cell(page, grid, id_column)
 
