@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from benchmarks.seed import RETURN_URL, seed_org
+from benchmarks.seed import RETURN_URL, SeededOrg, seed_org
 from lib.binding import bound_stores
 from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 from lib.store import Records
@@ -55,6 +55,29 @@ def api(console_server: ConsoleServer, new_page: Callable[[], Page]) -> Iterator
         yield client
 
 
+def seed_with_doordash(api: StreamClient, tmp_path: Path, merchant: str, name: str) -> tuple[SeededOrg, str]:
+    """An org with an active POS and DoorDash (connected by its consent page), at the API and in the
+    console_server's records (tmp_path/console.db); returns the org and its DoorDash onboarding id."""
+    with Records(f"sqlite:///{tmp_path / 'console.db'}") as records:
+        org = seed_org(api, merchant, name=name, dsp=None, records=records, actor="local operator")
+        started = api.create_integration(
+            CreateIntegrationRequest(org_id=org.org_id, source="doordash", type="dsp", return_url=RETURN_URL)
+        )
+        assert started.id is not None and started.entry_url is not None
+        active = api.exchange_code(started.id, follow_consent(started.entry_url)["code"])
+        records.add_onboarding(started.id, org.org_id, "dsp", "doordash", str(active.status), None, "tester")
+    return org, started.id
+
+
+def seed_wrongly_bound(api: StreamClient, tmp_path: Path) -> tuple[SeededOrg, str]:
+    """Rosa's Cantina with DoorDash (seed_with_doordash), West Loop bound to WRONG_STORE."""
+    org, dsp_id = seed_with_doordash(api, tmp_path, MERCHANT, "Rosa's Cantina LLC")
+    api.bind_locations(
+        dsp_id, [BindPair(pos_location_id=WEST_LOOP, dsp_provider_id=WRONG_STORE, dsp_store_name="West Loop")]
+    )
+    return org, dsp_id
+
+
 def _cell(grid: Locator, row: int, column: str) -> tuple[float, float]:
     """Page coordinates of the middle of a body cell of the bind editor (row 0 is the first data row)."""
     box = grid.bounding_box()
@@ -72,21 +95,7 @@ def _cell(grid: Locator, row: int, column: str) -> tuple[float, float]:
 def test_correct_a_wrong_pairing_confirm_and_see_it_bound(
     console_server: ConsoleServer, new_page: Callable[[], Page], api: StreamClient, tmp_path: Path
 ) -> None:
-    # An org with an active POS and an active DSP, set up at the API and in the console's records.
-    with Records(f"sqlite:///{tmp_path / 'console.db'}") as records:  # the console_server's database
-        org = seed_org(
-            api, MERCHANT, name="Rosa's Cantina LLC", dsp=None, records=records, actor="local operator"
-        )
-        started = api.create_integration(
-            CreateIntegrationRequest(org_id=org.org_id, source="doordash", type="dsp", return_url=RETURN_URL)
-        )
-        assert started.id is not None and started.entry_url is not None
-        active = api.exchange_code(started.id, follow_consent(started.entry_url)["code"])
-        records.add_onboarding(started.id, org.org_id, "dsp", "doordash", str(active.status), None, "tester")
-    api.bind_locations(
-        started.id,
-        [BindPair(pos_location_id=WEST_LOOP, dsp_provider_id=WRONG_STORE, dsp_store_name="West Loop")],
-    )
+    org, _ = seed_wrongly_bound(api, tmp_path)
 
     page = new_page()
     main = page.get_by_test_id("stMain")

@@ -12,15 +12,11 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from benchmarks.seed import RETURN_URL, seed_org
 from lib.binding.table import EDITOR_COLUMNS
-from lib.store import Records
 from lib.stream.client import StreamClient
-from lib.stream.models import CreateIntegrationRequest
 from lib.ui.bind_view import COLUMN_WIDTHS, INDEX_WIDTH
 from tests.browser import test_bind_browser
 from tests.browser.conftest import ARTIFACTS, WAIT_MS, ConsoleServer, shot
-from tests.helpers import follow_consent
 
 pytestmark = pytest.mark.browser
 api = test_bind_browser.api  # the same fixture: a client of the console's embedded sandbox
@@ -32,16 +28,7 @@ DECIDING = ("bind", "pos_name", "pos_address", "dsp_store", "score", "band")
 def test_the_deciding_columns_fit_at_1440_and_the_screen_and_dialog_are_captured(
     console_server: ConsoleServer, new_page: Callable[[], Page], api: StreamClient, tmp_path: Path
 ) -> None:
-    with Records(f"sqlite:///{tmp_path / 'console.db'}") as records:  # the console_server's database
-        org = seed_org(
-            api, "taco-tres", name="Taco Tres Inc", dsp=None, records=records, actor="local operator"
-        )
-        started = api.create_integration(
-            CreateIntegrationRequest(org_id=org.org_id, source="doordash", type="dsp", return_url=RETURN_URL)
-        )
-        assert started.id is not None and started.entry_url is not None
-        active = api.exchange_code(started.id, follow_consent(started.entry_url)["code"])
-        records.add_onboarding(started.id, org.org_id, "dsp", "doordash", str(active.status), None, "tester")
+    org, _ = test_bind_browser.seed_with_doordash(api, tmp_path, "taco-tres", "Taco Tres Inc")
 
     page = new_page()
     page.set_viewport_size({"width": 1440, "height": 900})

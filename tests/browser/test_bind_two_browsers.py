@@ -14,14 +14,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from benchmarks.seed import RETURN_URL, seed_org
 from lib.binding import bound_stores
 from lib.store import LOCATIONS_BOUND, Records
 from lib.stream.client import StreamClient
-from lib.stream.models import BindPair, CreateIntegrationRequest
+from lib.stream.models import BindPair
 from tests.browser.conftest import WAIT_MS, ConsoleServer, shot
-from tests.browser.test_bind_browser import MERCHANT, WEST_LOOP, WRONG_STORE, api, no_exception  # noqa: F401
-from tests.helpers import follow_consent
+from tests.browser.test_bind_browser import WEST_LOOP, api, no_exception, seed_wrongly_bound  # noqa: F401
 
 pytestmark = pytest.mark.browser
 FOLDER = "bind-two-people"
@@ -48,20 +46,7 @@ def test_two_browsers_bind_the_same_org(
     api: StreamClient,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'console.db'}"  # the console_server's records
-    with Records(url) as records:
-        org = seed_org(
-            api, MERCHANT, name="Rosa's Cantina LLC", dsp=None, records=records, actor="local operator"
-        )
-        started = api.create_integration(
-            CreateIntegrationRequest(org_id=org.org_id, source="doordash", type="dsp", return_url=RETURN_URL)
-        )
-        assert started.id is not None and started.entry_url is not None
-        active = api.exchange_code(started.id, follow_consent(started.entry_url)["code"])
-        records.add_onboarding(started.id, org.org_id, "dsp", "doordash", str(active.status), None, "tester")
-    api.bind_locations(
-        started.id, [BindPair(pos_location_id=WEST_LOOP, dsp_provider_id=WRONG_STORE, dsp_store_name="x")]
-    )
+    org, dsp_id = seed_wrongly_bound(api, tmp_path)
 
     a, b = new_page(), new_page()  # two browser contexts: two sessions
     open_bind(a, console_server.base_url, org.org_id)
@@ -72,10 +57,8 @@ def test_two_browsers_bind_the_same_org(
     by_a = {p: s.dsp_provider_id for p, s in bound_stores(api.org_locations(org.org_id), "doordash").items()}
     moved, kept = sorted(p for p in by_a if p != WEST_LOOP)
     # A third party re-pairs one of A's locations to a store nobody holds.
-    free = next(s.provider_id for s in api.list_locations(started.id) if s.provider_id not in by_a.values())
-    api.bind_locations(
-        started.id, [BindPair(pos_location_id=moved, dsp_provider_id=free, dsp_store_name="x")]
-    )
+    free = next(s.provider_id for s in api.list_locations(dsp_id) if s.provider_id not in by_a.values())
+    api.bind_locations(dsp_id, [BindPair(pos_location_id=moved, dsp_provider_id=free, dsp_store_name="x")])
 
     # B confirms the table it loaded before all that: it is asked about the replacement, by name.
     confirm_dialog(b, "Confirm: bind 2 pairs")
@@ -96,7 +79,7 @@ def test_two_browsers_bind_the_same_org(
     shot(b, FOLDER, "2-told-what-someone-else-bound")
     now = {p: s.dsp_provider_id for p, s in bound_stores(api.org_locations(org.org_id), "doordash").items()}
     assert now[moved] == by_a[moved] and now[kept] == by_a[kept]
-    with Records(url) as records:
+    with Records(f"sqlite:///{tmp_path / 'console.db'}") as records:  # the console_server's records
         latest = records.list_audit(action=LOCATIONS_BOUND)[0]
     assert [p["pos_location_id"] for p in latest.detail["bound"]] == [moved]
     assert [p["pos_location_id"] for p in latest.detail["bound_by_someone_else"]] == [kept]
