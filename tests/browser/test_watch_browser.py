@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from benchmarks.seed import SeededOrg, seed_org
 from lib.access.identity import LOCAL_OPERATOR
@@ -66,7 +66,7 @@ def world(sandbox: EmbeddedSandbox, tmp_path_factory: pytest.TempPathFactory) ->
             yield World(server, records, alpha, beta, gamma)
 
 
-def _card(page: Page, records: Records, org: SeededOrg) -> object:
+def _card(page: Page, records: Records, org: SeededOrg) -> Locator:
     (alert,) = WatchRecords(records).list_alerts(org_ids=[org.org_id])
     return page.locator(f".st-key-home_attention_alert_{alert.id}")
 
@@ -83,12 +83,12 @@ def test_home_lists_each_alert_with_org_what_since_and_a_fixing_link(world: Worl
     expect(page.locator("[class*='st-key-home_attention_alert_']")).to_have_count(2)  # Gamma Grill is fine
     shot(page, FOLDER, "home")
 
-    alpha.get_by_role("link").click()  # type: ignore[attr-defined]
+    alpha.get_by_role("link").click()
     expect(page).to_have_url(re.compile(rf"/Integrations\?org={world.alpha.org_id}$"), timeout=WAIT_MS)
     expect(page.locator(".st-key-org_heading")).to_have_text("Alpha Tacos", timeout=WAIT_MS)
     page.go_back()
     beta = _card(page, world.records, world.beta)
-    beta.get_by_role("link").click()  # type: ignore[attr-defined]
+    beta.get_by_role("link").click()
     expect(page).to_have_url(re.compile(rf"/Org_status\?org={world.beta.org_id}$"), timeout=WAIT_MS)
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
@@ -97,7 +97,7 @@ def test_acknowledging_leaves_the_queue_and_is_audited_with_who(world: World, ne
     page = new_page()
     page.goto(world.server.base_url + "/")
     alpha = _card(page, world.records, world.alpha)
-    alpha.get_by_role("button", name="Acknowledge").click()  # type: ignore[attr-defined]
+    alpha.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_text("Acknowledged: Integration deprovisioned · Alpha Tacos")).to_be_visible(
         timeout=WAIT_MS
     )
