@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +49,8 @@ class PairScorer:
         self._pos = pos.set_index(pos["provider_id"].astype(str), drop=False)
         self._dsp = dsp.set_index(dsp["provider_id"].astype(str), drop=False)
         self._known: dict[tuple[str, str], PairScore] = {}
+        # The detail panel explains the same pair on every rerun of the bind table (each edit is one): ~20 ms.
+        self._explained: dict[tuple[str, str], dict[str, Any]] = {}
         pairs = proposals.pairs
         for pos_id, dsp_id, score, band, reason in zip(
             pairs["pos_provider_id"].tolist(),
@@ -87,8 +90,14 @@ class PairScorer:
         return found
 
     def explain(self, pos_id: str, dsp_id: str) -> dict[str, Any]:
-        """explain_pair for the pair with this run's brand words (components, normalised fields)."""
-        return self.proposals.explain(self.pos_row(pos_id), self.dsp_row(dsp_id))
+        """explain_pair for the pair with this run's brand words (components, normalised fields); remembered,
+        each caller gets its own copy."""
+        key = (pos_id, dsp_id)
+        explained = self._explained.get(key)
+        if explained is None:
+            explained = self.proposals.explain(self.pos_row(pos_id), self.dsp_row(dsp_id))
+            self._explained[key] = explained
+        return copy.deepcopy(explained)
 
     def alternatives(self, pos_id: str) -> list[tuple[str, PairScore, str | None]]:
         """(store id, score, POS location it is proposed for) of the run's next-best stores, best first."""
