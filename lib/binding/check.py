@@ -128,7 +128,7 @@ def check_table(table: pd.DataFrame, base: pd.DataFrame, labels: Mapping[str, st
     duplicates = [
         Duplicate(store, labels.get(store, store).partition(" — ")[0] or store, tuple(holders))
         for store, holders in claims.items()
-        if len({h[0] for h in holders}) > 1
+        if len(holders) > 1 and len({h[0] for h in holders}) > 1  # most stores have one claim: no set
     ]
     pairs, problems = _order_waves(pairs, bound)
     pairs.sort(

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -407,6 +407,19 @@ def candidates(pos_id: str, table: pd.DataFrame, base: pd.DataFrame, scorer: Pai
         base.at[pos_id, "bound_dsp"],
         *(dsp for dsp, _, _ in scorer.alternatives(pos_id)),
     ]
+
+
+def page_candidates(
+    pos_ids: Sequence[str], table: pd.DataFrame, base: pd.DataFrame, scorer: PairScorer
+) -> set[str]:
+    """The union of candidates() over these locations, as strings, read column-wise (a 200-row page per
+    edit: one .at lookup per cell was most of the grid's store list)."""
+    ids = list(pos_ids)
+    found: set[Any] = set(table.loc[ids, "dsp_store"].tolist())
+    found.update(base.loc[ids, "proposed_dsp"].tolist(), base.loc[ids, "bound_dsp"].tolist())
+    for pos_id in ids:
+        found.update(dsp for dsp, _, _ in scorer.alternatives(pos_id))
+    return {str(store) for store in found}
 
 
 def top_choices(

@@ -25,6 +25,7 @@ from lib.binding import (
     component_scores,
     free_stores,
     holders,
+    page_candidates,
     top_choices,
 )
 from lib.binding.execute import BY_SOMEONE_ELSE, outcome_word
@@ -166,9 +167,7 @@ def grid_stores(page: pd.DataFrame, table: pd.DataFrame, m: state.Model) -> dict
     of more than GRID_ALL_STORES, the rows' own candidates."""
     if len(m.labels) <= GRID_ALL_STORES:
         return m.labels
-    wanted: set[str] = set()
-    for pos_id in page.index:
-        wanted |= row_candidates(str(pos_id), table, m)
+    wanted = page_candidates([str(p) for p in page.index], table, m.base, m.scorer)
     return {store: label for store, label in m.labels.items() if store in wanted}
 
 

@@ -13,6 +13,7 @@ from lib.binding import (
     holders,
     merge_editor_state,
     only_edited_cells_differ,
+    page_candidates,
     summarize,
     top_choices,
 )
@@ -225,6 +226,18 @@ def test_a_locations_candidates_are_its_pick_proposal_bound_store_then_the_next_
         base.at[first, "bound_dsp"],
     ]
     assert found[3:] == [dsp for dsp, _, _ in taco.scorer.alternatives(first)]
+
+
+def test_a_pages_candidates_are_every_candidate_of_its_rows_including_a_picked_store(taco: Matched) -> None:
+    base = taco.base()
+    some = list(base.index[:6])
+    plain = compose(base, {}, taco.scorer, taco.labels)
+    offered = {str(c) for p in some for c in candidates(p, plain, base, taco.scorer)}
+    other = next(s for s in taco.labels if s not in offered)
+    table = compose(base, {some[0]: {"dsp_store": other}}, taco.scorer, taco.labels)
+    found = page_candidates(some, table, base, taco.scorer)
+    assert found == {str(c) for p in some for c in candidates(p, table, base, taco.scorer)}
+    assert other in found  # the store the person picked is offered on the page
 
 
 def test_only_the_cells_the_person_edited_may_differ_for_the_grid_to_stay(taco: Matched) -> None:
