@@ -258,3 +258,27 @@ def test_only_the_cells_the_person_edited_may_differ_for_the_grid_to_stay(taco: 
 
 def test_one_rounding_rule_halves_go_up() -> None:
     assert [whole(v) for v in (8.5, 9.5, 8.49, 99.5, 0.0)] == [9, 10, 8, 100, 0]
+
+
+def test_one_persons_edits_never_reach_the_next_table_built_on_the_same_matching(taco: Matched) -> None:
+    base = taco.base()  # one matching result, shared by every session that opens the bind screen
+    first = _auto_ids(taco)[0]
+    untouched = compose(base, {}, taco.scorer, taco.labels)
+    edited = compose(
+        base, {first: {"bind": False}, PICKED_ROW: {"dsp_store": _free_store(taco)}}, taco.scorer, taco.labels
+    )
+    assert not edited.at[first, "bind"] and edited.at[PICKED_ROW, "status"] == "picked by you"
+    again = compose(base, {}, taco.scorer, taco.labels)
+    assert again.equals(untouched)
+    assert again.at[first, "bind"] and again.at[PICKED_ROW, "dsp_store"] == NO_STORE
+
+
+def test_a_failed_pair_keeps_its_edit_and_says_why_once(taco: Matched) -> None:
+    base = taco.base()
+    first = _auto_ids(taco)[0]
+    picked = {PICKED_ROW: {"dsp_store": _free_store(taco)}}  # a pick of the person's, below the auto band
+    failed = {PICKED_ROW: "timed out", first: ""}
+    table = compose(base, picked, taco.scorer, taco.labels, failed=failed)
+    assert table.at[PICKED_ROW, "status"] == "failed: timed out" and table.at[PICKED_ROW, "bind"]
+    assert table.at[PICKED_ROW, "flag"].count("below the auto band") == 1
+    assert table.at[first, "status"] == "failed" and table.at[first, "flag"] == ""
