@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -96,9 +96,19 @@ def bound_stores(org_locations: Iterable[OrgLocation], dsp_source: str) -> dict[
     return bound
 
 
-def load_inputs(client: LocationSource, org_id: str, dsp_onboarding_id: str, dsp_source: str) -> BindInputs:
-    """Fetch the org's ingested POS locations and the DSP onboarding's stores (raises StreamError)."""
-    org_locations = client.org_locations(org_id)
+def load_inputs(
+    client: LocationSource,
+    org_id: str,
+    dsp_onboarding_id: str,
+    dsp_source: str,
+    org_locations: Sequence[OrgLocation] | None = None,
+) -> BindInputs:
+    """Fetch the org's ingested POS locations and the DSP onboarding's stores (raises StreamError).
+
+    `org_locations`: the org's locations when the caller already has them (read here when None).
+    """
+    if org_locations is None:
+        org_locations = client.org_locations(org_id)
     stores = client.list_locations(dsp_onboarding_id)
     notes = (unreadable_summary(org_locations), unreadable_summary(stores, "DSP stores"))
     return BindInputs(

@@ -32,13 +32,13 @@ from lib.binding.frames import bound_stores
 from lib.matching import MatchBudgetError, MatchInputError
 from lib.matching.propose import Proposals
 from lib.store import OnboardingRecord
-from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
 from lib.stream.models import OrgLocation
 from lib.stream.partial import unreadable_summary
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
 from lib.ui.home import forget_org_state
+from lib.ui.org_locations import org_locations
 
 EDITOR_KEY = "bind_editor_key"  # the current editor's widget key (tests set their edits under it)
 BATCH_SIZE_KEY = "bind_batch_size"  # pairs per bind request; tests lower it to see a batch fail alone
@@ -72,18 +72,18 @@ def inputs(onboarding_id: str) -> BindInputs | None:
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
-def _shared_model(
-    base_url: str, org_id: str, onboarding_id: str, source: str, _client: StreamClient
-) -> Model:
+def _shared_model(base_url: str, org_id: str, onboarding_id: str, source: str, _console: Console) -> Model:
     # One read and one matching per DSP onboarding for every session (a new browser tab is a new session):
     # reading 10,000 locations and building the table is most of a first visit. Read-only once built;
-    # Reload, a status refresh, a bind and the TTL replace it.
-    return _build(load_inputs(_client, org_id, onboarding_id, source))
+    # Reload, a status refresh, a bind and the TTL replace it. The org's locations are the read Home (or
+    # another DSP's bind screen) made in the last minutes, if any: Reload drops that too.
+    located = org_locations(_console, org_id)
+    return _build(load_inputs(_console.client, org_id, onboarding_id, source, located))
 
 
 def _forget_shared(console: Console, onboarding: OnboardingRecord) -> None:
     _shared_model.clear(
-        console.target.base_url, console.org_id, onboarding.onboarding_id, onboarding.source, console.client
+        console.target.base_url, console.org_id, onboarding.onboarding_id, onboarding.source, console
     )
 
 
@@ -105,6 +105,7 @@ def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) ->
     assert console.org_id is not None
     if fresh:
         _forget_shared(console, onboarding)
+        forget_org_state()  # the org's locations are read again too (and Home's checklist counts them)
     try:
         with st.spinner("Loading the organization's POS locations and the DSP's stores…"):
             shared = _shared_model(
@@ -112,7 +113,7 @@ def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) ->
                 console.org_id,
                 onboarding.onboarding_id,
                 onboarding.source,
-                console.client,
+                console,
             )
     except StreamError as exc:
         st.error(error_sentence(exc), icon="⚠️")

@@ -7,18 +7,11 @@ import streamlit as st
 from lib.onboarding.checklist import Checklist, compute_checklist
 from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
-from lib.stream.models import OrgLocation
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
+from lib.ui.org_locations import CACHE_TTL_SECONDS, forget_org_locations, org_locations
 
-# Reading and parsing an org's 5,000 locations on every visit of Home or Integrations was most of their time.
-# Shared by every session this long; Refresh, an ingest and a bind from this console read again at once.
-CACHE_TTL_SECONDS = 120
-
-
-@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
-def _org_locations(base_url: str, org_id: str, _client: StreamClient) -> list[OrgLocation]:
-    return _client.org_locations(org_id)  # read-only once cached (a resource: not copied on every hit)
+# Home's other read, the POS's list, is cached as long as the org's locations are (Refresh reads both).
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
@@ -28,7 +21,7 @@ def _pos_available(base_url: str, onboarding_id: str, _client: StreamClient) -> 
 
 def forget_org_state() -> None:
     """Read the orgs' locations again on the next checklist (after Refresh, an ingest or a bind)."""
-    _org_locations.clear()
+    forget_org_locations()
     _pos_available.clear()
 
 
@@ -37,12 +30,12 @@ def org_checklist(console: Console, org_id: str) -> tuple[Checklist, list[str]]:
     org = console.records.get_org(org_id)
     onboardings = console.records.list_onboardings(org_id)
     problems: list[str] = []
-    org_locations = None
+    locations = None
     pos_available = None
     base_url = console.target.base_url
     with st.spinner("Reading the organization's state from the API…"):
         try:
-            org_locations = _org_locations(base_url, org_id, console.client)
+            locations = org_locations(console, org_id)
         except StreamError as exc:
             problems.append(error_sentence(exc))
         active_pos = [o for o in onboardings if o.type == "pos" and o.status == "active"]
@@ -51,4 +44,4 @@ def org_checklist(console: Console, org_id: str) -> tuple[Checklist, list[str]]:
                 pos_available = _pos_available(base_url, active_pos[-1].onboarding_id, console.client)
             except StreamError as exc:
                 problems.append(error_sentence(exc))
-    return compute_checklist(org, onboardings, org_locations, pos_available), problems
+    return compute_checklist(org, onboardings, locations, pos_available), problems
