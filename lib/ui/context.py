@@ -12,6 +12,7 @@ from lib.connect import open_client as _open_client
 from lib.settings import ConsoleSettings, SettingsError, load_settings
 from lib.store import Records
 from lib.stream.client import StreamClient
+from lib.ui import warmup
 from lib.ui.access import admit, console_secrets, render_access_sidebar, require_page, warn_if_open
 from lib.ui.nav import CURRENT_ORG_KEY, ORG_PARAM
 from lib.ui.text import md
@@ -77,6 +78,7 @@ def page_setup(title: str, icon: str = "🧭", requires: Action = Action.VIEW) -
     `requires` is the action the page needs (Action.VIEW: every role); people who may not get a refusal.
     """
     st.set_page_config(page_title=f"{title} · Onboarding Console", page_icon=icon, layout="wide")
+    warmup.start()
     try:
         console_settings()
     except SettingsError as exc:  # a bad setting is one sentence naming it, before anything uses it

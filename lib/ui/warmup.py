@@ -1,0 +1,44 @@
+"""Once per console process: import the heavy screens' modules in the background, calm the garbage collector.
+
+A person's first Bind open paid ~0.5 s importing matching (scipy) and pandas' Styler, and up to ~0.6 s in
+full garbage collections: Python walks every long-lived object (all of Streamlit, pandas, the cached
+locations) each time 25% more survive, and reading and matching 5,000 locations makes that happen a few times.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import threading
+
+# What the first Bind open would otherwise import on the person's time (lib.binding pulls in scipy).
+HEAVY_MODULES = ("lib.ui.bind_state", "lib.ui.bind_view", "pandas.io.formats.style")
+# Young collections every 10,000 new container objects instead of 700: a page run building thousands of
+# rows made hundreds of them; garbage cycles are rare here (reference counting frees nearly everything).
+GC_THRESHOLD = (10_000, 10, 10)
+
+_lock = threading.Lock()
+_started = False
+
+
+def start() -> None:
+    """Start the warm-up once per process (every page calls this; the first one starts it)."""
+    global _started
+    with _lock:
+        if _started:
+            return
+        _started = True
+    threading.Thread(target=_warm_up, name="console-warm-up", daemon=True).start()
+
+
+def _warm_up() -> None:
+    for name in HEAVY_MODULES:
+        # A module that fails here fails again, shown, on the page that imports it.
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+    gc.set_threshold(*GC_THRESHOLD)
+    # Everything alive now (modules, classes, Streamlit's machinery) lives as long as the process: keep it
+    # out of every later full collection.
+    gc.collect()
+    gc.freeze()
