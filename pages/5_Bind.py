@@ -93,7 +93,7 @@ if m is None:
 def bind_table(m: state.Model, running: list[PlannedPair] | None) -> None:
     """Everything an edit of the table changes, from the counts on top to the review button."""
     state.fold_editor_edits(oid)
-    table = compose(m.base, state.edits(oid), m.scorer, m.labels, state.failed_messages(oid))
+    table = compose(m.base, state.edits(oid), m.scorer, m.labels, state.failed_messages(oid), m.unedited)
 
     # ----- summary -----
     view.render_summary(summarize(table, m.base, len(m.inputs.dsp)))

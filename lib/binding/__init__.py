@@ -40,6 +40,7 @@ from lib.binding.table import (
     store_labels,
     summarize,
     top_choices,
+    unedited_table,
 )
 
 __all__ = [
@@ -85,4 +86,5 @@ __all__ = [
     "store_labels",
     "summarize",
     "top_choices",
+    "unedited_table",
 ]

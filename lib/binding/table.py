@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -163,6 +162,7 @@ def compose(
     scorer: PairScorer,
     labels: Mapping[str, str],
     failed: Mapping[str, str] | None = None,
+    unedited: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The editor table: base plus edits, with the chosen store's address, score, band, reason and flags.
 
@@ -170,9 +170,11 @@ def compose(
     is offered again); a store the person picks ticks the row unless they set the tick themselves;
     "no store" is never ticked. A ticked row is flagged when its band is below auto, when the person
     changed it, or when it replaces an existing binding. failed maps POS ids to the last bind error.
+    `unedited`: unedited_table(base, labels) when the caller keeps it (built here otherwise); it is copied,
+    and only the edited and failed rows are redone (rebuilding 5,000 rows was most of an edit's time).
     """
     failed = failed or {}
-    table = _unedited(base, labels).copy()
+    table = (unedited if unedited is not None else unedited_table(base, labels)).copy()
     col = {c: table.columns.get_loc(c) for c in table.columns}
     rows = table.index.get_indexer([p for p in edits if p in table.index])
     for i in rows:
@@ -189,16 +191,8 @@ def compose(
     return table
 
 
-# The table before any edit, per matching base (read-only; compose copies it). An edit reran the whole
-# 5,000-row build: most of an edit's server time.
-_UNEDITED: dict[int, tuple[weakref.ref[pd.DataFrame], Mapping[str, str], pd.DataFrame]] = {}
-_UNEDITED_KEPT = 8
-
-
-def _unedited(base: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
-    kept = _UNEDITED.get(id(base))
-    if kept is not None and kept[0]() is base and kept[1] is labels:
-        return kept[2]
+def unedited_table(base: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """The editor table before any edit (once per matching result; compose copies it)."""
     is_bound = base["bound_dsp"].to_numpy() != ""
     proposed = base["proposed_dsp"].to_numpy(dtype=object)
     table = pd.DataFrame(index=base.index.copy())
@@ -235,9 +229,6 @@ def _unedited(base: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
             strict=True,
         )
     ]
-    while len(_UNEDITED) >= _UNEDITED_KEPT:
-        _UNEDITED.pop(next(iter(_UNEDITED)))
-    _UNEDITED[id(base)] = (weakref.ref(base), labels, table)
     return table
 
 

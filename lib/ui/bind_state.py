@@ -27,6 +27,7 @@ from lib.binding import (
     only_edited_cells_differ,
     run_matching,
     store_labels,
+    unedited_table,
 )
 from lib.binding.frames import bound_stores
 from lib.matching import MatchBudgetError, MatchInputError
@@ -57,13 +58,15 @@ def _key(kind: str, onboarding_id: str) -> str:
 
 @dataclass
 class Model:
-    """What the table is built from: the inputs, the matching run and the base table before edits."""
+    """What the table is built from: the inputs, the matching run, the base table and the editor table
+    before edits (shared by every session reading this model: read-only, compose copies it)."""
 
     inputs: BindInputs
     proposals: Proposals
     scorer: PairScorer
     labels: dict[str, str]
     base: pd.DataFrame
+    unedited: pd.DataFrame
 
 
 def inputs(onboarding_id: str) -> BindInputs | None:
@@ -178,12 +181,15 @@ def model(onboarding_id: str) -> Model | None:
 def _build(loaded: BindInputs) -> Model:
     proposals = cached_proposals(loaded.pos, loaded.dsp)
     scorer = PairScorer(proposals, loaded.pos, loaded.dsp)
+    labels = store_labels(loaded.dsp)
+    base = build_base(loaded.pos, proposals, loaded.bound, scorer)
     return Model(
         inputs=loaded,
         proposals=proposals,
         scorer=scorer,
-        labels=store_labels(loaded.dsp),
-        base=build_base(loaded.pos, proposals, loaded.bound, scorer),
+        labels=labels,
+        base=base,
+        unedited=unedited_table(base, labels),
     )
 
 

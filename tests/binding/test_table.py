@@ -16,6 +16,7 @@ from lib.binding import (
     page_candidates,
     summarize,
     top_choices,
+    unedited_table,
 )
 from lib.numbers import whole
 from tests.binding.matched import Matched
@@ -262,15 +263,16 @@ def test_one_rounding_rule_halves_go_up() -> None:
 
 def test_one_persons_edits_never_reach_the_next_table_built_on_the_same_matching(taco: Matched) -> None:
     base = taco.base()  # one matching result, shared by every session that opens the bind screen
+    shared = unedited_table(base, taco.labels)  # as the bind screen's shared model keeps it
     first = _auto_ids(taco)[0]
-    untouched = compose(base, {}, taco.scorer, taco.labels)
-    edited = compose(
-        base, {first: {"bind": False}, PICKED_ROW: {"dsp_store": _free_store(taco)}}, taco.scorer, taco.labels
-    )
+    untouched = compose(base, {}, taco.scorer, taco.labels, unedited=shared)
+    edits = {first: {"bind": False}, PICKED_ROW: {"dsp_store": _free_store(taco)}}
+    edited = compose(base, edits, taco.scorer, taco.labels, unedited=shared)
     assert not edited.at[first, "bind"] and edited.at[PICKED_ROW, "status"] == "picked by you"
-    again = compose(base, {}, taco.scorer, taco.labels)
+    again = compose(base, {}, taco.scorer, taco.labels, unedited=shared)
     assert again.equals(untouched)
     assert again.at[first, "bind"] and again.at[PICKED_ROW, "dsp_store"] == NO_STORE
+    assert edited.equals(compose(base, edits, taco.scorer, taco.labels))  # the same as built afresh
 
 
 def test_a_failed_pair_keeps_its_edit_and_says_why_once(taco: Matched) -> None:
