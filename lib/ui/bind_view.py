@@ -20,7 +20,6 @@ from lib.binding import (
     PairOutcome,
     PlannedPair,
     bind_and_audit,
-    candidates,
     compare_fields,
     component_scores,
     free_stores,
@@ -302,7 +301,7 @@ def render_detail(
 
 def row_candidates(pos_id: str, table: pd.DataFrame, m: state.Model) -> set[str]:
     """The stores worth offering one location: its pick, its proposal, its bound store and the next-best."""
-    return {str(store) for store in candidates(pos_id, table, m.base, m.scorer)}
+    return page_candidates([pos_id], table, m.base, m.scorer)
 
 
 def narrowed_choices(

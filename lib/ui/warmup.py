@@ -12,24 +12,22 @@ import gc
 import importlib
 import threading
 
+import streamlit as st
+
 # What the first Bind open would otherwise import on the person's time (lib.binding pulls in scipy).
 HEAVY_MODULES = ("lib.ui.bind_state", "lib.ui.bind_view", "pandas.io.formats.style")
 # Young collections every 10,000 new container objects instead of 700: a page run building thousands of
 # rows made hundreds of them; garbage cycles are rare here (reference counting frees nearly everything).
 GC_THRESHOLD = (10_000, 10, 10)
 
-_lock = threading.Lock()
-_started = False
 
-
-def start() -> None:
-    """Start the warm-up once per process (every page calls this; the first one starts it)."""
-    global _started
-    with _lock:
-        if _started:
-            return
-        _started = True
-    threading.Thread(target=_warm_up, name="console-warm-up", daemon=True).start()
+@st.cache_resource(show_spinner=False)
+def start() -> threading.Thread:
+    """Start the warm-up once per process (every page calls this; Streamlit's resource cache keeps the
+    first call's thread)."""
+    thread = threading.Thread(target=_warm_up, name="console-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _warm_up() -> None:
