@@ -29,14 +29,15 @@ from lib.export.writers import MIME_TYPES
 from lib.numbers import part
 from lib.onboarding import actions
 from lib.onboarding.sources import source_label
-from lib.onboarding.statuses import NOT_OK, integration_note
+from lib.onboarding.statuses import NOT_OK, URGENCY, integration_note
 from lib.store import OnboardingRecord
 from lib.stream.client import StreamClient
 from lib.ui.access import button_state
-from lib.ui.badges import attention_column, note_badge
+from lib.ui.badges import ATTENTION_COLOURS, note_badge
 from lib.ui.context import page_setup
 from lib.ui.feedback import attempt
 from lib.ui.guards import require_org
+from lib.ui.html_table import html_table_page
 from lib.ui.metrics import metric_grid
 from lib.ui.text import md
 
@@ -158,19 +159,12 @@ filtered = filter_table(
 )
 
 st.caption(f"Showing {part(len(filtered), len(table), 'location')} · {as_of}")
-st.dataframe(
-    filtered,
-    hide_index=True,
-    # The browser fetches the rows it shows and the server sorts all of them: sending 5,000 rows with the
-    # page was most of its time in a browser. Search and exports are the page's own, over every row.
-    lazy=True,
-    column_config={
-        "attention": attention_column(),
-        "next_step": st.column_config.TextColumn("next step"),
-        "org_id": None,  # in the exported file, not on this one-org screen
-        "org_name": None,
-        **{c: st.column_config.TextColumn(label) for c, label in dsp_labels(table).items()},
-    },
+html_table_page(
+    # org_id and org_name are in the exported file, not on this one-org screen
+    filtered.drop(columns=["org_id", "org_name"], errors="ignore"),
+    key=f"status_rows:{org_id}",
+    labels={"next_step": "next step", **dsp_labels(table)},
+    pills={"attention": {a.value: ATTENTION_COLOURS[a] for a in URGENCY}},
 )
 
 label = f"org-status {org_id} {org.name if org and org.name else ''}"  # id first: a long name gets cut

@@ -6,9 +6,11 @@ import re
 import threading
 from datetime import datetime, timedelta
 from html import unescape
+from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
+import pandas as pd
 
 _FORM = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
 _ACTION = re.compile(r"""\baction=['"]([^'"]*)['"]""", re.IGNORECASE)
@@ -71,3 +73,44 @@ _ESCAPED = re.compile(r"\\(.)")
 def rendered(markdown: str) -> str:
     """What a person reads of an st.* Markdown body: escapes and word joiners (lib.ui.text.md) undone."""
     return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
+
+
+class _TableText(HTMLParser):
+    """The text of each <table>'s cells, row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self.tables:
+            self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(bodies: list[str]) -> list[pd.DataFrame]:
+    """The HTML tables in these st.html bodies as a person reads them: headings as columns, each cell's text
+    (a blank cell is "")."""
+    found: list[pd.DataFrame] = []
+    for body in bodies:
+        parser = _TableText()
+        parser.feed(body)
+        found += [pd.DataFrame(rows[1:], columns=rows[0]) for rows in parser.tables if rows]
+    return found

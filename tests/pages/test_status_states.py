@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from benchmarks.seed import SeededOrg, seed_org
 from lib.sandbox.embed import EmbeddedSandbox
-from tests.helpers import rendered
+from tests.helpers import html_tables, rendered
 from tests.pages.conftest import ConsoleEnv
 
 ORG_STATUS = "6_Org_status.py"
@@ -46,6 +46,11 @@ def _table(at: AppTest) -> Any:
     return at.dataframe[-1].value
 
 
+def _status_table(at: AppTest) -> Any:
+    """Org status's locations table as read on screen (HTML: headings and cell texts)."""
+    return html_tables([h.value for h in at.get("html")])[-1]
+
+
 def _attention(at: AppTest, page_key: str) -> Any:
     return at.multiselect(key=page_key)
 
@@ -57,16 +62,16 @@ def test_org_status_counts_badges_and_filters_non_happy_states(
     shown = _metrics(at)
     assert shown["Locations needing action"] == "2"  # the rejected store, the inactive location
     assert shown["Locations with an unknown status"] == "1"
-    table = _table(at)
-    by_id = dict(zip(table["provider_id"], table["next_step"], strict=True))
+    table = _status_table(at)
+    by_id = dict(zip(table["provider_id"], table["next step"], strict=True))
     pos_a, _, pos_c = list(troubled.bound)[:3]
     assert by_id[pos_a] == "store rejected by Grubhub: open the DSP's merchant portal"
     assert by_id[pos_c].startswith("location inactive")
-    assert "unknown status 'ON_HOLD_BY_OPS' from Grubhub" in " ".join(str(v) for v in table["next_step"])
+    assert "unknown status 'ON_HOLD_BY_OPS' from Grubhub" in " ".join(str(v) for v in table["next step"])
 
     _attention(at, "status_attention").set_value(["action needed"]).run()
-    assert set(_table(at)["provider_id"]) == {pos_a, pos_c}
-    assert list(_table(at)["attention"]) == ["action needed"] * 2  # the attention column draws it as a badge
+    assert set(_status_table(at)["provider_id"]) == {pos_a, pos_c}
+    assert list(_status_table(at)["attention"]) == ["action needed"] * 2  # drawn as a coloured pill
 
 
 def test_a_deprovisioned_integration_says_reconnect(
