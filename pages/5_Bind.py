@@ -97,7 +97,7 @@ def bind_table(m: state.Model, running: list[PlannedPair] | None) -> None:
 
     # ----- summary -----
     view.render_summary(summarize(table, m.base, len(m.inputs.dsp)))
-    view.render_binding_states(m.inputs, onboarding.source)
+    view.render_binding_states(m, onboarding.source)
 
     # ----- the table -----
     st.subheader("Proposed pairs")
@@ -138,7 +138,7 @@ def bind_table(m: state.Model, running: list[PlannedPair] | None) -> None:
         view.render_detail(onboarding, table, page, m)
 
     # ----- check, then confirm -----
-    check = check_table(table, m.base, m.labels)
+    check = check_table(table, m.base, m.labels, m.pairs_memo)
     for duplicate in check.duplicates:
         st.error(md(duplicate.message), icon="⛔")
     for problem in check.problems:

@@ -81,8 +81,21 @@ class Check:
         return [p for p in self.pairs if p.flagged]
 
 
-def check_table(table: pd.DataFrame, base: pd.DataFrame, labels: Mapping[str, str]) -> Check:
-    """Pairs to bind (flagged first, riskiest first) and everything that blocks confirming them."""
+# A planned pair's row as check_table reads it: the pair is a function of these values (and the labels).
+PairKey = tuple[Any, ...]
+
+
+def check_table(
+    table: pd.DataFrame,
+    base: pd.DataFrame,
+    labels: Mapping[str, str],
+    memo: dict[PairKey, PlannedPair] | None = None,
+) -> Check:
+    """Pairs to bind (flagged first, riskiest first) and everything that blocks confirming them.
+
+    `memo` keeps the pairs built for rows as they were (one per `labels`): the screen checks its whole table
+    on every edit, and an edit changes a row or two of thousands.
+    """
     ticked = table["bind"].to_numpy(dtype=bool) & (table["dsp_store"] != NO_STORE).to_numpy()
     bound = base["bound_dsp"].reindex(table.index).fillna("")
     proposals = base["proposed_dsp"].reindex(table.index).fillna(NO_STORE)
@@ -105,23 +118,13 @@ def check_table(table: pd.DataFrame, base: pd.DataFrame, labels: Mapping[str, st
         if tick:
             claims.setdefault(store, []).append((pos_id, name, store == held))
             if store != held:
-                other = _other_proposal(proposal, store)
-                pairs.append(
-                    PlannedPair(
-                        pos_location_id=str(pos_id),
-                        pos_name=str(name),
-                        dsp_provider_id=str(store),
-                        dsp_store_name=labels.get(store, store).partition(" — ")[0],
-                        score=whole(score),
-                        band=str(band),
-                        flagged=bool(flag),
-                        flag=str(flag),
-                        changed=bool(changed),
-                        replaces=held or None,
-                        proposed=other,
-                        proposed_name=labels.get(other, other).partition(" — ")[0] if other else None,
-                    )
-                )
+                key = (pos_id, store, held, name, flag, score, band, changed, proposal)
+                pair = None if memo is None else memo.get(key)
+                if pair is None:
+                    pair = _planned_pair(key, labels)
+                    if memo is not None:
+                        memo[key] = pair
+                pairs.append(pair)
         elif held:  # a bound location that is not re-paired keeps its store
             claims.setdefault(held, []).append((pos_id, name, True))
 
@@ -135,6 +138,25 @@ def check_table(table: pd.DataFrame, base: pd.DataFrame, labels: Mapping[str, st
         key=lambda p: (p.wave, not p.flagged, p.score if p.flagged else 0.0, p.pos_name, p.pos_location_id)
     )
     return Check(pairs=pairs, duplicates=duplicates, problems=problems)
+
+
+def _planned_pair(key: PairKey, labels: Mapping[str, str]) -> PlannedPair:
+    pos_id, store, held, name, flag, score, band, changed, proposal = key
+    other = _other_proposal(proposal, store)
+    return PlannedPair(
+        pos_location_id=str(pos_id),
+        pos_name=str(name),
+        dsp_provider_id=str(store),
+        dsp_store_name=labels.get(store, store).partition(" — ")[0],
+        score=whole(score),
+        band=str(band),
+        flagged=bool(flag),
+        flag=str(flag),
+        changed=bool(changed),
+        replaces=held or None,
+        proposed=other,
+        proposed_name=labels.get(other, other).partition(" — ")[0] if other else None,
+    )
 
 
 def _other_proposal(proposal: str, chosen: str) -> str | None:

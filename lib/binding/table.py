@@ -136,17 +136,19 @@ def only_edited_cells_differ(
     The editor already shows those cells as edited, so it can keep `shown`: the browser then reuses the
     table it has instead of receiving thousands of rows again after each tick.
     """
-    columns = list(EDITOR_COLUMNS)
     if not shown.index.equals(fresh.index):
         return False
-    old, new = shown[columns], fresh[columns]
-    differs = (old != new) & ~(old.isna() & new.isna())
+    edited: dict[str, set[int]] = {}
     for position, change in (edited_rows or {}).items():
-        i = int(position)
         for column in change or {}:
-            if 0 <= i < len(differs) and column in differs.columns:
-                differs.iat[i, differs.columns.get_loc(column)] = False
-    return not bool(differs.to_numpy().any())
+            edited.setdefault(column, set()).add(int(position))
+    for column in EDITOR_COLUMNS:  # column by column on plain arrays: frame-wide operators cost more here
+        old, new = shown[column].to_numpy(dtype=object), fresh[column].to_numpy(dtype=object)
+        differs = (old != new) & ~(pd.isna(old) & pd.isna(new))
+        rows = set(np.flatnonzero(differs).tolist())
+        if rows - edited.get(column, set()):
+            return False
+    return True
 
 
 def _as_store(value: Any) -> str:
@@ -440,11 +442,12 @@ def candidates(pos_id: str, table: pd.DataFrame, base: pd.DataFrame, scorer: Pai
 
 
 def page_candidates(
-    pos_ids: Sequence[str], table: pd.DataFrame, base: pd.DataFrame, scorer: PairScorer
+    pos_ids: Sequence[str] | pd.Index, table: pd.DataFrame, base: pd.DataFrame, scorer: PairScorer
 ) -> set[str]:
     """The union of candidates() over these locations, as strings, read column-wise (a 200-row page per
-    edit: one .at lookup per cell was most of the grid's store list)."""
-    ids = list(pos_ids)
+    edit: one .at lookup per cell was most of the grid's store list). A page's own index is looked up
+    faster than a list of its ids (pandas need not work out their type again)."""
+    ids = pos_ids if isinstance(pos_ids, pd.Index) else list(pos_ids)
     found: set[Any] = set(table.loc[ids, "dsp_store"].tolist())
     found.update(base.loc[ids, "proposed_dsp"].tolist(), base.loc[ids, "bound_dsp"].tolist())
     for pos_id in ids:
@@ -453,11 +456,20 @@ def page_candidates(
 
 
 def top_choices(
-    pos_id: str, table: pd.DataFrame, base: pd.DataFrame, scorer: PairScorer, labels: Mapping[str, str]
+    pos_id: str,
+    table: pd.DataFrame,
+    base: pd.DataFrame,
+    scorer: PairScorer,
+    labels: Mapping[str, str],
+    held: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Store choices for one POS location: its current pick, then its free candidates (proposal, bound store,
-    next-best), then every other free store, then the stores other locations have, then NO_STORE."""
-    taken = {store for store, holder in holders(table).items() if holder != pos_id}
+    next-best), then every other free store, then the stores other locations have, then NO_STORE.
+
+    `held` is ``holders(table)`` when the caller has it already (it reads every row).
+    """
+    held = holders(table) if held is None else held
+    taken = {store for store, holder in held.items() if holder != pos_id}
     current = table.at[pos_id, "dsp_store"]
     first: list[str] = [current] if current in labels else []  # the pick stays first even when taken
     for candidate in candidates(pos_id, table, base, scorer):

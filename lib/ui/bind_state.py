@@ -29,9 +29,11 @@ from lib.binding import (
     store_labels,
     unedited_table,
 )
+from lib.binding.check import PairKey
 from lib.binding.frames import bound_stores
 from lib.matching import MatchBudgetError, MatchInputError
 from lib.matching.propose import Proposals
+from lib.onboarding.statuses import StatusNote, binding_groups
 from lib.store import OnboardingRecord
 from lib.stream.errors import StreamError
 from lib.stream.models import OrgLocation
@@ -67,6 +69,16 @@ class Model:
     labels: dict[str, str]
     base: pd.DataFrame
     unedited: pd.DataFrame
+    # Filled as sessions use the model, each entry a function of the model alone (so shared safely).
+    pairs_memo: dict[PairKey, PlannedPair] = field(default_factory=dict, repr=False)
+    _groups: dict[str, list[tuple[StatusNote, list[str]]]] = field(default_factory=dict, repr=False)
+
+    def binding_groups(self, source: str) -> list[tuple[StatusNote, list[str]]]:
+        """The bound stores whose status on `source` is not ok, grouped by note (once per model)."""
+        if source not in self._groups:
+            statuses = {pos: held.status for pos, held in self.inputs.bound.items()}
+            self._groups[source] = binding_groups(statuses, source)
+        return self._groups[source]
 
 
 def inputs(onboarding_id: str) -> BindInputs | None:

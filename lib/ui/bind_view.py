@@ -28,11 +28,11 @@ from lib.binding import (
     top_choices,
 )
 from lib.binding.execute import BY_SOMEONE_ELSE, outcome_word
-from lib.binding.frames import BindInputs, bound_stores
+from lib.binding.frames import bound_stores
 from lib.binding.safety import compare_with_current, current_bindings
 from lib.numbers import count, number, part, whole
 from lib.onboarding.sources import source_label
-from lib.onboarding.statuses import Attention, binding_groups
+from lib.onboarding.statuses import Attention
 from lib.store import OnboardingRecord, WrongOrgError
 from lib.stream.errors import StreamError
 from lib.ui import bind_state as state
@@ -40,6 +40,7 @@ from lib.ui.access import allowed
 from lib.ui.badges import note_badge
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
+from lib.ui.html_table import table_html
 from lib.ui.tables import filter_frame
 from lib.ui.text import md
 
@@ -93,11 +94,11 @@ def render_summary(counts: Mapping[str, int]) -> None:
     )
 
 
-def render_binding_states(loaded: BindInputs, source: str) -> None:
+def render_binding_states(m: state.Model, source: str) -> None:
     """Bound stores whose DSP status is not ok, each group with its badge and next step; unreadable items."""
-    for sentence in loaded.unreadable:
+    for sentence in m.inputs.unreadable:
         st.warning(sentence + " They are left out below.", icon="⚠️")
-    groups = binding_groups({pos: held.status for pos, held in loaded.bound.items()}, source)
+    groups = m.binding_groups(source)
     for note, pos_ids in groups:
         if note.attention is Attention.WAITING:
             continue  # the summary already counts pending approvals: nothing to do but wait
@@ -166,7 +167,7 @@ def grid_stores(page: pd.DataFrame, table: pd.DataFrame, m: state.Model) -> dict
     of more than GRID_ALL_STORES, the rows' own candidates."""
     if len(m.labels) <= GRID_ALL_STORES:
         return m.labels
-    wanted = page_candidates([str(p) for p in page.index], table, m.base, m.scorer)
+    wanted = page_candidates(page.index, table, m.base, m.scorer)
     return {store: label for store, label in m.labels.items() if store in wanted}
 
 
@@ -187,9 +188,8 @@ def render_editor(view: pd.DataFrame, key: str, labels: Mapping[str, str], locke
     )
 
 
-def _highlight(row: pd.Series) -> list[str]:
-    colour = {"differs": "background-color: #ffe1e1", "one side blank": "background-color: #fff4d6"}
-    return [colour.get(row["verdict"], "")] * len(row)
+# A compared field's row colour by its verdict: see-through, so the text stays readable on a dark theme.
+VERDICT_COLOURS = {"differs": "rgba(255,43,43,.16)", "one side blank": "rgba(255,164,33,.2)"}
 
 
 def render_detail(
@@ -219,12 +219,8 @@ def render_detail(
             explained = m.scorer.explain(pos_id, dsp_id)
             fields = compare_fields(pos_row, m.scorer.dsp_row(dsp_id), explained)
             fields = fields.rename(columns={"pos": "POS location", "dsp": "DSP store"})
-            st.dataframe(
-                fields.style.apply(_highlight, axis=1),
-                hide_index=True,
-                width="stretch",
-                key=f"bind_detail_fields:{oid}",
-            )
+            # Plain HTML, not a grid: it is redrawn on every edit, and a grid's redraw and styling cost more
+            st.html(table_html(fields, row_colours=[VERDICT_COLOURS.get(v, "") for v in fields["verdict"]]))
             parts = component_scores(explained)
             st.caption(
                 f"Score **{whole(table.at[pos_id, 'score'])}** ({md(table.at[pos_id, 'band'])}): "
@@ -244,20 +240,11 @@ def render_detail(
         ]
         st.markdown("**Alternatives**")
         if rows:
-            st.dataframe(
-                pd.DataFrame(rows),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "score": st.column_config.ProgressColumn(
-                        "score", min_value=0, max_value=100, format="%.0f"
-                    )
-                },
-                key=f"bind_detail_alts:{oid}",
-            )
+            st.html(table_html(pd.DataFrame(rows), bars={"score": 100}))
         else:
             st.caption("No other store came close.")
-        choices = top_choices(pos_id, table, m.base, m.scorer, m.labels)
+        held = holders(table)
+        choices = top_choices(pos_id, table, m.base, m.scorer, m.labels, held)
         every_store = len(m.labels) <= GRID_ALL_STORES
         if not every_store:
             found = st.text_input(
@@ -268,15 +255,13 @@ def render_detail(
                 " are searched here.",
             )
             choices = narrowed_choices(choices, row_candidates(pos_id, table, m), m.labels, found)
-        held = holders(table)
-        pos_names = table["pos_name"].to_dict()
 
         def choice_label(store: str) -> str:
             if store == NO_STORE:
                 return "— no store —"
             holder = held.get(store)
             taken = (
-                f" · taken by {pos_names.get(holder, holder)} ({holder})"
+                f" · taken by {table.at[holder, 'pos_name'] if holder in table.index else holder} ({holder})"
                 if holder and holder != pos_id
                 else ""
             )
@@ -310,6 +295,8 @@ def narrowed_choices(
     """`choices` (in their order) cut to the candidates and up to `most` stores whose label or id holds
     every word of `found`, then no store."""
     words = found.casefold().split()
+    if not words:  # the usual case, on every edit: no need to build each store's text
+        return [*(store for store in choices[:-1] if store in candidates), NO_STORE]
     hits = 0
     kept: list[str] = []
     for store in choices[:-1]:  # the last is NO_STORE

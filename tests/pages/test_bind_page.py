@@ -30,7 +30,7 @@ from lib.store import LOCATIONS_BOUND
 from lib.stream.client import StreamClient
 from lib.stream.models import BindPair, CreateIntegrationRequest
 from lib.ui.bind_view import COLUMN_WIDTHS, INDEX_WIDTH
-from tests.helpers import follow_consent, rendered
+from tests.helpers import follow_consent, html_tables, rendered
 from tests.pages.conftest import ConsoleEnv
 
 # 40 locations; on DoorDash: 37 auto, and 3 that DoorDash does not list (matching leaves them unticked: no
@@ -109,8 +109,9 @@ def _edit(at: AppTest, rows: dict[str, dict[str, Any]]) -> AppTest:
 
 
 def _frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
-    """The one shown table (st.dataframe) that has these columns."""
-    (found,) = [d.value for d in at.dataframe if set(columns) <= set(d.value.columns)]
+    """The one shown table (a grid, or HTML as read on screen) that has these columns."""
+    tables = [d.value for d in at.dataframe] + html_tables([h.value for h in at.get("html")])
+    (found,) = [t for t in tables if set(columns) <= set(t.columns)]
     return found
 
 
@@ -319,7 +320,7 @@ def test_the_detail_panel_compares_both_records_and_lists_the_alternatives(
     loaded = load_inputs(org.client, org.seeded.org_id, oid, DSP)
     scorer = PairScorer(run_matching(loaded.pos, loaded.dsp), loaded.pos, loaded.dsp)
     pos_id = next(p for p in org.seeded.ingested if scorer.alternatives(p))
-    expected = [whole(s.score) for _, s, _ in scorer.alternatives(pos_id)]  # as every score is shown
+    expected = [str(whole(s.score)) for _, s, _ in scorer.alternatives(pos_id)]  # as every score is shown
     at.selectbox(key=f"bind_detail_row:{oid}").set_value(pos_id).run()
     alternatives = _frame_with(at, "store", "score", "band", "proposed for")
     assert list(alternatives["score"]) == expected
