@@ -38,6 +38,8 @@ from lib.ui.bind_view import COLUMN_WIDTHS, INDEX_WIDTH, ROW_HEIGHT
 
 TIMEOUT_MS = 120_000  # a cold Bind at 5,000 on a loaded machine can take a while; this is not a timed test
 GRID = "[data-testid=stDataFrame] [data-testid=data-grid-canvas]"
+# A table drawn: a grid's canvas, or a table drawn as HTML (lib/ui/html_table.py)
+TABLE = f"{GRID}, [data-testid=stMain] .console-table table"
 # path, and whether the page's readiness includes a drawn table
 PAGES: dict[str, tuple[str, bool]] = {
     "Home": ("/", False),
@@ -54,7 +56,7 @@ REVIEW_BUTTON = ".st-key-bind_review button"
 
 def ready_js(with_table: bool) -> str:
     """A JS expression true once the app is idle with its heading (and its table, when it has one) drawn."""
-    drawn = f" && !!document.querySelector('{GRID}')" if with_table else ""
+    drawn = f" && !!document.querySelector('{TABLE}')" if with_table else ""
     return f"() => ({APP_IDLE_JS}) && !!document.querySelector('[data-testid=stMain] h1'){drawn}"
 
 

@@ -143,19 +143,9 @@ def bind_table(m: state.Model, running: list[PlannedPair] | None) -> None:
         st.error(md(duplicate.message), icon="⛔")
     for problem in check.problems:
         st.error(md(problem), icon="⛔")
-    if check.flagged and not check.blocked:
-        st.warning(
-            f"{part(len(check.flagged), len(check.pairs), 'ticked pair')} "
-            f"{'needs' if len(check.flagged) == 1 else 'need'} a second look (below the auto band, changed "
-            "by you, or replacing a binding): the confirmation lists them first.",
-            icon="🚩",
-        )
-    n = len(check.pairs)
-    reason = None
-    if check.blocked:
-        reason = "Resolve the problems above first."
-    elif not n:
-        reason = "Tick at least one pair to bind."
+    if sentence := check.second_look():
+        st.warning(sentence, icon="🚩")
+    n, reason = len(check.pairs), check.not_ready()
     if running is not None:
         n, reason = len(running), "A bind is running: wait for its result."
     if st.button(

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from lib.binding.table import NO_STORE
-from lib.numbers import count, whole
+from lib.numbers import count, part, whole
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,26 @@ class Check:
     def flagged(self) -> list[PlannedPair]:
         """The pairs that need a second look."""
         return [p for p in self.pairs if p.flagged]
+
+    def second_look(self) -> str | None:
+        """The sentence asking for a second look at the flagged pairs; None when none is flagged or when
+        confirming is blocked anyway."""
+        flagged = self.flagged
+        if not flagged or self.blocked:
+            return None
+        verb = "needs" if len(flagged) == 1 else "need"
+        return (
+            f"{part(len(flagged), len(self.pairs), 'ticked pair')} {verb} a second look (below the auto "
+            "band, changed by you, or replacing a binding): the confirmation lists them first."
+        )
+
+    def not_ready(self) -> str | None:
+        """Why the pairs cannot be reviewed and bound yet (what the disabled button says), or None."""
+        if self.blocked:
+            return "Resolve the problems above first."
+        if not self.pairs:
+            return "Tick at least one pair to bind."
+        return None
 
 
 # A planned pair's row as check_table reads it: the pair is a function of these values (and the labels).

@@ -188,7 +188,7 @@ def render_editor(view: pd.DataFrame, key: str, labels: Mapping[str, str], locke
     )
 
 
-# A compared field's row colour by its verdict: see-through, so the text stays readable on a dark theme.
+# A compared field's row colour by its verdict, see-through over the page's background.
 VERDICT_COLOURS = {"differs": "rgba(255,43,43,.16)", "one side blank": "rgba(255,164,33,.2)"}
 
 

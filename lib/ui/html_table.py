@@ -20,10 +20,12 @@ import streamlit as st
 from lib.numbers import number
 
 HTML_PAGE_ROWS = 100  # rows drawn at once: a page of HTML is cheap, a person reads this many before paging
+# The header stays in view on the light theme's secondary background (the console's theme is light:
+# .streamlit/config.toml).
 _CSS = """<style>
 .console-table{max-height:36rem;overflow:auto;border:1px solid rgba(128,128,128,.25);border-radius:.5rem}
 .console-table table{border-collapse:collapse;width:100%;font-size:.875rem;margin:0}
-.console-table th{position:sticky;top:0;background:var(--st-secondary-background-color,#f0f2f6);
+.console-table th{position:sticky;top:0;background:#f0f2f6;
   text-align:left;font-weight:600;white-space:nowrap;padding:.35rem .6rem;border:none;
   border-bottom:1px solid rgba(128,128,128,.35)}
 .console-table td{padding:.3rem .6rem;white-space:nowrap;border:none;

@@ -284,3 +284,40 @@ def test_a_failed_pair_keeps_its_edit_and_says_why_once(taco: Matched) -> None:
     assert table.at[PICKED_ROW, "status"] == "failed: timed out" and table.at[PICKED_ROW, "bind"]
     assert table.at[PICKED_ROW, "flag"].count("below the auto band") == 1
     assert table.at[first, "status"] == "failed" and table.at[first, "flag"] == ""
+
+
+def test_checks_reusing_remembered_pairs_match_checks_from_scratch_across_edits(taco: Matched) -> None:
+    base = taco.base()
+    memo: dict = {}  # shared by every check of one matching result, as the screen's model shares it
+    first, second = _auto_ids(taco)[:2]
+    store = _free_store(taco)
+    in_turn: list[dict] = [{}, {PICKED_ROW: {"dsp_store": store}}, {first: {"bind": False}}, {second: {}}]
+    for edits in in_turn:
+        table = compose(base, edits, taco.scorer, taco.labels)
+        assert check_table(table, base, taco.labels, memo) == check_table(table, base, taco.labels)
+    unedited = check_table(compose(base, {}, taco.scorer, taco.labels), base, taco.labels)
+    assert len(memo) == len(unedited.pairs) + 1  # only the picked row's new pair was built again
+
+
+def test_the_check_says_why_the_pairs_cannot_be_reviewed_and_which_need_a_second_look(taco: Matched) -> None:
+    base = taco.base()
+    check = check_table(compose(base, {}, taco.scorer, taco.labels), base, taco.labels)
+    assert check.not_ready() is None and check.second_look() is None  # only auto pairs: nothing flagged
+
+    table = compose(base, {PICKED_ROW: {"dsp_store": _free_store(taco)}}, taco.scorer, taco.labels)
+    check = check_table(table, base, taco.labels)
+    assert check.second_look() == (
+        f"1 of {len(check.pairs)} ticked pairs needs a second look (below the auto band, changed by you, or "
+        "replacing a binding): the confirmation lists them first."
+    )
+
+    nothing = {pos: {"bind": False} for pos in base.index}
+    check = check_table(compose(base, nothing, taco.scorer, taco.labels), base, taco.labels)
+    assert check.not_ready() == "Tick at least one pair to bind."
+
+    alts = taco.proposals.alternatives
+    row = alts[alts["taken_by"].notna() & alts["pos_provider_id"].isin(_auto_ids(taco))].iloc[0]
+    clash = {str(row["pos_provider_id"]): {"dsp_store": str(row["dsp_provider_id"])}}
+    check = check_table(compose(base, clash, taco.scorer, taco.labels), base, taco.labels)
+    assert check.blocked and check.not_ready() == "Resolve the problems above first."
+    assert check.second_look() is None  # the problem is said first; the flagged sentence waits
