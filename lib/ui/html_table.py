@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.numbers import number
+from lib.ui.tables import sorted_page
 
 HTML_PAGE_ROWS = 100  # rows drawn at once: a page of HTML is cheap, a person reads this many before paging
 # The header stays in view on the light theme's secondary background (the console's theme is light:
@@ -98,34 +99,12 @@ def html_table_page(
     pills: Mapping[str, Mapping[str, str]] | None = None,
     rows: int = HTML_PAGE_ROWS,
 ) -> pd.DataFrame:
-    """Sort controls over every row, a pager when there is more than one page, and the page as an HTML table.
+    """Sort controls over every row, a pager, and the page picked as an HTML table; returns that page.
 
-    Sorting is by any shown column (kept under `key`); returns the page drawn.
+    Any shown column sorts (the choice kept under `key`).
     """
     labels = labels or {}
     columns = {c: labels.get(c, str(c)) for c in frame.columns}
-    by_col, order_col, page_col = st.columns([3, 2, 3], vertical_alignment="bottom")
-    by = by_col.selectbox(
-        "Sort by",
-        [None, *columns],
-        format_func=lambda c: "as listed" if c is None else columns[c],
-        key=f"{key}_sort",
-    )
-    descending = order_col.toggle("Descending", key=f"{key}_descending", disabled=by is None)
-    if by is not None:
-        frame = frame.sort_values(by, ascending=not descending, kind="stable", na_position="last")
-    pages = max(1, -(-len(frame) // rows))
-    if st.session_state.get(f"{key}_page", 0) >= pages:  # fewer rows than when that page was picked
-        st.session_state[f"{key}_page"] = 0
-    page = page_col.selectbox(
-        "Page",
-        range(pages),
-        format_func=lambda p: (
-            f"{p + 1} of {pages} · rows {number(p * rows + 1)}–{number(min((p + 1) * rows, len(frame)))}"
-        ),
-        key=f"{key}_page",
-        disabled=pages == 1,
-    )
-    shown = frame.iloc[page * rows : (page + 1) * rows]
+    shown = sorted_page(frame, key, columns, rows, header_sorts=False)
     st.html(table_html(shown, labels, pills))
     return shown

@@ -31,18 +31,23 @@ PAGE_ROWS = 200
 
 
 def sorted_page(
-    frame: pd.DataFrame, key: str, columns: Mapping[str, str], rows: int | None = None
+    frame: pd.DataFrame,
+    key: str,
+    columns: Mapping[str, str],
+    rows: int | None = None,
+    *,
+    header_sorts: bool = True,
 ) -> pd.DataFrame:
     """One page of `frame` (`rows` long, default PAGE_ROWS), after sorting every row by the column the person
-    picks (`columns`: name -> label). The controls appear only when there is more than one page; a grid's own
-    header sort then sorts its page.
+    picks (`columns`: name -> label). For a grid (`header_sorts`: its column header sorts the page it shows)
+    the controls appear only when there is more than one page; a table without one (HTML) always has them.
     """
     rows = rows or PAGE_ROWS
-    if len(frame) <= rows:
+    if header_sorts and len(frame) <= rows:
         return frame
     by_col, order_col, page_col = st.columns([3, 2, 3], vertical_alignment="bottom")
     by = by_col.selectbox(
-        "Sort all rows by",
+        "Sort all rows by" if header_sorts else "Sort by",
         [None, *columns],
         format_func=lambda c: "as listed" if c is None else columns[c],
         key=f"{key}_sort",
@@ -50,7 +55,7 @@ def sorted_page(
     descending = order_col.toggle("Descending", key=f"{key}_descending", disabled=by is None)
     if by is not None:
         frame = frame.sort_values(by, ascending=not descending, kind="stable", na_position="last")
-    pages = -(-len(frame) // rows)
+    pages = max(1, -(-len(frame) // rows))
     if st.session_state.get(f"{key}_page", 0) >= pages:  # fewer rows than when that page was picked
         st.session_state[f"{key}_page"] = 0
     page = page_col.selectbox(
@@ -60,11 +65,13 @@ def sorted_page(
             f"{p + 1} of {pages} · rows {number(p * rows + 1)}–{number(min((p + 1) * rows, len(frame)))}"
         ),
         key=f"{key}_page",
+        disabled=pages == 1,
     )
-    st.caption(
-        f"{number(rows)} rows per page. A column header sorts this page; Sort all rows by sorts all "
-        f"{number(len(frame))}."
-    )
+    if header_sorts:
+        st.caption(
+            f"{number(rows)} rows per page. A column header sorts this page; Sort all rows by sorts all "
+            f"{number(len(frame))}."
+        )
     return frame.iloc[page * rows : (page + 1) * rows]
 
 
