@@ -19,8 +19,8 @@ from lib.export import (
     dsp_name,
     dsp_status_counts,
     export_filename,
-    fetch_org_table,
     filter_table,
+    org_table,
     summarize,
     to_bytes,
 )
@@ -31,17 +31,16 @@ from lib.onboarding import actions
 from lib.onboarding.sources import source_label
 from lib.onboarding.statuses import NOT_OK, URGENCY, integration_note
 from lib.store import OnboardingRecord
-from lib.stream.client import StreamClient
 from lib.ui.access import button_state
 from lib.ui.badges import ATTENTION_COLOURS, note_badge
 from lib.ui.context import page_setup
 from lib.ui.feedback import attempt
 from lib.ui.guards import require_org
+from lib.ui.home import forget_org_state
 from lib.ui.html_table import html_table_page
 from lib.ui.metrics import metric_grid
+from lib.ui.org_locations import CACHE_TTL_SECONDS, OrgRead, org_read
 from lib.ui.text import md
-
-CACHE_TTL_SECONDS = 120  # an account manager re-checking after a bind waits at most this long, or refreshes
 
 console = page_setup("Org status", "📋")
 st.title("Org status")
@@ -50,11 +49,11 @@ org_id = require_org(console)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
-def fetch(
-    base_url: str, org_id: str, org_name: str | None, dsps: tuple[str, ...], _client: StreamClient
+def status_table(
+    base_url: str, org_id: str, org_name: str | None, dsps: tuple[str, ...], read_at: datetime, _read: OrgRead
 ) -> OrgTable:
-    """The org's status table, cached per API, org and connected DSPs."""
-    return fetch_org_table(_client, org_id, dsps, org_name)
+    """The org's status table from one shared read of its locations, built once per read and DSPs."""
+    return org_table(_read.locations, org_id, read_at, dsps, org_name)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
@@ -81,7 +80,10 @@ st.caption(
 integrations_box = st.container(border=True)  # filled below, once Refresh has had its say
 head, button = st.columns([5, 1])
 refresh = button.button(
-    "Refresh", icon="🔄", help="Read the integration statuses and the locations again from the API now"
+    "Refresh",
+    icon="🔄",
+    help="Read the integration statuses and the locations again from the API now",
+    key="status_refresh",
 )
 onboardings = console.records.list_onboardings(org_id)
 unread: list[OnboardingRecord] = []
@@ -90,7 +92,7 @@ if refresh and onboardings:
         onboardings, unread = actions.refresh_onboardings(console.client, console.records, onboardings)
 dsps = tuple(connected_dsps(onboardings))
 if refresh:
-    fetch.clear(console.target.base_url, org_id, org_name, dsps, console.client)
+    forget_org_state()  # the shared read of the org's locations (Home and Bind read them again too)
 
 with integrations_box:
     st.markdown("**Integrations**")
@@ -109,10 +111,14 @@ with integrations_box:
             "just now: shown as last recorded."
         )
 
-result = attempt(
-    "Fetching the org's locations…",
-    lambda: fetch(console.target.base_url, org_id, org_name, dsps, console.client),
-)
+
+def fetch() -> OrgTable:
+    """The status table of the org's locations as read in the last minutes (Refresh reads again)."""
+    read = org_read(console, org_id)
+    return status_table(console.target.base_url, org_id, org_name, dsps, read.read_at, read)
+
+
+result = attempt("Fetching the org's locations…", fetch)
 if result is None:
     st.stop()
 table = result.table

@@ -46,6 +46,7 @@ from lib.export.tables import (
     location_status_counts,
     org_overview,
     org_status_table,
+    org_table,
     portfolio_table,
     summarize,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "location_status_counts",
     "org_overview",
     "org_status_table",
+    "org_table",
     "portfolio_table",
     "summarize",
     "to_bytes",

@@ -214,9 +214,19 @@ def fetch_org_table(
     client: LocationsClient, org_id: str, dsps: Iterable[str] = (), org_name: str | None = None
 ) -> OrgTable:
     """Fetch GET /onboarding/org/{org_id}/locations and flatten it; API errors propagate."""
-    locations = client.org_locations(org_id)
+    return org_table(client.org_locations(org_id), org_id, datetime.now(UTC), dsps, org_name)
+
+
+def org_table(
+    locations: list[OrgLocation],
+    org_id: str,
+    fetched_at: datetime,
+    dsps: Iterable[str] = (),
+    org_name: str | None = None,
+) -> OrgTable:
+    """The status table of an org's locations read at `fetched_at` (a PartialList names unreadable ones)."""
     table = org_status_table(locations, dsps, org_id, org_name)
-    return OrgTable(org_id, table, datetime.now(UTC), unreadable_summary(locations))
+    return OrgTable(org_id, table, fetched_at, unreadable_summary(locations))
 
 
 # --- counts ------------------------------------------------------------------------------------------

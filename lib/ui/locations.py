@@ -19,6 +19,7 @@ from lib.stream.partial import unreadable_summary
 from lib.ui.context import Console
 from lib.ui.feedback import error_sentence
 from lib.ui.home import forget_org_state
+from lib.ui.org_locations import org_locations
 from lib.ui.tables import sorted_page
 from lib.ui.text import md
 
@@ -54,18 +55,22 @@ def loaded_frame(onboarding_id: str) -> pd.DataFrame | None:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
 def _fetched(
-    base_url: str, onboarding_id: str, org_id: str, _client: StreamClient
-) -> tuple[pd.DataFrame, frozenset[str], datetime, str | None]:
-    # Shared by every session for a while: reading and parsing 5,000 locations twice per visit is most of
-    # the page's time. Reload, an ingest and the TTL bring it up to date.
+    base_url: str, onboarding_id: str, _client: StreamClient
+) -> tuple[pd.DataFrame, datetime, str | None]:
+    # Shared by every session for a while: reading and parsing 5,000 locations per visit is most of the
+    # page's time. Reload, an ingest and the TTL bring it up to date.
     pos = _client.list_locations(onboarding_id)
-    ingested = _client.org_locations(org_id)
-    done = frozenset(loc.provider_id for loc in ingested if loc.provider_id)
-    return location_table(pos, []), done, datetime.now(UTC), unreadable_summary(pos)
+    return location_table(pos, []), datetime.now(UTC), unreadable_summary(pos)
+
+
+def _ingested(console: Console, org_id: str) -> set[str]:
+    """The provider_ids the org has ingested, from the org's shared read of its locations."""
+    return {loc.provider_id for loc in org_locations(console, org_id) if loc.provider_id}
 
 
 def _forget_fetched(console: Console, onboarding: OnboardingRecord) -> None:
-    _fetched.clear(console.target.base_url, onboarding.onboarding_id, onboarding.org_id, console.client)
+    _fetched.clear(console.target.base_url, onboarding.onboarding_id, console.client)
+    forget_org_state()  # the org's shared read (which says what is ingested), and Home's checklist counts
 
 
 def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) -> bool:
@@ -78,14 +83,13 @@ def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) ->
         _forget_fetched(console, onboarding)
     try:
         with st.spinner("Fetching the POS locations from the API…"):
-            pos, ingested, read_at, unreadable = _fetched(
-                console.target.base_url, oid, onboarding.org_id, console.client
-            )
+            pos, read_at, unreadable = _fetched(console.target.base_url, oid, console.client)
+            ingested = _ingested(console, onboarding.org_id)
     except StreamError as exc:
         st.error(md(error_sentence(exc)), icon="⚠️")
         return False
     st.session_state[_key("pos", oid)] = pos
-    st.session_state[_key("ingested", oid)] = set(ingested)
+    st.session_state[_key("ingested", oid)] = ingested
     st.session_state[_key("fetched_at", oid)] = read_at
     st.session_state[_key("unreadable", oid)] = unreadable
     return True
@@ -105,15 +109,11 @@ def unreadable_note(onboarding_id: str) -> None:
 
 def refresh_ingested(console: Console, onboarding: OnboardingRecord) -> str | None:
     """Re-read which locations the org has ingested; the error sentence when the API failed."""
-    _forget_fetched(console, onboarding)  # other sessions read again too
-    forget_org_state()  # and Home's checklist counts the new ones
+    _forget_fetched(console, onboarding)  # other sessions and pages read again too
     try:
-        ingested = console.client.org_locations(onboarding.org_id)
+        st.session_state[_key("ingested", onboarding.onboarding_id)] = _ingested(console, onboarding.org_id)
     except StreamError as exc:
         return error_sentence(exc)
-    st.session_state[_key("ingested", onboarding.onboarding_id)] = {
-        loc.provider_id for loc in ingested if loc.provider_id
-    }
     return None
 
 

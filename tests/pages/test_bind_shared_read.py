@@ -1,4 +1,5 @@
-"""Bind reuses the org's locations Home has just read (one read for both); Reload still reads them afresh."""
+"""Bind, Locations and Org status reuse the org's locations Home has just read (one read for all); Reload and
+Refresh still read them afresh."""
 
 from __future__ import annotations
 
@@ -54,3 +55,29 @@ def test_bind_after_home_reads_the_org_once_and_reload_shows_a_binding_made_sinc
     home = console_env.page().run()
     assert len(org_reads) == reads
     assert "3 of 40 locations bound" in markdown(home)
+
+
+def test_locations_and_org_status_after_home_reuse_its_read_and_refresh_reads_again(
+    console_env: ConsoleEnv, org_reads: list[str]
+) -> None:
+    org: Org = _connect_doordash(console_env)
+    org_reads.clear()
+    assert not console_env.page().run().exception
+    locations = console_env.page("4_Locations.py").run()
+    assert not locations.exception, [e.value for e in locations.exception]
+    assert {m.label: m.value for m in locations.metric}["Ingested in this org"] == "40"
+    status = console_env.page("6_Org_status.py").run()
+    assert not status.exception, [e.value for e in status.exception]
+    assert org_reads == [org.seeded.org_id]  # Home's read said what is ingested and filled the status table
+    assert {m.label: m.value for m in status.metric}["Bound to no DSP"] == "40"
+
+    # Someone else binds three locations at the API; Refresh reads the org's locations again.
+    pairs = true_pairs(MERCHANT, DSP)[:3]
+    org.client.bind_locations(
+        org.dsp_onboarding_id,
+        [BindPair(pos_location_id=p, dsp_provider_id=d, dsp_store_name="x") for p, d in pairs],
+    )
+    status.button(key="status_refresh").click().run()
+    assert not status.exception, [e.value for e in status.exception]
+    assert len(org_reads) == 2
+    assert {m.label: m.value for m in status.metric}["Bound to no DSP"] == "37"
