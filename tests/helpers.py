@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
 import pandas as pd
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Html
 
 _FORM = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
 _ACTION = re.compile(r"""\baction=['"]([^'"]*)['"]""", re.IGNORECASE)
@@ -114,3 +116,8 @@ def html_tables(bodies: list[str]) -> list[pd.DataFrame]:
         parser.feed(body)
         found += [pd.DataFrame(rows[1:], columns=rows[0]) for rows in parser.tables if rows]
     return found
+
+
+def screen_html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The tables an AppTest's screen draws as HTML (st.html), in order, as html_tables reads them."""
+    return html_tables([h.value for h in at.get("html") if isinstance(h, Html)])

@@ -30,7 +30,7 @@ from lib.store import LOCATIONS_BOUND
 from lib.stream.client import StreamClient
 from lib.stream.models import BindPair, CreateIntegrationRequest
 from lib.ui.bind_view import COLUMN_WIDTHS, INDEX_WIDTH
-from tests.helpers import follow_consent, html_tables, rendered
+from tests.helpers import follow_consent, rendered, screen_html_tables
 from tests.pages.conftest import ConsoleEnv
 
 # 40 locations; on DoorDash: 37 auto, and 3 that DoorDash does not list (matching leaves them unticked: no
@@ -110,7 +110,7 @@ def _edit(at: AppTest, rows: dict[str, dict[str, Any]]) -> AppTest:
 
 def _frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
     """The one shown table (a grid, or HTML as read on screen) that has these columns."""
-    tables = [d.value for d in at.dataframe] + html_tables([h.value for h in at.get("html")])
+    tables = [d.value for d in at.dataframe] + screen_html_tables(at)
     (found,) = [t for t in tables if set(columns) <= set(t.columns)]
     return found
 

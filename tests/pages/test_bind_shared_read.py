@@ -29,6 +29,16 @@ def org_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield reads
 
 
+def _bind_three_elsewhere(org: Org) -> list[tuple[str, str]]:
+    """Someone else binds three of the org's locations at the API; returns the pairs."""
+    pairs = list(true_pairs(MERCHANT, DSP)[:3])
+    org.client.bind_locations(
+        org.dsp_onboarding_id,
+        [BindPair(pos_location_id=p, dsp_provider_id=d, dsp_store_name="x") for p, d in pairs],
+    )
+    return pairs
+
+
 def test_bind_after_home_reads_the_org_once_and_reload_shows_a_binding_made_since(
     console_env: ConsoleEnv, org_reads: list[str]
 ) -> None:
@@ -41,11 +51,7 @@ def test_bind_after_home_reads_the_org_once_and_reload_shows_a_binding_made_sinc
     assert _metrics(at)["Already bound"] == "0"
 
     # Someone else binds three locations at the API; Reload reads the org's locations again.
-    pairs = true_pairs(MERCHANT, DSP)[:3]
-    org.client.bind_locations(
-        org.dsp_onboarding_id,
-        [BindPair(pos_location_id=p, dsp_provider_id=d, dsp_store_name="x") for p, d in pairs],
-    )
+    pairs = _bind_three_elsewhere(org)
     at.button(key="bind_reload").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert _metrics(at)["Already bound"] == "3"
@@ -72,11 +78,7 @@ def test_locations_and_org_status_after_home_reuse_its_read_and_refresh_reads_ag
     assert {m.label: m.value for m in status.metric}["Bound to no DSP"] == "40"
 
     # Someone else binds three locations at the API; Refresh reads the org's locations again.
-    pairs = true_pairs(MERCHANT, DSP)[:3]
-    org.client.bind_locations(
-        org.dsp_onboarding_id,
-        [BindPair(pos_location_id=p, dsp_provider_id=d, dsp_store_name="x") for p, d in pairs],
-    )
+    _bind_three_elsewhere(org)
     status.button(key="status_refresh").click().run()
     assert not status.exception, [e.value for e in status.exception]
     assert len(org_reads) == 2

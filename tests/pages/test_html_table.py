@@ -8,7 +8,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from lib.ui.html_table import table_html
-from tests.helpers import html_tables
+from tests.helpers import html_tables, screen_html_tables
 
 
 def test_cells_are_escaped_blank_when_missing_and_headed_by_their_labels() -> None:
@@ -57,7 +57,7 @@ def _paged_app() -> None:
 
 
 def _shown(at: AppTest) -> pd.DataFrame:
-    [table] = html_tables([h.value for h in at.get("html")])
+    [table] = screen_html_tables(at)
     return table
 
 

@@ -14,7 +14,7 @@ from benchmarks.seed import SeededOrg, seed_org, true_pairs
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.stream.client import StreamClient
 from lib.stream.models import BindPair
-from tests.helpers import html_tables
+from tests.helpers import screen_html_tables
 from tests.pages.conftest import ConsoleEnv
 
 ORG_STATUS = "6_Org_status.py"
@@ -93,7 +93,7 @@ def main_table(at: AppTest) -> Any:
 
 def status_table(at: AppTest) -> pd.DataFrame:
     """Org status's locations table as a person reads it: the last HTML table, headings and cell texts."""
-    return html_tables([h.value for h in at.get("html")])[-1]
+    return screen_html_tables(at)[-1]
 
 
 def texts(at: AppTest) -> str:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from benchmarks.seed import SeededOrg, seed_org
 from lib.sandbox.embed import EmbeddedSandbox
-from tests.helpers import html_tables, rendered
+from tests.helpers import rendered, screen_html_tables
 from tests.pages.conftest import ConsoleEnv
 
 ORG_STATUS = "6_Org_status.py"
@@ -48,7 +48,7 @@ def _table(at: AppTest) -> Any:
 
 def _status_table(at: AppTest) -> Any:
     """Org status's locations table as read on screen (HTML: headings and cell texts)."""
-    return html_tables([h.value for h in at.get("html")])[-1]
+    return screen_html_tables(at)[-1]
 
 
 def _attention(at: AppTest, page_key: str) -> Any:
