@@ -240,7 +240,7 @@ def render_detail(
         ]
         st.markdown("**Alternatives**")
         if rows:
-            st.html(table_html(pd.DataFrame(rows), bars={"score": 100}))
+            st.html(table_html(pd.DataFrame(rows), bars={"score": 100}, wrap=True))
         else:
             st.caption("No other store came close.")
         held = holders(table)

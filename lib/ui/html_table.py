@@ -31,7 +31,9 @@ _CSS = """<style>
   border-bottom:1px solid rgba(128,128,128,.35)}
 .console-table td{padding:.3rem .6rem;white-space:nowrap;border:none;
   border-bottom:1px solid rgba(128,128,128,.15)}
-.console-table td.num{text-align:right;font-variant-numeric:tabular-nums}
+.console-table.wrap td{white-space:normal;min-width:3rem}
+.console-table.wrap td:first-child{min-width:7rem}
+.console-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .console-table .pill{border-radius:1rem;padding:.05rem .55rem;font-size:.8rem}
 .console-table .bar{display:inline-block;height:.5rem;border-radius:.25rem;background:#ff4b4b;
   margin-right:.4rem}
@@ -73,10 +75,12 @@ def table_html(
     pills: Mapping[str, Mapping[str, str]] | None = None,
     bars: Mapping[str, float] | None = None,
     row_colours: Sequence[str] | None = None,
+    wrap: bool = False,
 ) -> str:
     """`frame` as an HTML table: headings from `labels` (column -> label), every value escaped; the values
     of a column in `pills` (column -> value -> badge colour name) drawn as coloured pills, the numbers of a
-    column in `bars` (column -> top value) with a bar, and each row on its colour of `row_colours`, if any."""
+    column in `bars` (column -> top value) with a bar, and each row on its colour of `row_colours`, if any.
+    Cells keep to one line (the table scrolls sideways) unless `wrap`: a narrow panel wraps long text."""
     labels, pills, bars = labels or {}, pills or {}, bars or {}
     columns = list(frame.columns)
     head = "".join(f"<th>{html.escape(labels.get(c, str(c)))}</th>" for c in columns)
@@ -88,7 +92,7 @@ def table_html(
         for row, colour in zip(frame.itertuples(index=False, name=None), colours, strict=True)
     )
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    return f'{_CSS}<div class="console-table">{table}</div>'
+    return f'{_CSS}<div class="console-table{" wrap" if wrap else ""}">{table}</div>'
 
 
 def html_table_page(
