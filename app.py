@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.ui.bind_prefetch import prefetch_if_next
 from lib.ui.checklist import render_checklist
 from lib.ui.context import page_setup
 from lib.ui.guards import require_org
@@ -37,3 +38,4 @@ checklist, problems = org_checklist(console, org_id)
 for problem in problems:
     st.warning(md(problem), icon="⚠️")
 render_checklist(checklist)
+prefetch_if_next(console, org_id, checklist)  # binding is next: Bind's tables are read and matched meanwhile

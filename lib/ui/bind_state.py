@@ -96,9 +96,17 @@ def _shared_model(base_url: str, org_id: str, onboarding_id: str, source: str, _
     return _build(load_inputs(_console.client, org_id, onboarding_id, source, located))
 
 
+def shared_model(console: Console, onboarding: OnboardingRecord) -> Model:
+    """The read and matching Bind shows for this DSP onboarding, shared by every session (built when missing
+    or stale). Raises StreamError or MatchInputError."""
+    return _shared_model(
+        console.target.base_url, onboarding.org_id, onboarding.onboarding_id, onboarding.source, console
+    )
+
+
 def _forget_shared(console: Console, onboarding: OnboardingRecord) -> None:
     _shared_model.clear(
-        console.target.base_url, console.org_id, onboarding.onboarding_id, onboarding.source, console
+        console.target.base_url, onboarding.org_id, onboarding.onboarding_id, onboarding.source, console
     )
 
 
@@ -123,13 +131,7 @@ def load(console: Console, onboarding: OnboardingRecord, fresh: bool = False) ->
         forget_org_state()  # the org's locations are read again too (and Home's checklist counts them)
     try:
         with st.spinner("Loading the organization's POS locations and the DSP's stores…"):
-            shared = _shared_model(
-                console.target.base_url,
-                console.org_id,
-                onboarding.onboarding_id,
-                onboarding.source,
-                console,
-            )
+            shared = shared_model(console, onboarding)
     except StreamError as exc:
         st.error(error_sentence(exc), icon="⚠️")
         return False

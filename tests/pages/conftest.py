@@ -25,6 +25,7 @@ from lib.connect import ApiTarget, open_client
 from lib.sandbox.embed import EmbeddedSandbox
 from lib.store import Records
 from lib.stream.client import StreamClient
+from lib.ui import bind_prefetch
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "app.py"
@@ -79,6 +80,7 @@ class ConsoleEnv:
 
 
 def _clear_caches() -> None:
+    bind_prefetch.wait(120)  # a Home run's background preparation of Bind must not outlive its test
     st.cache_resource.clear()
     st.cache_data.clear()
 
