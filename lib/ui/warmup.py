@@ -1,8 +1,9 @@
 """Once per console process: import the heavy screens' modules in the background, calm the garbage collector.
 
-A person's first Bind open paid ~0.5 s importing matching (scipy) and pandas' Styler, and up to ~0.6 s in
-full garbage collections: Python walks every long-lived object (all of Streamlit, pandas, the cached
-locations) each time 25% more survive, and reading and matching 5,000 locations makes that happen a few times.
+A person's first Bind open paid ~0.5 s importing matching (scipy) and pandas' Styler (no screen uses the
+Styler since its small tables became HTML), and up to ~0.6 s in full garbage collections: Python walks every
+long-lived object (all of Streamlit, pandas, the cached locations) each time 25% more survive, and reading and
+matching 5,000 locations makes that happen a few times.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import threading
 import streamlit as st
 
 # What the first Bind open would otherwise import on the person's time (lib.binding pulls in scipy).
-HEAVY_MODULES = ("lib.ui.bind_state", "lib.ui.bind_view", "pandas.io.formats.style")
+HEAVY_MODULES = ("lib.ui.bind_state", "lib.ui.bind_view")
 # Young collections every 10,000 new container objects instead of 700: a page run building thousands of
 # rows made hundreds of them; garbage cycles are rare here (reference counting frees nearly everything).
 GC_THRESHOLD = (10_000, 10, 10)
