@@ -14,6 +14,7 @@ import threading
 from lib.onboarding.checklist import Checklist, StepState
 from lib.store import OnboardingRecord
 from lib.ui.context import Console
+from lib.ui.guards import active_onboardings
 
 log = logging.getLogger(__name__)
 _under_way: dict[tuple[str, str], threading.Thread] = {}  # (API, DSP onboarding) -> the thread preparing it
@@ -67,5 +68,5 @@ def prefetch_if_next(console: Console, org_id: str, checklist: Checklist) -> thr
     """When binding is the org's next step, prefetch the DSP onboarding Bind opens on (the newest active)."""
     if not bind_is_next(checklist):
         return None
-    active = [o for o in console.records.list_onboardings(org_id, type="dsp") if o.status == "active"]
+    active = active_onboardings(console, org_id, "dsp")
     return prefetch(console, active[-1]) if active else None

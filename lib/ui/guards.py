@@ -41,9 +41,14 @@ def org_heading(console: Console, org_id: str) -> None:
         st.subheader(md((org.name if org else None) or org_id), anchor=False)
 
 
+def active_onboardings(console: Console, org_id: str, kind: str) -> list[OnboardingRecord]:
+    """The org's active POS or DSP onboardings, oldest first (a screen opens on the newest, the last)."""
+    return [o for o in console.records.list_onboardings(org_id, type=kind) if o.status == "active"]
+
+
 def require_active(console: Console, org_id: str, kind: str) -> list[OnboardingRecord]:
     """The org's active POS or DSP onboardings; without one, link to Integrations and stop the page."""
-    active = [o for o in console.records.list_onboardings(org_id, type=kind) if o.status == "active"]
+    active = active_onboardings(console, org_id, kind)
     if active:
         return active
     label = _KIND.get(kind, kind)
