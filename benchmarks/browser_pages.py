@@ -2,14 +2,17 @@
 
     python -m benchmarks.browser_pages [--merchant burger-barn] [--bound 2500] [--repeats 3] [--edits 3]
 
-Starts a private sandbox in its own process and seeds one org through the API client (5,000 ingested
-locations of burger-barn, Grubhub connected, --bound of them bound), records it as the console would, and
-starts the console (`streamlit run app.py`) pointed at that sandbox, plus a second Streamlit server showing an
-empty page: the floor no screen can beat. Each page is opened in a new browser context (a new Streamlit
-session) and timed from navigation until its table is drawn and the app is idle: the first open (cold caches),
-one warm-up, then the median of --repeats. Last, a tick on the 5,000-row bind table is timed until the page
-shows it (the review button's count changes and the app is idle), on --edits rows in turn. Prints JSON with
-the load average: 2 noisy cores are shared, so compare `over_floor_s` (page minus floor) within one run.
+Starts a private sandbox in its own process and seeds one org through the API client (5,000 ingested locations
+of burger-barn, Grubhub connected, --bound of them bound), records it as the console would, and starts the
+console (`streamlit run app.py`) pointed at that sandbox, plus a second Streamlit server showing an empty
+page: the floor no screen can beat. Beside the empty page, reference pages add one table to it: Streamlit's
+grid, its editor with a tick column, an HTML table (REFERENCE_PAGES): what Streamlit's own widgets cost here,
+whatever a screen does with them (--no-references skips them). Each page is opened in a new browser context (a
+new Streamlit session) and timed from navigation until its table is drawn and the app is idle: the first open
+(cold caches), one warm-up, then the median of --repeats. Last, a tick on the 5,000-row bind table is timed
+until the page shows it (the review button's count changes and the app is idle), on --edits rows in turn.
+Prints JSON with the load average: 2 noisy cores are shared, so compare `over_floor_s` (page minus floor)
+within one run.
 """
 
 from __future__ import annotations
@@ -51,6 +54,26 @@ PAGES: dict[str, tuple[str, bool]] = {
     "Bind": ("/Bind", True),
 }
 EMPTY_PAGE = 'import streamlit as st\n\nst.title("Empty page")\n'
+# What Streamlit's own widgets cost in this browser, whatever a screen does: the empty page plus one table of
+# REFERENCE_ROWS rows and 8 text columns, served beside it (pages/<stem>.py, so at /<stem>). A screen's budget
+# over the floor is only reachable if these fit in it.
+REFERENCE_ROWS = 100
+_REFERENCE_TABLE = (
+    "import pandas as pd\n"
+    f"rows = range({REFERENCE_ROWS})\n"
+    "frame = pd.DataFrame({f'column {c}': [f'value {r}.{c}' for r in rows] for c in range(8)})\n"
+)
+REFERENCE_PAGES: dict[str, tuple[str, str]] = {
+    "Streamlit grid": ("grid", "st.dataframe(frame, hide_index=True)\n"),
+    "Streamlit editor with a tick column": (
+        "editor",
+        "st.data_editor(frame.assign(tick=False), hide_index=True, disabled=list(frame.columns))\n",
+    ),
+    "HTML table": (
+        "html",
+        "st.html('<div class=\"console-table\">' + frame.to_html(index=False) + '</div>')\n",
+    ),
+}
 REVIEW_BUTTON = ".st-key-bind_review button"
 
 
@@ -195,6 +218,22 @@ def seed(folder: Path, sandbox: ServerProcess, merchant: str, bound: int) -> dic
     }
 
 
+NO_PAGE_MENU = (
+    "--client.showSidebarNavigation",
+    "false",
+)  # the floor has no menu; the reference pages add none
+
+
+def write_empty_app(folder: Path) -> Path:
+    """The empty page (folder/empty.py) and, beside it, the reference pages; returns the empty page's path."""
+    (folder / "pages").mkdir(exist_ok=True)
+    for stem, body in REFERENCE_PAGES.values():
+        (folder / "pages" / f"{stem}.py").write_text(EMPTY_PAGE + _REFERENCE_TABLE + body)
+    empty = folder / "empty.py"
+    empty.write_text(EMPTY_PAGE)
+    return empty
+
+
 def console_env(folder: Path, sandbox: ServerProcess) -> dict[str, str]:
     """The console's environment: the private sandbox as its API, records in the temporary folder."""
     from lib.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
@@ -214,7 +253,7 @@ def run(args: argparse.Namespace, report: Callable[[str], None]) -> dict[str, An
     """Seed, start both servers and Chromium, measure; the JSON-ready result."""
     with tempfile.TemporaryDirectory(prefix="browser-bench-") as tmp:
         folder = Path(tmp)
-        (folder / "empty.py").write_text(EMPTY_PAGE)
+        empty_page = write_empty_app(folder)
         with sandbox_server(folder / "sandbox", folder / "sandbox.log") as sandbox:
             report(f"seeding {args.merchant} on {sandbox.base_url}…")
             scale = seed(folder, sandbox, args.merchant, args.bound)
@@ -223,7 +262,7 @@ def run(args: argparse.Namespace, report: Callable[[str], None]) -> dict[str, An
             org = f"?org={scale['org_id']}"
             with (
                 streamlit_server("app.py", env, folder / "console.log") as console,
-                streamlit_server(folder / "empty.py", env, folder / "empty.log") as empty,
+                streamlit_server(empty_page, env, folder / "empty.log", extra_args=NO_PAGE_MENU) as empty,
                 sync_playwright() as p,
             ):
                 browser = launch(p)
@@ -233,6 +272,12 @@ def run(args: argparse.Namespace, report: Callable[[str], None]) -> dict[str, An
                 close(open_timed(browser, empty.base_url + "/", with_table=False).page)
                 report("empty page…")
                 floor = measure_page(browser, empty.base_url + "/", False, args.repeats)
+                references: dict[str, Any] = {}
+                for name, (stem, _) in REFERENCE_PAGES.items() if args.references else ():
+                    report(f"reference: {name}…")
+                    timing = measure_page(browser, f"{empty.base_url}/{stem}", True, args.repeats)
+                    timing["over_floor_s"] = rounded(timing["median_s"] - floor["median_s"])
+                    references[name] = timing
                 pages: dict[str, Any] = {}
                 for name in args.pages:
                     path, with_table = PAGES[name]
@@ -251,6 +296,7 @@ def run(args: argparse.Namespace, report: Callable[[str], None]) -> dict[str, An
         "merchant": args.merchant,
         **scale,
         "empty_page": floor,
+        "reference_pages": references,
         "pages": pages,
         "bind_edit": edit,
     }
@@ -263,6 +309,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bound", type=int, default=2500, help="locations bound before the screens open")
     parser.add_argument("--repeats", type=int, default=3, help="opens per page after the warm-up")
     parser.add_argument("--edits", type=int, default=3, help="ticks timed on the bind table")
+    parser.add_argument(
+        "--no-references",
+        dest="references",
+        action="store_false",
+        help="skip the reference pages (the empty page plus one Streamlit grid, editor or HTML table)",
+    )
     parser.add_argument("--pages", nargs="*", choices=list(PAGES), default=list(PAGES), help="pages to open")
     args = parser.parse_args(argv)
     result = run(args, lambda line: print(line, file=sys.stderr, flush=True))
