@@ -28,11 +28,12 @@ from lib.export.charts import dsp_status_bars_html, unbound_bars_html
 from lib.export.writers import MIME_TYPES
 from lib.numbers import count, number, part
 from lib.onboarding.sources import source_label
-from lib.onboarding.statuses import NOT_OK
+from lib.onboarding.statuses import NOT_OK, URGENCY
 from lib.stream.client import StreamClient
 from lib.ui.access import button_state
-from lib.ui.badges import attention_column
+from lib.ui.badges import ATTENTION_COLOURS
 from lib.ui.context import page_setup
+from lib.ui.html_table import html_table_page
 from lib.ui.metrics import metric_grid
 from lib.ui.watch import render_needs_attention
 
@@ -169,20 +170,15 @@ with right:
 
 if overview is not None:
     with st.expander("Per organization", expanded=False):
-        st.dataframe(overview, hide_index=True, key="org_overview")
+        html_table_page(overview, key="portfolio_orgs")
 
 st.markdown("**Locations**")
 st.caption(f"Showing {part(len(view), len(table), 'location')} · {as_of}")
-st.dataframe(
+html_table_page(
     view,
-    hide_index=True,
-    key="portfolio_table",
-    lazy=True,  # as on Org status: the rows in view, sorted by the server, not every org's rows at once
-    column_config={
-        "attention": attention_column(),
-        "next_step": st.column_config.TextColumn("next step"),
-        **{c: st.column_config.TextColumn(label) for c, label in dsp_labels(table).items()},
-    },
+    key="portfolio_rows",
+    labels={"next_step": "next step", **dsp_labels(table)},
+    pills={"attention": {a.value: ATTENTION_COLOURS[a] for a in URGENCY}},
 )
 
 failures = portfolio.failures_frame()

@@ -5,11 +5,9 @@ What a status means lives in lib.onboarding.statuses; this module only draws it.
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from lib.onboarding.statuses import URGENCY, Attention, StatusNote
+from lib.onboarding.statuses import Attention, StatusNote
 from lib.ui.text import md
 
 ATTENTION_COLOURS: dict[Attention, str] = {
@@ -27,18 +25,3 @@ def note_badge(note: StatusNote, label: str | None = None, show_step: bool = Tru
     st.badge(md(text), color=ATTENTION_COLOURS[note.attention])  # type: ignore[arg-type]
     if show_step and note.next_step:
         st.caption(f"Next step: {md(note.next_step)}")
-
-
-def attention_column(label: str = "attention") -> Any:
-    """A table column showing an attention word as a coloured pill (the table badge).
-
-    The column holds plain words, not one-item lists: the grid draws a word as a pill all the same, and a
-    lazily loaded table (sorted by the server) can sort words but not lists.
-    """
-    return st.column_config.MultiselectColumn(
-        label,
-        options=[a.value for a in URGENCY],
-        color=[ATTENTION_COLOURS[a] for a in URGENCY],
-        disabled=True,
-        help="ok, waiting, paused, action needed or unknown: the most urgent of the location and its DSPs",
-    )

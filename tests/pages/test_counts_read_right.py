@@ -13,7 +13,7 @@ from lib.export import dsp_status_counts, org_status_table
 from lib.export.charts import dsp_status_chart, unbound_bars_html
 from lib.numbers import count, number, part
 from lib.store import LOCATIONS_BOUND
-from tests.helpers import rendered
+from tests.helpers import rendered, screen_html_tables
 from tests.pages.conftest import ConsoleEnv
 
 
@@ -40,10 +40,9 @@ def test_portfolio_says_1_organization_and_heads_dsp_columns_by_name(console_env
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert "1 organization ·" in captions and "1 organizations" not in captions
-    [grid] = [d for d in at.dataframe if "dsp_grubhub" in d.value.columns]
-    config = grid.proto.columns  # the column config Streamlit sends: the headings on screen
-    assert '"Grubhub"' in config and '"Doordash"' not in config
-    assert "org_id" in grid.value.columns and set(grid.value["org_name"]) == {"Rosa's Cantina (seed)"}
+    table = screen_html_tables(at)[-1]  # the locations, as headed and written on screen
+    assert "Grubhub" in table.columns and not {"Doordash", "dsp_grubhub"} & set(table.columns)
+    assert "org_id" in table.columns and set(table["org_name"]) == {"Rosa's Cantina (seed)"}
     assert org_status_table([], dsps=["grubhub"]).columns[:2].tolist() == ["org_id", "org_name"]
 
 

@@ -86,9 +86,9 @@ def widget(elements: Any, label: str) -> Any:
     return found[0]
 
 
-def main_table(at: AppTest) -> Any:
-    """Portfolio's locations table: the last dataframe on the screen."""
-    return at.dataframe[-1].value
+def main_table(at: AppTest) -> pd.DataFrame:
+    """Portfolio's locations table as a person reads it: the last HTML table, headings and cell texts."""
+    return screen_html_tables(at)[-1]
 
 
 def status_table(at: AppTest) -> pd.DataFrame:
@@ -210,7 +210,7 @@ def test_portfolio_counts_every_org(env: Env) -> None:
     table = main_table(at)
     assert len(table) == total
     # Plain HTML bars (no charting library): by DSP status, and the orgs with unbound locations by name.
-    by_status, by_org = [h.proto.body for h in at.get("html")]
+    by_status, by_org = [h.proto.body for h in at.get("html") if "<table" not in h.proto.body]
     assert "APPROVED" in by_status and "not bound" in by_status
     unbound = int(shown["Orgs with unbound locations"])
     assert by_org.count("locations bound to no DSP") == min(unbound, 25)

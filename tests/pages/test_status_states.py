@@ -43,7 +43,8 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 
 def _table(at: AppTest) -> Any:
-    return at.dataframe[-1].value
+    """Portfolio's locations table as read on screen (HTML: headings and cell texts)."""
+    return screen_html_tables(at)[-1]
 
 
 def _status_table(at: AppTest) -> Any:
