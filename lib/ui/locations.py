@@ -11,7 +11,7 @@ import streamlit as st
 
 from lib.numbers import count, number, part
 from lib.onboarding import actions
-from lib.onboarding.locations import DEFAULT_BATCH_SIZE, IngestRun, location_table
+from lib.onboarding.locations import DEFAULT_BATCH_SIZE, IngestRun, among, location_table
 from lib.store import OnboardingRecord, WrongOrgError
 from lib.stream.client import StreamClient
 from lib.stream.errors import StreamError
@@ -49,7 +49,7 @@ def loaded_frame(onboarding_id: str) -> pd.DataFrame | None:
         return None
     ingested: set[str] = st.session_state.get(_key("ingested", onboarding_id), set())
     frame = base.copy()
-    frame["ingested"] = frame["provider_id"].isin(ingested)
+    frame["ingested"] = among(frame["provider_id"], ingested)
     return frame
 
 
@@ -164,7 +164,7 @@ def selection_table(onboarding_id: str, shown: pd.DataFrame) -> None:
     """The shown locations with a tick box per row; ticking changes the selection set."""
     chosen = selected(onboarding_id)
     view = sorted_page(shown, _key("rows", onboarding_id), SORT_COLUMNS).reset_index(drop=True)
-    view.insert(0, "select", view["provider_id"].isin(chosen))
+    view.insert(0, "select", among(view["provider_id"], chosen))
     # Its ticks are by position: another page or order is another editor.
     rows = hashlib.sha1("\n".join(view["provider_id"]).encode()).hexdigest()[:8]
     editor_key = (

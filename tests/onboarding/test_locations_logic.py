@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
 import pytest
 
-from lib.onboarding.locations import batches, ingest_in_batches, location_table, search_table
+from lib.onboarding.locations import among, batches, ingest_in_batches, location_table, search_table
 from lib.onboarding.sources import latest_by_source
 from lib.store import OnboardingRecord
 from lib.stream.errors import Operation, ServerError
@@ -42,6 +43,15 @@ def test_the_table_marks_what_the_org_already_ingested() -> None:
     assert list(frame["provider_id"]) == ["p0", "p1", "p2"]
     assert list(frame["ingested"]) == [False, True, False]
     assert frame.loc[0, "address"] == "757 Laurel Pkwy" and frame.loc[2, "city"] == "Evanston"
+
+
+@pytest.mark.parametrize("dtype", ["object", "string[pyarrow]", "string[python]"])
+def test_among_answers_as_isin_does_for_every_kind_of_id_column(dtype: str) -> None:
+    ids = pd.Series(["p0", "p1", None, "p3", "p1"], dtype=dtype)
+    chosen = {"p1", "p3", "elsewhere"}
+    assert among(ids, chosen).tolist() == ids.isin(chosen).tolist() == [False, True, False, True, True]
+    assert among(ids, set()).tolist() == [False] * 5
+    assert among(ids.iloc[:0], chosen).tolist() == []
 
 
 def test_search_needs_every_word_somewhere_in_the_row() -> None:
