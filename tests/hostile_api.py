@@ -2,8 +2,8 @@
 
 Modes: "drip" (one byte a second, forever), "silent" (accepts, never answers), "endless" (a body that never
 ends), "gzip_bomb" (a small gzip body that inflates to 256 MB), "deep" (JSON nested 100,000 deep),
-"surrogate" (a lone surrogate in a name), "shape" (200 with {"foo": 1}), "null" (200 with null),
-"empty" (204), and "ok" (well-formed answers).
+"surrogate" (a lone surrogate in a name), "surrogate_error" (an HTTP 400 whose message has one), "shape"
+(200 with {"foo": 1}), "null" (200 with null), "empty" (204), and "ok" (well-formed answers).
 """
 
 from __future__ import annotations
@@ -105,6 +105,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if mode == "surrogate":
             self._raw(200, b'{"locations": [{"_id": "loc-1", "name": "Caf\\ud800", "status": "active"}]}')
+            return
+        if mode == "surrogate_error":
+            self._raw(400, b'{"message": "Caf\\ud800 is not a valid name"}')
             return
         if mode == "shape":
             self._json(200, {"foo": 1})

@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from lib.stream.json_text import decode_json
 from lib.stream.redaction import redact
 from lib.stream.retry import retry_after_seconds
 
@@ -296,7 +297,7 @@ def parse_error_body(response: httpx.Response) -> tuple[str, list[FieldError]]:
     """Pull the server's message and field details out of an error body, whatever its common shape."""
     fallback = response.reason_phrase or f"HTTP {response.status_code}"
     try:
-        body = response.json()
+        body = decode_json(response.content)  # as answers are read: no lone surrogate reaches a sentence
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError, RecursionError):
         text = response.text.strip()
         # An HTML error page says nothing useful in a sentence; short plain text does.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, NamedTuple, TypeVar
 
 import httpx
@@ -19,12 +18,10 @@ from lib.stream.errors import (
     request_id,
 )
 from lib.stream.guard import DeadlineExceeded, ResponseTooLarge, call_deadline
+from lib.stream.json_text import decode_json
 from lib.stream.retry import NEVER_SENT_ERRORS, RETRY_EXTENSION
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
-# A \uD800-\uDFFF escape in JSON text may decode to a lone surrogate, which no page or file can encode.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class JsonAnswer(NamedTuple):
@@ -129,22 +126,6 @@ def send_json(
             + (" (nested too deeply)" if isinstance(exc, RecursionError) else ""),
             maybe_applied=not operation.repeatable,
         ) from exc
-
-
-def decode_json(content: bytes) -> Any:
-    """JSON text as values, lone surrogates replaced by U+FFFD; RecursionError when nested too deeply."""
-    data = json.loads(content)
-    return _without_surrogates(data) if _SURROGATE_ESCAPE.search(content) else data
-
-
-def _without_surrogates(value: Any) -> Any:
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_without_surrogates(item) for item in value]
-    if isinstance(value, dict):
-        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
-    return value
 
 
 def _megabytes(exc: ResponseTooLarge) -> str:

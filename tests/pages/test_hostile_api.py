@@ -57,7 +57,7 @@ def garbled(console_env: ConsoleEnv, monkeypatch: pytest.MonkeyPatch) -> Iterato
         yield api
 
 
-@pytest.mark.parametrize("mode", ["deep", "surrogate", "shape", "null"])
+@pytest.mark.parametrize("mode", ["deep", "surrogate", "surrogate_error", "shape", "null"])
 def test_a_garbled_api_is_a_sentence_on_every_page(
     console_env: ConsoleEnv, garbled: HostileApi, mode: str
 ) -> None:

@@ -84,6 +84,15 @@ def test_a_lone_surrogate_becomes_a_replacement_character(api: HostileApi, clien
     location.name.encode("utf-8")  # a page, a file or the records can take it
 
 
+def test_a_lone_surrogate_in_an_error_message_becomes_a_replacement_character(
+    api: HostileApi, client: StreamClient
+) -> None:
+    api.mode = "surrogate_error"
+    error = failure(lambda: client.org_locations("org-1"))
+    assert "Caf\ufffd is not a valid name" in error.user_message
+    error.user_message.encode("utf-8")  # the sentence can be shown, logged and audited
+
+
 def test_an_unexpected_shape_for_the_org_view_is_not_an_empty_org(
     api: HostileApi, client: StreamClient
 ) -> None:
