@@ -218,10 +218,8 @@ def seed(folder: Path, sandbox: ServerProcess, merchant: str, bound: int) -> dic
     }
 
 
-NO_PAGE_MENU = (
-    "--client.showSidebarNavigation",
-    "false",
-)  # the floor has no menu; the reference pages add none
+# The floor has no page menu: the reference pages beside it must not add one.
+NO_PAGE_MENU = ("--client.showSidebarNavigation", "false")
 
 
 def write_empty_app(folder: Path) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -50,8 +50,8 @@ def location_table(pos: Sequence[ProviderLocation], ingested: Sequence[OrgLocati
     return pd.DataFrame(rows, columns=list(LOCATION_COLUMNS))
 
 
-def among(ids: pd.Series, chosen: Collection[str]) -> np.ndarray:
-    """Which of these ids are in `chosen` (a set), as `ids.isin(chosen)` answers."""
+def among(ids: pd.Series, chosen: Set[str]) -> np.ndarray:
+    """Which of these ids are in `chosen`, as `ids.isin(chosen)` answers (a set: one lookup per id)."""
     # pandas' isin on an Arrow string column builds one Arrow scalar per value looked for: 17 ms for 5,000
     # ids, paid on every rerun of Locations (70 ms on the server under load). Set lookups take under 1 ms.
     return np.fromiter((i in chosen for i in ids.tolist()), dtype=bool, count=len(ids))
