@@ -10,7 +10,6 @@ import streamlit as st
 
 from lib.access import Action
 from lib.export import (
-    NOT_BOUND,
     OrgTable,
     StatusSummary,
     connected_dsps,
@@ -18,6 +17,7 @@ from lib.export import (
     dsp_labels,
     dsp_name,
     dsp_status_counts,
+    dsp_status_options,
     export_filename,
     filter_table,
     org_table,
@@ -157,8 +157,7 @@ f0, f1, f2, f3, f4 = st.columns([2, 2, 2, 2, 3])
 attention = f0.multiselect("Attention", [a.value for a in NOT_OK], key="status_attention")
 statuses = f1.multiselect("Location status", sorted(table["status"].fillna("unknown").unique()))
 chosen_dsps = f2.multiselect("Bound to DSP", [dsp_name(c) for c in dsp_cols], format_func=source_label)
-dsp_values = sorted({str(v) for c in dsp_cols for v in table[c].dropna().unique()} | {NOT_BOUND})
-dsp_statuses = f3.multiselect("DSP status", dsp_values)
+dsp_statuses = f3.multiselect("DSP status", dsp_status_options(table))
 search = f4.text_input("Search", placeholder="name, id, street, city or ZIP")
 filtered = filter_table(
     table, statuses=statuses, dsps=chosen_dsps, dsp_statuses=dsp_statuses, search=search, attention=attention

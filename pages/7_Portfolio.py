@@ -9,7 +9,6 @@ import streamlit as st
 
 from lib.access import Action
 from lib.export import (
-    NOT_BOUND,
     OrgRef,
     Portfolio,
     connected_dsps_by_org,
@@ -17,6 +16,7 @@ from lib.export import (
     dsp_labels,
     dsp_name,
     dsp_status_counts,
+    dsp_status_options,
     export_filename,
     filter_table,
     org_overview,
@@ -113,19 +113,12 @@ with st.container(border=True):
     g0, g1, g2, g3 = st.columns([2, 2, 2, 3])
     attention = g0.multiselect("Attention", [a.value for a in NOT_OK], key="portfolio_attention")
     chosen_dsps = g1.multiselect("Bound to DSP", [dsp_name(c) for c in dsp_cols], format_func=source_label)
-    dsp_values = sorted({str(v) for c in dsp_cols for v in table[c].dropna().unique()} | {NOT_BOUND})
-    dsp_statuses = g2.multiselect("DSP status", dsp_values)
+    dsp_statuses = g2.multiselect("DSP status", dsp_status_options(table))
     search = g3.text_input("Location search", placeholder="location name, id, street, city or ZIP")
 
-view = table
-if name_search.strip():
-    needle = name_search.strip().lower()
-    by_org = view["org_name"].str.lower().str.contains(needle, regex=False, na=False) | view[
-        "org_id"
-    ].str.lower().str.contains(needle, regex=False, na=False)
-    view = view[by_org]
 view = filter_table(
-    view,
+    table,
+    org=name_search,
     statuses=statuses,
     sources=sources,
     dsps=chosen_dsps,

@@ -378,6 +378,7 @@ def filter_table(
     search: str = "",
     sources: Iterable[str] = (),
     attention: Iterable[str] = (),
+    org: str = "",
 ) -> pd.DataFrame:
     """Rows matching every given filter (an empty filter keeps everything).
 
@@ -385,8 +386,11 @@ def filter_table(
     ``dsp_statuses``: some DSP (of ``dsps`` if given, else any) has one of these statuses;
     ``not bound`` matches a blank cell. ``search``: case-insensitive text in ids, names or address.
     ``attention``: the row's badge (``action needed``, ``unknown``, ``paused``, ``waiting``, ``ok``).
+    ``org``: case-insensitive text in the org's name or id (Portfolio's rows span orgs).
     """
     mask = pd.Series(True, index=table.index)
+    if needle := org.strip().lower():
+        mask &= _contains(table, ("org_name", "org_id"), needle)
     statuses, sources = set(statuses), set(sources)
     if set(attention):
         mask &= table["attention"].isin(set(attention))
@@ -404,14 +408,23 @@ def filter_table(
         mask &= cells.isin(wanted).any(axis=1) if columns else NOT_BOUND in wanted
     elif chosen:
         mask &= table[chosen].notna().any(axis=1)
-    text = search.strip().lower()
-    if text:
-        hit = pd.Series(False, index=table.index)
-        for column in SEARCH_COLUMNS:
-            if column in table.columns:
-                hit |= table[column].str.lower().str.contains(text, regex=False, na=False)
-        mask &= hit
+    if text := search.strip().lower():
+        mask &= _contains(table, SEARCH_COLUMNS, text)
     return table[mask]
+
+
+def _contains(table: pd.DataFrame, columns: Iterable[str], text: str) -> pd.Series:
+    """Rows where any of these columns (those the table has) holds the lower-case text."""
+    hit = pd.Series(False, index=table.index)
+    for column in columns:
+        if column in table.columns:
+            hit |= table[column].str.lower().str.contains(text, regex=False, na=False)
+    return hit
+
+
+def dsp_status_options(table: pd.DataFrame) -> list[str]:
+    """What the "DSP status" filter offers: every status some DSP column holds, and NOT_BOUND."""
+    return sorted({str(v) for c in dsp_columns(table) for v in table[c].dropna().unique()} | {NOT_BOUND})
 
 
 # --- portfolio ---------------------------------------------------------------------------------------

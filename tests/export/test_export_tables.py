@@ -16,6 +16,7 @@ from lib.export import (
     dsp_columns,
     dsp_labels,
     dsp_status_counts,
+    dsp_status_options,
     filter_table,
     org_overview,
     org_status_table,
@@ -178,6 +179,18 @@ def test_filters_change_the_rows() -> None:
     assert filter_table(table, search="90004")["location_id"].tolist() == ["loc_4"]
     assert filter_table(table, dsps=["ubereats"]).empty
     assert len(filter_table(table)) == 4
+
+
+def test_the_org_filter_finds_text_in_the_org_name_or_id_and_dsp_status_options_list_what_is_there() -> None:
+    taco = org_status_table(SAMPLE, org_id="org-aa1", org_name="Taco Tres")
+    table = pd.concat([taco, org_status_table(SAMPLE, org_id="org-bb2")])
+    assert set(filter_table(table, org="  TACO ")["org_id"]) == {"org-aa1"}
+    assert set(filter_table(table, org="bb2")["org_id"]) == {"org-bb2"}
+    assert filter_table(table, org="nowhere").empty
+    assert len(filter_table(table, org=" ")) == len(table) == 8
+    # every status some DSP column holds, once, and "not bound" for the blank cells
+    statuses = ["APPROVED", "PENDING", "PENDING_REVIEW", "REJECTED", NOT_BOUND]
+    assert dsp_status_options(taco) == statuses
 
 
 def test_connected_dsps_are_the_active_dsp_integrations() -> None:
